@@ -1,0 +1,20 @@
+"""The FastAPI application: one ``include_router`` line per room of the API."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from ctair.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, store_path: Path | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="ctair",
+        description="Open knowledge graph of France's territorial contracts for the reception and integration of refugees.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.store_path = Path(store_path or settings.store)
+    return app

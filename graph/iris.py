@@ -1,0 +1,79 @@
+"""Mints every data IRI; nothing else in ctair builds one.
+
+IRIs are pure functions of stable keys (registry ids, source ids, ordinals, character
+offsets), so a rebuild gives the same IRIs. Vocabulary IRIs live in ``ctair.ontology.vocab``.
+
+>>> minter = IriMinter("https://example.org/ctair/")
+>>> minter.territory("clermont-ferrand").value
+'https://example.org/ctair/id/territory/clermont-ferrand'
+>>> slugify("Forum réfugiés-Cosi")
+'forum-refugies-cosi'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pyoxigraph import NamedNode
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to compare names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
+
+
+def slugify(text: str) -> str:
+    return fold(text).replace(" ", "-")
+
+
+class IriMinter:
+    def __init__(self, base: str):
+        if not base.endswith(("/", "#")):
+            raise ValueError(f"base IRI must end with '/' or '#': {base!r}")
+        self.base = base
+
+    def _iri(self, *parts: str) -> NamedNode:
+        return NamedNode(self.base + "/".join(parts))
+
+    def territory(self, territory_id: str) -> NamedNode:
+        return self._iri("id", "territory", territory_id)
+
+    def organisation(self, organisation_id: str) -> NamedNode:
+        return self._iri("id", "organisation", organisation_id)
+
+    def contract(self, territory_id: str, kind: str) -> NamedNode:
+        return self._iri("id", "contract", f"{territory_id}-{kind.lower()}")
+
+    def action(self, territory_id: str, source_id: str, ordinal: int) -> NamedNode:
+        return self._iri("id", "action", territory_id, f"{source_id}-{ordinal}")
+
+    def participation(self, action: NamedNode, role: str, organisation_id: str) -> NamedNode:
+        return NamedNode(f"{action.value}/{role}/{organisation_id}")
+
+    def quantity(self, action: NamedNode, index: int) -> NamedNode:
+        return NamedNode(f"{action.value}/quantity/{index}")
+
+    def person(self, name: str) -> NamedNode:
+        return self._iri("id", "person", slugify(name))
+
+    def source(self, source_id: str) -> NamedNode:
+        return self._iri("id", "source", source_id)
+
+    def mention(self, source_id: str, start: int, end: int) -> NamedNode:
+        return self._iri("id", "source", source_id, f"{start}-{end}")
+
+    def unresolved(self, source_id: str, start: int, end: int) -> NamedNode:
+        return self._iri("id", "source", source_id, "unresolved", f"{start}-{end}")
+
+    def graph(self, name: str) -> NamedNode:
+        return self._iri("graph", name)
+
+    def dataset(self) -> NamedNode:
+        return self._iri("dataset")
+
+    def id_of(self, iri: str, kind: str) -> str | None:
+        """The key of a minted IRI of ``kind`` ('territory', 'organisation', …), or None."""
+        prefix = f"{self.base}id/{kind}/"
+        return iri[len(prefix):] if iri.startswith(prefix) else None

@@ -1,0 +1,136 @@
+"""The store interface, and its embedded Oxigraph implementation.
+
+Everything above this module (build, named queries, network analysis, REST API) talks to
+a :class:`Store`; a remote SPARQL 1.1 server can implement the same protocol.
+Results come back as plain Python values over pyoxigraph terms so that the callers do not
+depend on which store answered.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import (
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store as _OxStore,
+    Triple,
+    Variable,
+)
+
+Term = NamedNode | Literal
+Row = dict[str, Term]
+
+
+class StoreError(Exception):
+    """The store could not be opened or written; the message says which store and why."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What ctair needs from a quad store."""
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        """Run a SELECT; the default graph is the union of the named graphs. ``bindings`` are
+        bound as values of the query's variables (never pasted into the text)."""
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]: ...
+
+    def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
+        """Atomically replace the content of one named graph; returns the number of triples written."""
+
+    def named_graphs(self) -> list[NamedNode]: ...
+
+    def clear(self) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
+class OxigraphStore:
+    """Embedded pyoxigraph store, on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = _OxStore()
+            elif read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"no Oxigraph store at {self.path} (run `ctair build` first)")
+                self._store = _OxStore.read_only(str(self.path))
+            else:
+                self._store = _OxStore(str(self.path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {self.path}: {error}") from error
+
+    @property
+    def oxigraph(self) -> _OxStore:
+        """The underlying pyoxigraph store, for code that needs what only Oxigraph offers."""
+        return self._store
+
+    def _run(self, query: str, bindings: Mapping[str, Term] | None):
+        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
+        return self._store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        results = self._run(query, bindings)
+        if not isinstance(results, QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        names = [v.value for v in results.variables]
+        return [
+            {name: solution[name] for name in names if solution[name] is not None}
+            for solution in results
+        ]
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        result = self._run(query, bindings)
+        if not isinstance(result, QueryBoolean):
+            raise TypeError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+        result = self._run(query, bindings)
+        if not isinstance(result, QueryTriples):
+            raise TypeError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
+        quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
+        self._store.bulk_extend(quads)
+        return len(quads)
+
+    def bulk_load_quads(self, quads: Iterable[Quad]) -> None:
+        """Fast path for a fresh store (used by ``ctair build``): no transaction, written straight to disk."""
+        self._store.bulk_extend(quads)
+
+    def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
+        self._store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
+
+    def named_graphs(self) -> list[NamedNode]:
+        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+
+    def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def optimize(self) -> None:
+        self._store.flush()
+        self._store.optimize()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+__all__ = ["Store", "OxigraphStore", "StoreError", "Row", "Term", "DefaultGraph"]

@@ -1,0 +1,88 @@
+"""The corpus: documents, each described by a TOML manifest beside it (``NAME.toml`` for ``NAME.txt``).
+
+Adding a document of a known kind is dropping the file and its manifest in the corpus
+directory; nothing else changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import InputError, line_of
+from .records import SourceDocument
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    source: SourceDocument
+    path: Path
+    text: str
+
+
+def read_toml(path: Path) -> tuple[dict, str]:
+    """Parse a TOML file; a syntax error becomes an InputError with the file and line."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read: {error}") from error
+    try:
+        return tomllib.loads(raw), raw
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise InputError(path, f"not valid TOML: {error}", int(match.group(1)) if match else None) from error
+
+
+def validation_error(path: Path, raw: str, error: ValidationError, prefix: str = "") -> InputError:
+    """Turn the first pydantic error into an InputError pointing at the offending key's line."""
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    leaf = str(first["loc"][-1]) if first["loc"] else ""
+    return InputError(path, f"{prefix}{key}: {first['msg']}", line_of(raw, f"{leaf} ") or line_of(raw, f"{leaf}="))
+
+
+def read_manifest(path: Path) -> SourceDocument:
+    data, raw = read_toml(path)
+    try:
+        return SourceDocument.model_validate(data)
+    except ValidationError as error:
+        raise validation_error(path, raw, error, "manifest field ") from error
+
+
+def read_document(manifest_path: Path) -> CorpusDocument:
+    source = read_manifest(manifest_path)
+    path = manifest_path.parent / source.file
+    if not path.is_file():
+        raise InputError(manifest_path, f"the document {source.file!r} it describes is missing", line_of(manifest_path.read_text(), "file"))
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != source.sha256:
+        raise InputError(
+            path,
+            f"checksum mismatch: the file's sha256 is {digest} but its manifest {manifest_path.name} says {source.sha256}; "
+            "the document changed — check it, then update the manifest's sha256",
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not UTF-8 text (byte {error.start})") from error
+    return CorpusDocument(source=source, path=path, text=text)
+
+
+def read_corpus(directory: Path) -> list[CorpusDocument]:
+    """Every document of the corpus, in manifest-name order; two manifests may not share an id."""
+    if not directory.is_dir():
+        raise InputError(directory, "corpus directory not found")
+    documents = [read_document(p) for p in sorted(directory.glob("*.toml"))]
+    seen: dict[str, Path] = {}
+    for document in documents:
+        if document.source.id in seen:
+            raise InputError(document.path, f"document id {document.source.id!r} is already used by {seen[document.source.id]}")
+        seen[document.source.id] = document.path
+    if not documents:
+        raise InputError(directory, "no manifest (*.toml) in the corpus directory")
+    return documents
