@@ -1,0 +1,222 @@
+"""The ``ctair`` command line."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from ctair.settings import get_settings
+
+
+def _store_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="embedded store directory (default: $CTAIR_STORE or var/store)",
+    )
+
+
+def _store_path(args) -> Path:
+    return args.store or get_settings().store
+
+
+def _open_store(args):
+    from ctair.graph.store import OxigraphStore
+
+    return OxigraphStore(_store_path(args), read_only=True)
+
+
+def cmd_build(args) -> int:
+    from ctair.graph.build import build
+
+    settings = get_settings()
+    summary = build(_store_path(args), args.corpus or settings.corpus, settings.base_iri, ner=not args.no_ner)
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"store         {summary.store} ({summary.seconds:.1f} s)")
+    print(f"triples       {summary.triples}")
+    for name in ("territories", "contracts", "actions", "organisations", "people", "unresolvedMentions"):
+        print(f"{name:<13} {summary.counts.get(name, 0)}")
+    for label, report in (("before overrides", summary.evaluation_before), ("after overrides", summary.evaluation_after)):
+        if report is not None:
+            print(f"extraction {label}: precision {report.precision:.3f}, recall {report.recall:.3f}")
+    if summary.unresolved:
+        print("unresolved organisation mentions (add them to corpus/curation/organisations.toml or not_organisations.toml):")
+        for u in summary.unresolved:
+            print(f"  {u.surface!r} in {u.mention.source} at {u.mention.span.start}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from ctair.api.server import serve
+
+    store_path = _store_path(args)
+    if not store_path.exists():
+        print(f"no store at {store_path}: building it first", file=sys.stderr)
+        cmd_build(argparse.Namespace(store=store_path, corpus=None, no_ner=False, json=False))
+    serve(
+        store_path,
+        host=args.host,
+        port=args.port,
+        allow_update=args.allow_update,
+        admin_token=args.admin_token or get_settings().admin_token,
+        query_timeout=args.query_timeout,
+    )
+    return 0
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"ctair: --param takes name=value, got {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
+def _plain(term) -> object:
+    if term is None:
+        return None
+    value = term.value
+    datatype = getattr(term, "datatype", None)
+    if datatype is not None and datatype.value.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
+        return int(value)
+    if datatype is not None and datatype.value.endswith(("#decimal", "#double", "#float")):
+        return float(value)
+    return value
+
+
+def print_rows(rows: list[dict], columns: list[str], fmt: str, out=sys.stdout) -> None:
+    plain = [{c: _plain(r.get(c)) for c in columns} for r in rows]
+    if fmt == "json":
+        json.dump(plain, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(plain)
+    else:
+        cells = [[("" if r[c] is None else str(r[c])) for c in columns] for r in plain]
+        widths = [min(60, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+        out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+        for row in cells:
+            out.write("  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+def cmd_query(args) -> int:
+    from ctair.graph.entities import EntityIndex
+    from ctair.graph.named_queries import bind, get_query
+
+    query = get_query(args.query)
+    store = _open_store(args)
+    bindings = bind(query, _parse_params(args.param), lambda kind, raw, name: EntityIndex(store).resolve_term(kind, raw, name))
+    rows = store.select(query.text, bindings)
+    columns = _select_columns(store, query.text, bindings) if not rows else list(dict.fromkeys(k for r in rows for k in r))
+    print_rows(rows, columns, args.format)
+    return 0
+
+
+def _select_columns(store, text, bindings) -> list[str]:
+    results = store.oxigraph.query(text, use_default_graph_as_union=True)
+    return [v.value for v in results.variables]
+
+
+def cmd_queries(args) -> int:
+    from ctair.graph.named_queries import load_named_queries
+
+    for query in load_named_queries().values():
+        params = " ".join(f"--param {p.name}=…" + ("" if p.required else f" (default {p.default})") for p in query.parameters)
+        print(f"{query.name}\n    {query.title}{('  ' + params) if params else ''}")
+    return 0
+
+
+def cmd_who(args) -> int:
+    from ctair.graph.who import who
+
+    result = who(_open_store(args), args.organisation)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    organisation = result["organisation"]
+    aliases = f" (also: {', '.join(organisation['aliases'])})" if organisation["aliases"] else ""
+    print(f"{organisation['label']}{aliases} — {organisation['iri']}")
+    print(f"{len(result['territories'])} territor{'y' if len(result['territories']) == 1 else 'ies'}: " + ", ".join(t["label"] for t in result["territories"]))
+    for action in result["actions"]:
+        print(f"  {action['territory']['label']:<18} {action['role']:<12} {action['label']}")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ctair", description="Knowledge graph of France's territorial contracts for refugee integration.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("build", help="build the graph from the corpus into the embedded store (atomically)")
+    _store_argument(p)
+    p.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the bundled corpus/)")
+    p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (faster; unknown names are then not reported)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_build)
+
+    p = commands.add_parser("serve", help="serve the graph over HTTP (builds it first if the store is missing)")
+    _store_argument(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--allow-update", action="store_true", help="accept SPARQL Update from requests bearing the admin token")
+    p.add_argument("--admin-token", default=None, help="bearer token for updates (default: $CTAIR_ADMIN_TOKEN)")
+    p.add_argument("--query-timeout", type=float, default=None, help="seconds before a query is stopped (default 10)")
+    p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser("query", help="run a named query (see `ctair queries`) or a .rq file")
+    _store_argument(p)
+    p.add_argument("query", help="a named query or the path of a .rq file")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value (repeatable)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = commands.add_parser("queries", help="list the named queries and their parameters")
+    p.set_defaults(func=cmd_queries)
+
+    p = commands.add_parser("who", help="the territories and actions of an organisation (any spelling)")
+    _store_argument(p)
+    p.add_argument("organisation")
+    p.add_argument("--json", action="store_true", help="print the /api/who JSON shape")
+    p.set_defaults(func=cmd_who)
+
+    from ctair.graph.network_cli import add_network_commands  # `ctair network …`, `ctair export …`
+
+    add_network_commands(commands, _store_argument, _open_store)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ctair.graph.entities import EntityNotFound
+    from ctair.graph.named_queries import QueryParameterError, UnknownQueryError
+    from ctair.graph.store import StoreError
+    from ctair.loaders.errors import InputError
+
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (InputError, StoreError, QueryParameterError, UnknownQueryError) as error:
+        print(f"ctair: error: {error}", file=sys.stderr)
+        return 2
+    except EntityNotFound as error:
+        print(f"ctair: {error}", file=sys.stderr)
+        return 1
+    except SyntaxError as error:
+        print(f"ctair: SPARQL syntax error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ctair: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""``ctair build``: corpus → records → triples → a fresh Oxigraph store, swapped in atomically.
+
+The store path is a symbolic link to a build directory. A build writes a new directory
+next to it and only when that store is complete, optimized and checked does it replace the
+link (``os.replace`` of a link is atomic). An interrupted or failed build leaves the
+previous store untouched and in use; its half-written directory is removed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat
+
+from ctair.loaders.corpus import read_corpus
+from ctair.loaders.errors import InputError
+from ctair.ontology.vocab import ONTOLOGY_FILES
+
+from .emit import Emitter
+from .iris import IriMinter
+from .named_queries import get_query
+from .store import OxigraphStore
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(f"[ctair build] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class BuildSummary:
+    store: Path
+    triples: int
+    graphs: dict[str, int]
+    counts: dict[str, int]
+    evaluation_before: object = None
+    evaluation_after: object = None
+    unresolved: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "store": str(self.store),
+            "triples": self.triples,
+            "graphs": self.graphs,
+            **self.counts,
+            "extraction": {
+                "before_overrides": _report_json(self.evaluation_before),
+                "after_overrides": _report_json(self.evaluation_after),
+            },
+            "unresolved": [{"surface": u.surface, "source": u.mention.source, "start": u.mention.span.start} for u in self.unresolved],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _report_json(report) -> dict | None:
+    if report is None:
+        return None
+    return report.to_json() if hasattr(report, "to_json") else report.model_dump(mode="json")
+
+
+def build_directory_for(store_path: Path) -> Path:
+    return store_path.parent / f".{store_path.name}.builds"
+
+
+def build(
+    store_path: Path,
+    corpus_dir: Path,
+    base_iri: str,
+    *,
+    ner: bool = True,
+    progress: Progress = stderr_progress,
+) -> BuildSummary:
+    started = time.perf_counter()
+    from ctair.loaders.pipeline import extract  # spaCy is heavy: import only when building
+
+    progress(f"reading the corpus in {corpus_dir}")
+    documents = read_corpus(corpus_dir)
+    for path in ONTOLOGY_FILES.values():
+        if not path.is_file():
+            raise InputError(path, "ontology file missing")
+    progress(f"extracting {len(documents)} document(s){'' if ner else ' (no NER)'}")
+    extraction = extract(documents, corpus_dir / "curation", ner=ner)
+
+    minter = IriMinter(base_iri)
+    emitter = Emitter(minter)
+    builds = build_directory_for(store_path)
+    builds.mkdir(parents=True, exist_ok=True)
+    target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    previous = store_path.resolve() if store_path.is_symlink() else None
+    progress(f"loading into a new store {target}")
+    try:
+        store = OxigraphStore(target)
+        graphs: dict[str, int] = {}
+        for name, path in ONTOLOGY_FILES.items():
+            graph = minter.graph(name)
+            store.load_file(path, graph, RdfFormat.TURTLE)
+            graphs[graph.value] = 0
+        graphs[minter.graph("registry").value] = store.replace_graph(minter.graph("registry"), emitter.registry(extraction.registry))
+        for number, records in enumerate(extraction.corrected, start=1):
+            graph = minter.graph(records.source.id)
+            graphs[graph.value] = store.replace_graph(graph, emitter.document(records))
+            progress(f"  {number}/{len(extraction.corrected)} {records.source.id}: {graphs[graph.value]} triples")
+        for name in ONTOLOGY_FILES:
+            graph = minter.graph(name)
+            graphs[graph.value] = sum(1 for _ in store.quads(graph))
+        progress("optimizing")
+        store.optimize()
+        counts = {k: int(v.value) for k, v in store.select(get_query("_summary").text)[0].items()}
+        if counts.get("actions", 0) == 0:
+            raise InputError(corpus_dir, "the build produced no action: refusing to replace the store")
+        triples = len(store)
+        del store  # closes the RocksDB handle before the swap
+        _swap_in(store_path, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    _remove_old_builds(builds, keep={target, previous})
+    return BuildSummary(
+        store=store_path,
+        triples=triples,
+        graphs=graphs,
+        counts=counts,
+        evaluation_before=extraction.before,
+        evaluation_after=extraction.after,
+        unresolved=list(extraction.unresolved),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _swap_in(store_path: Path, target: Path) -> None:
+    if store_path.exists() and not store_path.is_symlink():
+        raise InputError(store_path, "exists and is not a ctair store link; move it away or choose another --store")
+    link = store_path.parent / f".{store_path.name}.link-{os.getpid()}"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(target.relative_to(store_path.parent))
+    os.replace(link, store_path)
+
+
+def _remove_old_builds(builds: Path, keep: set[Path | None]) -> None:
+    """Keeps the new build and the one it replaced: a server may still be reading the latter."""
+    for old in builds.iterdir():
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)

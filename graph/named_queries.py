@@ -1,0 +1,162 @@
+"""Named SPARQL queries: the ``queries/*.rq`` files, their metadata and safe parameter binding.
+
+A query file starts with a comment header::
+
+    # title: Organisations present in at least N territories
+    # description: The recurring-operator ranking.
+    # param: min_territories integer = 2 | Minimum number of territories
+    # param: organisation organisation | Any spelling of an organisation's name
+
+Parameters are bound as values of the query's variables of the same name (pyoxigraph
+substitutions, which need the variable in the SELECT projection — and so in GROUP BY for
+aggregates; a remote store binds them with a VALUES clause built from RDF terms), so
+user text is never pasted into SPARQL. ``organisation``, ``territory`` and ``axis``
+parameters accept an IRI, an id or any label/alias and are resolved to the entity's IRI.
+Queries whose name starts with ``_`` are internal (used by the code, not listed).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+
+from ctair.ontology.vocab import XSD, sparql_prefixes
+
+QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
+PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
+_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>[^|]+?))?\s*(?:\|\s*(?P<doc>.*))?$")
+
+
+class QueryParameterError(ValueError):
+    """A parameter is missing, unknown or of the wrong type; names the parameter."""
+
+    def __init__(self, parameter: str, reason: str):
+        self.parameter = parameter
+        super().__init__(f"parameter {parameter!r}: {reason}")
+
+
+class UnknownQueryError(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: str | None = None
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str  # the SPARQL, with the standard PREFIX block prepended
+    path: Path
+    parameters: tuple[Parameter, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [
+                {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description}
+                for p in self.parameters
+            ],
+            "sparql": self.text,
+        }
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    raw = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, value = match.groups()
+        if key != "param":
+            meta[key] = value.strip()
+            continue
+        param = _PARAM.match(value.strip())
+        if not param or param["type"] not in PARAM_TYPES:
+            raise ValueError(f"{path}:{number}: bad parameter declaration {value!r} (types: {', '.join(PARAM_TYPES)})")
+        parameters.append(Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip()))
+    if "title" not in meta:
+        raise ValueError(f"{path}:1: a named query needs a '# title:' line")
+    return NamedQuery(
+        name=path.stem,
+        title=meta["title"],
+        description=meta.get("description", ""),
+        text=sparql_prefixes() + raw,
+        path=path,
+        parameters=tuple(parameters),
+    )
+
+
+def load_named_queries(directory: Path = QUERIES_DIR, *, include_internal: bool = False) -> dict[str, NamedQuery]:
+    queries = {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
+    return {n: q for n, q in queries.items() if include_internal or not n.startswith("_")}
+
+
+def get_query(name_or_path: str) -> NamedQuery:
+    """A named query by name, or any ``.rq`` file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        return parse_query_file(path)
+    queries = load_named_queries(include_internal=True)
+    if name_or_path not in queries:
+        known = ", ".join(sorted(n for n in queries if not n.startswith("_")))
+        raise UnknownQueryError(f"no named query {name_or_path!r}; known: {known}")
+    return queries[name_or_path]
+
+
+def coerce(parameter: Parameter, raw: str, resolve_entity=None) -> NamedNode | Literal:
+    """Turn the text a user gave into an RDF term of the parameter's type."""
+    if parameter.type == "string":
+        return Literal(raw)
+    if parameter.type == "integer":
+        if not re.fullmatch(r"[+-]?\d+", raw.strip()):
+            raise QueryParameterError(parameter.name, f"expected an integer, got {raw!r}")
+        return Literal(str(int(raw)), datatype=XSD.integer)
+    if parameter.type == "decimal":
+        try:
+            return Literal(str(Decimal(raw.strip())), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise QueryParameterError(parameter.name, f"expected a number, got {raw!r}") from None
+    if parameter.type == "iri":
+        try:
+            return NamedNode(raw.strip())
+        except ValueError as error:
+            raise QueryParameterError(parameter.name, f"not a valid IRI: {error}") from None
+    if resolve_entity is None:
+        raise QueryParameterError(parameter.name, f"cannot resolve a {parameter.type} without a store")
+    return resolve_entity(parameter.type, raw, parameter.name)
+
+
+def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict[str, NamedNode | Literal]:
+    """Bindings for ``query`` from raw strings; rejects unknown and missing parameters."""
+    declared = {p.name: p for p in query.parameters}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise QueryParameterError(unknown[0], f"unknown parameter of query {query.name!r} (it takes: {', '.join(declared) or 'none'})")
+    bindings: dict[str, NamedNode | Literal] = {}
+    for name, parameter in declared.items():
+        raw = values.get(name, parameter.default)
+        if raw is None:
+            raise QueryParameterError(name, f"required by query {query.name!r}")
+        bindings[name] = coerce(parameter, str(raw), resolve_entity)
+    return bindings
