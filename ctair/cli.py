@@ -79,20 +79,10 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _plain(term) -> object:
-    if term is None:
-        return None
-    value = term.value
-    datatype = getattr(term, "datatype", None)
-    if datatype is not None and datatype.value.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
-        return int(value)
-    if datatype is not None and datatype.value.endswith(("#decimal", "#double", "#float")):
-        return float(value)
-    return value
-
-
 def print_rows(rows: list[dict], columns: list[str], fmt: str, out=sys.stdout) -> None:
-    plain = [{c: _plain(r.get(c)) for c in columns} for r in rows]
+    from ctair.graph.store import plain as plain_value
+
+    plain = [{c: plain_value(r.get(c)) for c in columns} for r in rows]
     if fmt == "json":
         json.dump(plain, out, ensure_ascii=False, indent=2)
         out.write("\n")

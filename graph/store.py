@@ -29,6 +29,22 @@ Term = NamedNode | Literal
 Row = dict[str, Term]
 
 
+_INTEGER_TYPES = ("#integer", "#nonNegativeInteger", "#positiveInteger", "#int", "#long", "#gYear")
+_NUMBER_TYPES = ("#decimal", "#double", "#float")
+
+
+def plain(term: Term | None) -> object:
+    """A term as a JSON-friendly Python value: integers and numbers typed, everything else its lexical form."""
+    if term is None:
+        return None
+    datatype = getattr(term, "datatype", None)
+    if datatype is not None and datatype.value.endswith(_INTEGER_TYPES):
+        return int(term.value)
+    if datatype is not None and datatype.value.endswith(_NUMBER_TYPES):
+        return float(term.value)
+    return term.value
+
+
 class StoreError(Exception):
     """The store could not be opened or written; the message says which store and why."""
 

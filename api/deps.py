@@ -1,0 +1,45 @@
+"""Dependencies shared by the REST routes: the read-only store and the entity index.
+
+The REST API only runs ctair's own named queries (bounded, fast), so it reads the store in
+the server process from sync handlers (FastAPI runs them in its thread pool; each query's
+results are consumed on the thread that made them). User-written SPARQL goes to /sparql and
+its killable worker processes instead.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ctair.graph.entities import EntityIndex
+from ctair.graph.store import OxigraphStore, Store
+
+_lock = threading.Lock()
+
+
+def get_store(request: Request) -> Store:
+    state = request.app.state
+    with _lock:
+        if getattr(state, "store", None) is None:
+            state.store = OxigraphStore(state.store_path, read_only=True)
+        return state.store
+
+
+def get_index(request: Request, store: Annotated[Store, Depends(get_store)]) -> EntityIndex:
+    state = request.app.state
+    with _lock:
+        if getattr(state, "entity_index", None) is None:
+            state.entity_index = EntityIndex(store)
+        return state.entity_index
+
+
+def store_changed(app) -> None:
+    """Call after the store was written (SPARQL Update): the next request reopens and re-indexes."""
+    with _lock:
+        app.state.store = None
+        app.state.entity_index = None
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+IndexDep = Annotated[EntityIndex, Depends(get_index)]

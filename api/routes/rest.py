@@ -1,0 +1,209 @@
+"""The "who does what where" REST API. Field names are a contract other tools rely on:
+add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from ctair.graph.entities import EntityNotFound
+from ctair.graph.store import plain
+from ctair.graph.named_queries import QueryParameterError, UnknownQueryError, bind, get_query
+from ctair.graph.who import entity_id, who
+from ctair.ontology.vocab import UNIT
+
+from ..deps import IndexDep, StoreDep
+
+router = APIRouter(prefix="/api", tags=["who does what where"])
+
+
+def not_found(error: EntityNotFound) -> HTTPException:
+    return HTTPException(
+        status_code=404,
+        detail={"title": f"No such {error.kind}", "detail": str(error), "parameter": error.parameter, "suggestions": error.suggestions},
+    )
+
+
+def _int(term) -> int | None:
+    return int(term.value) if term is not None else None
+
+
+def _number(term):
+    value = plain(term)
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+@router.get("/who", summary="The territories and actions of an organisation, any spelling")
+def get_who(store: StoreDep, index: IndexDep, organisation: str = Query(..., min_length=1, max_length=200)) -> dict:
+    try:
+        return who(store, organisation, index)
+    except EntityNotFound as error:
+        raise not_found(error) from None
+
+
+def _territories(store) -> list[dict]:
+    territories: dict[str, dict] = {}
+    for row in store.select(get_query("_territories").text):
+        territory = territories.setdefault(
+            row["id"].value,
+            {
+                "id": row["id"].value,
+                "iri": row["territory"].value,
+                "label": row["label"].value,
+                "contracts": [],
+                "coordinators": [],
+                "actions_count": _int(row.get("actions")) or 0,
+            },
+        )
+        contract = {"iri": row["contract"].value, "type": row["kind"].value, "year": _int(row.get("year"))}
+        if contract not in territory["contracts"]:
+            territory["contracts"].append(contract)
+        if "coordinator" in row:
+            coordinator = {"iri": row["coordinator"].value, "label": row["coordinatorLabel"].value}
+            if coordinator not in territory["coordinators"]:
+                territory["coordinators"].append(coordinator)
+    return list(territories.values())
+
+
+@router.get("/territories", summary="Every territory with its contracts, coordinators and number of actions")
+def list_territories(store: StoreDep) -> list[dict]:
+    return _territories(store)
+
+
+@router.get("/territories/{territory_id}", summary="One territory and its actions")
+def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
+    try:
+        entity = index.resolve("territory", territory_id, "territory_id")
+    except EntityNotFound as error:
+        raise not_found(error) from None
+    territory = next((t for t in _territories(store) if t["iri"] == entity.iri.value), None) or {"id": entity_id(entity.iri.value), "iri": entity.iri.value, "label": entity.label, "contracts": [], "coordinators": [], "actions_count": 0}
+    actions: dict[str, dict] = {}
+    for row in store.select(get_query("_territory-action-facts").text, {"territory": entity.iri}):
+        action = actions.setdefault(
+            row["action"].value,
+            {
+                "iri": row["action"].value,
+                "ordinal": _int(row["ordinal"]),
+                "label": row["label"].value,
+                "description": row["description"].value if "description" in row else None,
+                "axes": [],
+                "operators": [],
+                "partners": [],
+                "quantities": [],
+                "source": None,
+            },
+        )
+        facet = row["facet"].value
+        if facet == "axis":
+            item = {"iri": row["item"].value, "label": row["itemLabel"].value if "itemLabel" in row else entity_id(row["item"].value)}
+            action["axes"].append(item) if item not in action["axes"] else None
+        elif facet in ("operator", "partner"):
+            item = {"id": row["itemId"].value, "label": row["itemLabel"].value}
+            bucket = action[f"{facet}s"]
+            bucket.append(item) if item not in bucket else None
+        elif facet == "quantity":
+            action["quantities"].append({"value": _number(row["value"]), "unit": UNIT.local_name(row["unit"]), "label": row["itemLabel"].value})
+        elif facet == "source":
+            action["source"] = {"iri": row["source"].value, "title": row["sourceTitle"].value, "file": row["file"].value}
+    return {**territory, "actions": list(actions.values())}
+
+
+@router.get("/organisations", summary="Organisations taking part in actions; ?q= searches names and aliases")
+def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=200)) -> list[dict]:
+    from ctair.graph.iris import fold
+
+    rows = store.select(get_query("_organisations").text)
+    result = [
+        {
+            "id": row["id"].value,
+            "iri": row["organisation"].value,
+            "label": row["label"].value,
+            "aliases": [a for a in row["aliases"].value.split("|") if a] if "aliases" in row else [],
+            "territories_count": _int(row["territories"]),
+            "actions_count": _int(row["actions"]),
+        }
+        for row in rows
+    ]
+    if q:
+        needle = fold(q)
+        result = [o for o in result if any(needle in fold(name) for name in [o["label"], o["id"], *o["aliases"]])]
+    return result
+
+
+@router.get("/organisations/{organisation_id}", summary="One organisation: where it works, in which roles")
+def get_organisation(organisation_id: str, store: StoreDep, index: IndexDep) -> dict:
+    try:
+        return who(store, organisation_id, index)
+    except EntityNotFound as error:
+        raise not_found(error) from None
+
+
+@router.get("/axes", summary="The axes of the national strategy and their themes")
+def list_axes(store: StoreDep) -> list[dict]:
+    return [
+        {
+            "id": entity_id(row["axis"].value),
+            "iri": row["axis"].value,
+            "label": row["label"].value,
+            "label_en": row["labelEn"].value if "labelEn" in row else None,
+            "broader": entity_id(row["broader"].value) if "broader" in row else None,
+            "actions_count": _int(row["actions"]),
+        }
+        for row in store.select(get_query("_axes").text)
+    ]
+
+
+@router.get("/axes/{axis_id}", summary="The territories and actions under an axis, narrower themes included")
+def get_axis(axis_id: str, store: StoreDep, index: IndexDep) -> dict:
+    try:
+        axis = index.resolve("axis", axis_id, "axis_id")
+    except EntityNotFound as error:
+        raise not_found(error) from None
+    territories: dict[str, dict] = {}
+    actions = []
+    for row in store.select(get_query("_axis-actions").text, {"axis": axis.iri}):
+        territory = {"id": row["territoryId"].value, "iri": row["territory"].value, "label": row["territoryLabel"].value}
+        territories.setdefault(territory["id"], territory)
+        actions.append({"iri": row["action"].value, "label": row["label"].value, "theme": entity_id(row["theme"].value), "territory": {"id": territory["id"], "label": territory["label"]}})
+    return {"id": entity_id(axis.iri.value), "iri": axis.iri.value, "label": axis.label, "territories": list(territories.values()), "actions": actions}
+
+
+@router.get("/network/recurring", summary="Organisations present in at least N territories, most territories first")
+def recurring(store: StoreDep, index: IndexDep, min_territories: int = Query(2, ge=1, le=10_000)) -> list[dict]:
+    query = get_query("recurring-organisations")
+    labels = {entity_id(e.iri.value): e.label for e in index.of_kind("territory")}
+    rows = store.select(query.text, bind(query, {"min_territories": str(min_territories)}))
+    return [
+        {
+            "organisation": {"id": row["organisationId"].value, "label": row["organisationLabel"].value, "iri": row["organisation"].value},
+            "territories": sorted(
+                ({"id": t, "label": labels.get(t, t)} for t in row["territoryIds"].value.split()), key=lambda t: t["label"]
+            ),
+            "count": _int(row["territories"]),
+            "actions_count": _int(row["actions"]),
+            "roles": sorted(row["roles"].value.split()),
+        }
+        for row in rows
+    ]
+
+
+@router.get("/queries/{name}", summary="Run a named query with its parameters (bound, never pasted)")
+def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> dict:
+    try:
+        query = get_query(name)
+        if name.startswith("_"):
+            raise UnknownQueryError(name)
+        bindings = bind(query, dict(request.query_params), index.resolve_term)
+    except UnknownQueryError:
+        raise HTTPException(404, detail={"title": "No such query", "detail": f"no named query {name!r}; see GET /api/queries"}) from None
+    except QueryParameterError as error:
+        raise HTTPException(400, detail={"title": "Bad query parameter", "detail": str(error), "parameter": error.parameter}) from None
+    rows = store.select(query.text, bindings)
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    return {
+        "query": query.name,
+        "title": query.title,
+        "parameters": {k: v.value for k, v in bindings.items()},
+        "columns": columns,
+        "rows": [{k: plain(v) for k, v in row.items()} for row in rows],
+    }
