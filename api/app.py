@@ -4,7 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from ctair.api import sparql
+from ctair.api.errors import install_error_handlers
 from ctair.settings import Settings, get_settings
 
 
@@ -17,4 +20,17 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None)
     )
     app.state.settings = settings
     app.state.store_path = Path(store_path or settings.store)
+    install_error_handlers(app)
+    sparql.add_cors(app)
+    app.include_router(sparql.router)
+
+    from .routes import rest
+
+    app.include_router(rest.router)
+
+    from .routes import pages, queries
+
+    app.include_router(queries.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,7 +26,7 @@ class Method(str, Enum):
 
 
 class Role(str, Enum):
-    """The part an organisation plays in an action (see ontology/roles.ttl for IATI/HXL mappings)."""
+    """The part an organisation plays in an action (see ontology/schemes.ttl for the IATI/HXL mappings)."""
 
     OPERATOR = "operator"  # porteur, opérateur, gestionnaire: carries out the action
     PARTNER = "partner"
@@ -42,7 +43,7 @@ class ContractKind(str, Enum):
 
 
 class Unit(str, Enum):
-    """Units of the quantities the documents give (ontology/units in ctair.ttl)."""
+    """Units of the quantities the documents give (ontology/schemes.ttl)."""
 
     EURO = "euro"
     PLACE = "place"  # accommodation places
@@ -113,6 +114,10 @@ class Quantity(Record):
     unit: Unit
     label: str  # the words of the document, e.g. "30 places possibles en hébergement collectif"
     mention: Mention
+    # added by the loaders (optional): a range "4 à 6 mois" is two quantities, bound "min" (4) and
+    # "max" (6), with the same label; "environ 200€" is approximate.
+    bound: Literal["min", "max"] | None = None
+    approximate: bool = False
 
 
 class AxisRef(Record):

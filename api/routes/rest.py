@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from ctair.graph.entities import EntityNotFound
 from ctair.graph.store import plain
@@ -13,15 +13,13 @@ from ctair.graph.who import entity_id, who
 from ctair.ontology.vocab import UNIT
 
 from ..deps import IndexDep, StoreDep
+from ..errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["who does what where"])
 
 
-def not_found(error: EntityNotFound) -> HTTPException:
-    return HTTPException(
-        status_code=404,
-        detail={"title": f"No such {error.kind}", "detail": str(error), "parameter": error.parameter, "suggestions": error.suggestions},
-    )
+def not_found(error: EntityNotFound) -> ApiError:
+    return ApiError(404, str(error), code="not-found", parameter=error.parameter, suggestions=error.suggestions)
 
 
 def _int(term) -> int | None:
@@ -195,9 +193,9 @@ def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDe
             raise UnknownQueryError(name)
         bindings = bind(query, dict(request.query_params), index.resolve_term)
     except UnknownQueryError:
-        raise HTTPException(404, detail={"title": "No such query", "detail": f"no named query {name!r}; see GET /api/queries"}) from None
+        raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found") from None
     except QueryParameterError as error:
-        raise HTTPException(400, detail={"title": "Bad query parameter", "detail": str(error), "parameter": error.parameter}) from None
+        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
     rows = store.select(query.text, bindings)
     columns = list(dict.fromkeys(k for row in rows for k in row))
     return {
