@@ -13,27 +13,42 @@ from ctair.settings import get_settings
 def _store_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
-        type=Path,
         default=None,
-        help="embedded store directory (default: $CTAIR_STORE or var/store)",
+        help="embedded store directory, or the http(s):// URL of a SPARQL server (default: $CTAIR_STORE or var/store)",
     )
+    for name in ("query", "update", "gsp"):  # a remote store's endpoints (default: Oxigraph's /query /update /store)
+        parser.add_argument(f"--{name}-url", default=None, help=f"remote store: the SPARQL {name} endpoint URL")
+
+
+def _store_spec(args) -> str | Path:
+    """An http(s):// URL (remote store) or the embedded store's directory."""
+    from ctair.graph.remote_store import is_remote
+
+    spec = args.store or get_settings().store
+    return spec if is_remote(str(spec)) else Path(spec)
 
 
 def _store_path(args) -> Path:
-    return args.store or get_settings().store
+    return Path(args.store or get_settings().store)
+
+
+def _remote_urls(args) -> dict:
+    return {f"{n}_url": getattr(args, f"{n}_url", None) for n in ("query", "update", "gsp")}
 
 
 def _open_store(args):
-    from ctair.graph.store import OxigraphStore
+    from ctair.graph.remote_store import open_store
 
-    return OxigraphStore(_store_path(args), read_only=True)
+    return open_store(_store_spec(args), read_only=True, **_remote_urls(args))
 
 
 def cmd_build(args) -> int:
     from ctair.graph.build import build
 
     settings = get_settings()
-    summary = build(_store_path(args), args.corpus or settings.corpus, settings.base_iri, ner=not args.no_ner)
+    spec = _store_spec(args)
+    target = _open_store(args) if isinstance(spec, str) else spec  # a RemoteSparqlStore, or a directory
+    summary = build(target, args.corpus or settings.corpus, settings.base_iri, ner=not args.no_ner)
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
         return 0
@@ -43,7 +58,9 @@ def cmd_build(args) -> int:
         print(f"{name:<13} {summary.counts.get(name, 0)}")
     for label, report in (("before overrides", summary.evaluation_before), ("after overrides", summary.evaluation_after)):
         if report is not None:
-            print(f"extraction {label}: precision {report.precision:.3f}, recall {report.recall:.3f}")
+            overall = report.overall
+            print(f"extraction {label}: precision {overall.precision:.3f}, recall {overall.recall:.3f} "
+                  f"({overall.true_positives} found, {overall.false_negatives} missing, {overall.false_positives} spurious)")
     if summary.unresolved:
         print("unresolved organisation mentions (add them to corpus/curation/organisations.toml or not_organisations.toml):")
         for u in summary.unresolved:
@@ -54,7 +71,13 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from ctair.api.server import serve
 
-    store_path = _store_path(args)
+    spec = _store_spec(args)
+    if isinstance(spec, str):  # a remote SPARQL server: the API reads it, /sparql forwards to it
+        from ctair.graph.remote_store import serve_remote
+
+        serve_remote(_open_store(args), host=args.host, port=args.port, query_timeout=args.query_timeout)
+        return 0
+    store_path = spec
     if not store_path.exists():
         print(f"no store at {store_path}: building it first", file=sys.stderr)
         cmd_build(argparse.Namespace(store=store_path, corpus=None, no_ner=False, json=False))
@@ -114,6 +137,8 @@ def cmd_query(args) -> int:
 
 
 def _select_columns(store, text, bindings) -> list[str]:
+    if hasattr(store, "select_variables"):  # a remote store
+        return store.select_variables(text, bindings)
     results = store.oxigraph.query(text, use_default_graph_as_union=True)
     return [v.value for v in results.variables]
 

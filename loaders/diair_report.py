@@ -1,0 +1,229 @@
+"""Loader of the Diair's yearly report on the CTAIR actions (kind ``diair-report``).
+
+Structure read (nothing depends on line numbers):
+
+* the contract kind and year from the cover title ("Actions CTAIR 2019");
+* the territory sections from the table of contents (lines "Bordeaux<TAB>p.3" whose name is a
+  registry territory); each section starts at the first later line that is exactly that name and
+  ends at the next section (the last one before the page furniture "accueil-integration-refugies.fr");
+* a section's introduction (paragraphs before its first action) gives the contract's axes and
+  signatories (organisations with a role there, e.g. "porté par la Ville de Strasbourg … en lien
+  avec la Préfecture du Bas-Rhin");
+* numbered actions: a paragraph that is a bare number, then a title line; ``ordinal`` is the number
+  as printed (Nantes prints 1, 3, 2, 4). A title that is a whole sentence (Strasbourg) is also the
+  first paragraph of the description and its label is cut after its first bold phrase;
+* sections without numbers: if the body after the introduction has a bulleted list whose every item
+  names an organisation with a role, each item is an action (Toulouse: 1 and 2, in printed order);
+  otherwise the whole body is one action, ordinal 1, labelled with the project's name when it opens
+  with "Le projet NAME a/est/vise…" (Dijon: "ENSEMBLE !").
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .concepts import Concepts
+from .corpus import CorpusDocument
+from .errors import InputError
+from .facts import DocumentIndex, axes, participations, publics, quantities
+from .records import Action, Contract, ContractKind, DocumentRecords, TerritoryMention
+from .registry import Registry
+from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
+
+_TOC_LINE = re.compile(r"^(?P<name>[^\t\n]+?)[ \t]+p\.?\s*\d+\s*$")
+_COVER_TITLE = re.compile(r"\b(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\s+(?P<year>(?:19|20)\d{2})\b")
+_NUMBER = re.compile(r"^\d{1,2}$")
+_FURNITURE = re.compile(r"^[a-z0-9\-\s]+\.(?:fr|org|com|eu|gouv\.fr)$")
+_PROJECT_NAME = re.compile(
+    r"^(?:Le|La|L['’])\s*(?:projet|programme|action|dispositif)\s+(?P<name>.+?)\s+"
+    r"(?:a|est|vise|propose|permet|poursuit|consiste|s['’]inscrit)\b"
+)
+_ITEM_LABEL = re.compile(r"^(?P<label>.+?)\s+(?:ont|a|sont|est)\s+(?:également\s+|aussi\s+)?été\b")
+_FIRST_BOLD_END = re.compile(r"\*\*[^*]+\*\*")
+
+
+@dataclass(frozen=True)
+class Section:
+    territory: str
+    heading: Segment
+    body: Segment  # after the heading, to the end of the section
+
+
+def _sections(document: CorpusDocument, registry: Registry) -> list[Section]:
+    text = document.text
+    toc: list[str] = []
+    toc_end = 0
+    for line in lines(text):
+        hit = _TOC_LINE.match(line.text(text))
+        if hit:
+            territory = registry.territory_named(hit.group("name"))
+            if territory:
+                toc.append(territory)
+                toc_end = line.end
+    if not toc:
+        raise InputError(document.path, "diair-report: no table of contents listing registry territories ('Name<TAB>p.N')")
+    headings: list[tuple[str, Segment]] = []
+    pending = list(toc)
+    for block in paragraphs(text):  # a heading is a paragraph of its own
+        if block.start < toc_end or not pending:
+            continue
+        territory = registry.territory_named(block.text(text))
+        if territory and territory in pending:
+            headings.append((territory, block))
+            pending.remove(territory)
+    if pending:
+        raise InputError(document.path, f"diair-report: no section heading found for {pending} listed in the table of contents")
+    sections = []
+    for i, (territory, heading) in enumerate(headings):
+        end = headings[i + 1][1].start if i + 1 < len(headings) else len(text)
+        if i + 1 == len(headings):  # drop trailing page furniture
+            blocks = paragraphs(text, Segment(heading.end, end))
+            while blocks and _FURNITURE.match(" ".join(blocks[-1].text(text).split()).replace("- ", "-").replace(" ", "")):
+                blocks.pop()
+            end = blocks[-1].end if blocks else heading.end
+        sections.append(Section(territory, heading, Segment(heading.end, end)))
+    return sections
+
+
+def _is_number(text: str, block: Segment) -> bool:
+    return bool(_NUMBER.match(block.text(text)))
+
+
+def _sentence_like(title: str) -> bool:
+    return title.rstrip().endswith((".", ".**")) and len(title) > 60
+
+
+def _numbered_actions(index: DocumentIndex, section: Section, blocks: list[Segment], territory: str) -> list[Action]:
+    text = index.text
+    starts = [i for i, block in enumerate(blocks) if _is_number(text, block)]
+    actions = []
+    for n, i in enumerate(starts):
+        last = starts[n + 1] - 1 if n + 1 < len(starts) else len(blocks) - 1
+        if i == last:
+            continue  # a number with nothing after it
+        span = Segment(blocks[i].start, blocks[last].end)
+        title = lines(text, blocks[i + 1])[0]
+        title_text = title.text(text)
+        if _sentence_like(title_text):
+            bold = _FIRST_BOLD_END.search(title_text)
+            label_source = title_text[: bold.end()] if bold else sentences(text, title)[0].text(text)
+            body = Segment(title.start, span.end)
+        else:
+            label_source = title_text
+            body = Segment(title.end, span.end)
+        label = clean(label_source).rstrip(" .")
+        actions.append(_action(index, territory, int(blocks[i].text(text)), label, span, body))
+    return actions
+
+
+def _action(index: DocumentIndex, territory: str, ordinal: int, label: str, span: Segment, body: Segment) -> Action:
+    text = index.text
+    description = clean(text[body.start:body.end]) if body.end > body.start else ""
+    return Action(
+        territory=territory,
+        ordinal=ordinal,
+        label=label,
+        description=description,
+        mention=mention(index.source, text, span),
+        participations=tuple(participations(index, span)),
+        quantities=tuple(quantities(index, span)),
+        axes=tuple(axes(index, span)),
+        publics=tuple(publics(index, span)),
+    )
+
+
+def _unnumbered_actions(index: DocumentIndex, blocks: list[Segment], territory: str) -> list[Action]:
+    text = index.text
+    if not blocks:
+        return []
+    body = Segment(blocks[0].start, blocks[-1].end)
+    for block in blocks:
+        items = list_items(text, block) if is_list_item(text, lines(text, block)[0]) else []
+        if len(items) >= 2 and all(participations(index, item) for item in items):
+            actions = []
+            for ordinal, item in enumerate(items, start=1):
+                item_text = clean(item.text(text))
+                hit = _ITEM_LABEL.match(item_text)
+                label = hit.group("label") if hit else clean(sentences(text, item)[0].text(text)).rstrip(" .")
+                actions.append(_action(index, territory, ordinal, label, item, item))
+            return actions
+    first = clean(sentences(text, blocks[0])[0].text(text))
+    hit = _PROJECT_NAME.match(first)
+    label = hit.group("name") if hit else first.rstrip(" .")
+    return [_action(index, territory, 1, label, body, body)]
+
+
+def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | None = None, ner: bool = True) -> DocumentRecords:
+    from .pipeline import default_concepts
+
+    concepts = concepts or default_concepts()
+    text = document.text
+    source = document.source.id
+    cover = _COVER_TITLE.search(text, 0, min(len(text), 3000))
+    if not cover:
+        raise InputError(document.path, "diair-report: no 'CTAIR <year>' title on the cover")
+    kind = ContractKind(cover.group("kind"))
+    year = int(cover.group("year"))
+
+    sections = _sections(document, registry)
+    starts = [s.heading.start for s in sections]
+
+    def territory_at(position: int) -> str | None:
+        i = bisect.bisect_right(starts, position) - 1
+        return sections[i].territory if i >= 0 and position < sections[i].body.end else None
+
+    index = DocumentIndex(source, text, registry, concepts)
+    index.match_organisations(territory_at)
+
+    contracts: list[Contract] = []
+    actions: list[Action] = []
+    for section in sections:
+        blocks = paragraphs(text, section.body)
+        first_number = next((i for i, b in enumerate(blocks) if _is_number(text, b)), None)
+        if first_number is not None:
+            intro_blocks = blocks[:first_number]
+            section_actions = _numbered_actions(index, section, blocks, section.territory)
+        else:
+            intro_blocks = blocks[:1]
+            section_actions = _unnumbered_actions(index, blocks[1:], section.territory)
+        intro = Segment(intro_blocks[0].start, intro_blocks[-1].end) if intro_blocks else section.heading
+        contracts.append(
+            Contract(
+                territory=section.territory,
+                kind=kind,
+                year=year,
+                mention=mention(source, text, intro),
+                signatories=tuple(participations(index, intro)) if intro_blocks else (),
+                axes=tuple(axes(index, intro)) if intro_blocks else (),
+            )
+        )
+        actions.extend(section_actions)
+
+    records = DocumentRecords(
+        source=document.source,
+        territories=tuple(territory_mentions(index)),
+        contracts=tuple(contracts),
+        actions=tuple(actions),
+    )
+    from .ner import unresolved
+
+    records = records.model_copy(update={"unresolved": tuple(unresolved(index, ner=ner))})
+    return records
+
+
+def territory_mentions(index: DocumentIndex) -> list[TerritoryMention]:
+    """Every territory name (label, alt label, demonym) in the document, one per (territory, sentence)."""
+    text = index.text
+    out: dict[tuple[str, int], TerritoryMention] = {}
+    blocks = paragraphs(text)
+    block_starts = [b.start for b in blocks]
+    for match in index.registry.find_territories(index.folded):
+        i = bisect.bisect_right(block_starts, match.start) - 1
+        if i < 0 or match.start >= blocks[i].end:
+            continue
+        sentence = next((s for s in sentences(text, blocks[i]) if s.start <= match.start < s.end), blocks[i])
+        key = (match.id, sentence.start)
+        if key not in out:
+            out[key] = TerritoryMention(territory=match.id, mention=mention(index.source, text, sentence))
+    return list(out.values())

@@ -1,0 +1,189 @@
+"""Facts common to every document kind: participations (organisation + role), quantities, axes
+and publics inside a span, read sentence by sentence.
+
+Role of an organisation occurrence, first rule that applies (all within its sentence):
+
+1. an *adjacent cue* just before it ("porté par", "gérée par", "confiée à l'opérateur",
+   "piloté par", "en partenariat avec", "cofinancé avec", "financements de", "Participation de"…),
+   with no other organisation in between;
+2. a cue just after it ("X assure", "X se charge", "X est en charge", "X, opérateur du projet",
+   "X, qui … est porteuse du projet");
+3. enumeration: it follows the previous organisation of the sentence separated only by list
+   punctuation (", ", " et l'association ", " (plateforme ") → same role as that one;
+4. a *list cue* earlier in the sentence ("partenaires", "participants", "réunissant",
+   "diagnostic", "groupes de travail") → that role;
+5. the caller's default role for the block (the web article's "Le projet :" → partner), else
+   subject position: the organisation opens the sentence (≤ 45 characters before it, no
+   preposition) → operator ("France Horizon a développé…", "AIM : une approche…");
+6. otherwise it is context ("personnes hébergées par ADOMA"), not a participation.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from .concepts import ConceptHit, Concepts
+from .folding import FoldedText
+from .quantities import find_quantities
+from .records import AxisRef, Participation, PublicRef, Quantity, Role
+from .registry import Match, Registry
+from .text import Segment, enclosing, mention, paragraphs, sentences
+
+_P = "(?:é|e)"  # tolerate missing accents
+ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
+    (re.compile(rf"\b(?:port|g{_P}r|dispens|assur|r{_P}alis|men|conduit)(?:{_P}|{_P}e|{_P}s|{_P}es)?\s+par\b", re.I), Role.OPERATOR, 80),
+    (re.compile(rf"\bmise?s?\s+en\s+(?:œ|oe)uvre\s+par\b", re.I), Role.OPERATOR, 80),
+    (re.compile(rf"\b(?:confi|pass|command){_P}e?s?\s+(?:à|a)\b", re.I), Role.OPERATOR, 80),
+    (re.compile(rf"\bop{_P}rateur\b", re.I), Role.OPERATOR, 20),
+    (re.compile(r"\bpar\s+l['’](?:association|organisme)\b", re.I), Role.OPERATOR, 20),
+    (re.compile(rf"\b(?:pilot|coordonn|anim){_P}e?s?\s+par\b", re.I), Role.COORDINATOR, 80),
+    (re.compile(rf"\bcofinanc{_P}e?s?\s+(?:avec|par)\b|\bfinanc{_P}e?s?\s+par\b|\bfinancements?\s+(?:de|du|des)\b", re.I), Role.FUNDER, 60),
+    (re.compile(r"\ben\s+(?:lien|partenariat|collaboration|coopération)\s+avec\b|\bavec\s+l['’]appui\s+d", re.I), Role.PARTNER, 60),
+    (re.compile(r"\bavec\b", re.I), Role.PARTNER, 12),
+    (re.compile(r"\bparticipation\s+(?:de|du|des)\b", re.I), Role.PARTICIPANT, 12),
+]
+LIST_CUES: list[tuple[re.Pattern[str], Role]] = [
+    (re.compile(r"\bpartenaires\b", re.I), Role.PARTNER),
+    (re.compile(r"\bparticipants\b|\br[ée]unissant\b|\bassociant\b|\bgroupes?\s+de\s+travail\b|\bdiagnostic\b", re.I), Role.PARTICIPANT),
+]
+AFTER_CUE = re.compile(
+    r"(?:assurent|assure|se\s+chargent|se\s+charge|(?:est|sont)\s+en\s+charge|(?:est|sont)\s+charg[ée]e?s?|r[ée]alisent|r[ée]alise|"
+    r"a\s+d[ée]velopp[ée]|op[ée]rateur\s+du\s+projet|,\s*op[ée]rateur\b|(?:est|sont)\s+porteu(?:r|se|rs|ses)\b|porte\s+le\s+projet)",
+    re.I,
+)
+_AFTER_WINDOW = 80
+_CHAIN_GAP = re.compile(
+    r"[\s,/()'’\"«»*]*(?:(?:et|ou|ainsi\s+que|comme)\s+)?(?:(?:l['’]|la\s+|le\s+|les\s+|des\s+|du\s+|de\s+)\s*)?"
+    r"(?:(?:association|plateforme|cabinet|opérateur|organisme)\s+)?[\s'’\"«»(*]*",
+    re.I,
+)
+_PREPOSITION = re.compile(r"\b(?:à|a|aux|au|pour|avec|par|sur|dans|hors|vers|chez|entre|contre|destination)\b", re.I)
+_SUBJECT_WINDOW = 45
+
+
+@dataclass
+class DocumentIndex:
+    """A document's text, folded once, with its registry and concept hits, sentences on demand."""
+
+    source: str
+    text: str
+    registry: Registry
+    concepts: Concepts
+    territory_at: Callable[[int], str | None] | None = None
+    folded: FoldedText = field(init=False)
+    organisations: list[Match] = field(init=False)
+    _org_starts: list[int] = field(init=False)
+    axes: list[ConceptHit] = field(init=False)
+    publics: list[ConceptHit] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded = FoldedText(self.text)
+        self.axes = self.concepts.axes.find(self.folded)
+        self.publics = self.concepts.publics.find(self.folded)
+        self.organisations = []
+        self._org_starts = []
+
+    def match_organisations(self, territory_at: Callable[[int], str | None]) -> None:
+        self.territory_at = territory_at
+        self.organisations = self.registry.find_organisations(self.folded, territory_at)
+        self._org_starts = [m.start for m in self.organisations]
+
+    def organisations_in(self, segment: Segment) -> list[Match]:
+        low = bisect.bisect_left(self._org_starts, segment.start)
+        high = bisect.bisect_left(self._org_starts, segment.end)
+        return [m for m in self.organisations[low:high] if m.end <= segment.end]
+
+    def sentences(self, segment: Segment) -> list[Segment]:
+        out: list[Segment] = []
+        for paragraph in paragraphs(self.text, segment):
+            out.extend(sentences(self.text, paragraph))
+        return out
+
+
+def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles: list[Role | None],
+             default_role: Role | None) -> Role | None:
+    match = orgs[index]
+    previous_end = orgs[index - 1].end if index > 0 else sentence.start
+    # 1. adjacent cue before (nearest cue ending in the gap since the previous organisation)
+    best: tuple[int, Role] | None = None
+    for pattern, role, max_gap in ADJACENT_CUES:
+        for cue in pattern.finditer(text, previous_end, match.start):
+            gap = text[cue.end():match.start]
+            if len(gap) <= max_gap and not re.search(r"[.;:!?]", gap) and (best is None or cue.end() > best[0]):
+                best = (cue.end(), role)
+    if best:
+        return best[1]
+    # 2. cue after, before the next organisation
+    next_start = orgs[index + 1].start if index + 1 < len(orgs) else sentence.end
+    window_end = min(next_start, sentence.end, match.end + _AFTER_WINDOW)
+    after = AFTER_CUE.search(text, match.end, window_end)
+    if after and not re.search(r"[.;!?]", text[match.end:after.start()]):
+        return Role.OPERATOR
+    # 3. enumeration after the previous organisation
+    if index > 0 and roles[index - 1] is not None:
+        if _CHAIN_GAP.fullmatch(text, orgs[index - 1].end, match.start):
+            return roles[index - 1]
+    # 4. list cue earlier in the sentence
+    nearest: tuple[int, Role] | None = None
+    for pattern, role in LIST_CUES:
+        for cue in pattern.finditer(text, sentence.start, match.start):
+            if nearest is None or cue.end() > nearest[0]:
+                nearest = (cue.end(), role)
+    if nearest:
+        return nearest[1]
+    # 5. block default, else subject position
+    if default_role is not None:
+        return default_role
+    before = text[sentence.start:match.start]
+    if len(before) <= _SUBJECT_WINDOW and not _PREPOSITION.search(before) and not re.search(r"[,;:]", before):
+        return Role.OPERATOR
+    return None
+
+
+def participations(index: DocumentIndex, segment: Segment, default_role: Role | None = None) -> list[Participation]:
+    """The organisations with a role in ``segment``, one per (organisation, role), first mention kept."""
+    out: dict[tuple[str, Role], Participation] = {}
+    text = index.text
+    for sentence in index.sentences(segment):
+        orgs = index.organisations_in(sentence)
+        roles: list[Role | None] = []
+        for i, match in enumerate(orgs):
+            role = _role_of(text, sentence, orgs, i, roles, default_role)
+            roles.append(role)
+            if role is not None and (match.id, role) not in out:
+                out[(match.id, role)] = Participation(
+                    organisation=match.id, role=role, surface=match.surface, mention=mention(index.source, text, sentence)
+                )
+    return list(out.values())
+
+
+def quantities(index: DocumentIndex, segment: Segment) -> list[Quantity]:
+    out: list[Quantity] = []
+    sentence_list = index.sentences(segment)
+    for found in find_quantities(index.text, segment.start, segment.end):
+        sentence = enclosing(sentence_list, found.start) or segment
+        out.append(Quantity(value=Decimal(found.value), unit=found.unit, label=found.label, bound=found.bound,
+                            approximate=found.approximate, mention=mention(index.source, index.text, sentence)))
+    return out
+
+
+def _concepts(index: DocumentIndex, hits: list[ConceptHit], segment: Segment) -> list[tuple[str, Segment]]:
+    seen: dict[str, Segment] = {}
+    sentence_list: list[Segment] | None = None
+    for hit in hits:
+        if hit.start >= segment.start and hit.end <= segment.end and hit.concept not in seen:
+            if sentence_list is None:
+                sentence_list = index.sentences(segment)
+            seen[hit.concept] = enclosing(sentence_list, hit.start) or segment
+    return list(seen.items())
+
+
+def axes(index: DocumentIndex, segment: Segment) -> list[AxisRef]:
+    return [AxisRef(axis=c, mention=mention(index.source, index.text, s)) for c, s in _concepts(index, index.axes, segment)]
+
+
+def publics(index: DocumentIndex, segment: Segment) -> list[PublicRef]:
+    return [PublicRef(public=c, mention=mention(index.source, index.text, s)) for c, s in _concepts(index, index.publics, segment)]

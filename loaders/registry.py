@@ -1,0 +1,323 @@
+"""The curated registry of territories and organisations, and the name matcher built on it.
+
+``Registry.load(directory)`` reads ``territories.toml``, ``organisations.toml`` and
+``not_organisations.toml`` (all in ``corpus/curation/``), validates them and reports any problem as
+an :class:`InputError` naming the file and line. Matching is done on the folded text
+(:mod:`ctair.loaders.folding`): one alternation regex of all folded aliases, longest first, on word
+boundaries; an alias's guards (case, context, territory scope) are data in the registry.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .corpus import read_toml, validation_error
+from .errors import InputError, line_of
+from .folding import FoldedText, fold
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# plain strings (not Enums) so that consumers can use them as dict keys and literals directly
+OrganisationKind = Literal["association", "public-body", "company", "collectivity", "research-body"]
+TerritoryKind = Literal["city", "metropole", "intercommunality"]
+
+
+class Alias(_Model):
+    text: str = Field(min_length=1)
+    case_sensitive: bool = False
+    before: str | None = None  # regex the original text just before the name must end with
+    after: str | None = None  # regex the original text just after the name must start with
+    territories: tuple[str, ...] = ()  # empty: anywhere
+
+    @field_validator("before", "after")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a valid regular expression: {error}") from error
+        return value
+
+
+class Organisation(_Model):
+    """``aliases`` are the plain spellings (for display / skos:altLabel); ``alias_rules`` the same
+    aliases with their guards, as written in ``organisations.toml`` (strings or tables)."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    kind: OrganisationKind
+    aliases: tuple[str, ...] = ()
+    alias_rules: tuple[Alias, ...] = ()
+    wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
+    siren: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
+    rna: str | None = Field(default=None, pattern=r"^W[0-9A-Z]{9}$")
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_aliases(cls, data):
+        if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
+            rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
+            texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
+            data = {**data, "aliases": [t for t in texts if isinstance(t, str)], "alias_rules": rules}
+        return data
+
+    def all_aliases(self) -> tuple[Alias, ...]:
+        """The alias rules plus the canonical name (unless an alias already spells it)."""
+        if any(fold(a.text) == fold(self.name) for a in self.alias_rules):
+            return self.alias_rules
+        return (Alias(text=self.name), *self.alias_rules)
+
+    @property
+    def alt_labels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a for a in self.aliases if a != self.name))
+
+
+class Territory(_Model):
+    id: str = Field(pattern=SLUG)
+    label: str = Field(min_length=1)
+    alt_labels: tuple[str, ...] = ()
+    kind: TerritoryKind
+    insee: str | None = Field(default=None, pattern=r"^[0-9][0-9AB][0-9]{3}$")
+    siren: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
+    department: str | None = Field(default=None, pattern=r"^(?:[0-9]{2,3}|2A|2B)$")
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    long: float | None = Field(default=None, ge=-180, le=180)
+    wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
+    note: str | None = None
+
+
+class NotOrganisation(_Model):
+    text: str = Field(min_length=1)
+    why: str = Field(min_length=3)
+
+
+class _OrganisationsFile(_Model):
+    organisations: tuple[Organisation, ...]
+
+
+class _TerritoriesFile(_Model):
+    territories: tuple[Territory, ...]
+
+
+class _StoplistFile(_Model):
+    names: tuple[NotOrganisation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A registry name found in a text: ``text[start:end]`` is the spelling used."""
+
+    id: str
+    start: int
+    end: int
+    surface: str
+
+
+@lru_cache(maxsize=8)
+def _id_lines(raw: str) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for number, line in enumerate(raw.splitlines(), start=1):
+        hit = re.match(r'\s*id\s*=\s*["\']([^"\']+)["\']', line)
+        if hit:
+            ids.setdefault(hit.group(1), number)
+    return ids
+
+
+def _entry_line(raw: str, table: str, index: int, entry_id: str | None = None) -> int | None:
+    """Line of an entry: its ``id = "…"`` line, else the index-th ``[[table]]`` header."""
+    if entry_id is not None and entry_id in _id_lines(raw):
+        return _id_lines(raw)[entry_id]
+    headers = [n for n, line in enumerate(raw.splitlines(), start=1) if line.strip() == f"[[{table}]]"]
+    return headers[index] if index < len(headers) else None
+
+
+def _validate(path: Path, raw: str, data: dict, model: type[BaseModel], table: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = first["loc"]
+        line = None
+        if len(location) >= 2 and location[0] == table and isinstance(location[1], int):
+            entries = data.get(table) or []
+            entry = entries[location[1]] if location[1] < len(entries) and isinstance(entries[location[1]], dict) else {}
+            line = _entry_line(raw, table, location[1], entry.get("id") if isinstance(entry.get("id"), str) else None)
+            key = ".".join(str(p) for p in location[2:]) or table
+            leaf = str(location[2]) if len(location) > 2 else None
+            if leaf and entry:  # prefer the key's own line inside the entry
+                start = line or 1
+                lines = raw.splitlines()
+                for number in range(start, min(len(lines), start + 40) + 1):
+                    if re.match(rf"\s*{re.escape(leaf)}\s*=", lines[number - 1]):
+                        line = number
+                        break
+            raise InputError(path, f"entry {location[1] + 1} of [[{table}]]: {key}: {first['msg']}", line) from error
+        raise validation_error(path, raw, error) from error
+
+
+class _NameIndex:
+    """One regex over folded text for a set of (key, alias) pairs; guards checked per hit."""
+
+    def __init__(self, entries: Iterable[tuple[str, Alias]]):
+        self.by_folded: dict[str, list[tuple[str, Alias]]] = {}
+        for key, alias in entries:
+            folded = fold(alias.text)
+            if folded:
+                self.by_folded.setdefault(folded, []).append((key, alias))
+        alternatives = sorted(self.by_folded, key=lambda f: (-len(f), f))
+        body = "|".join(re.escape(a) for a in alternatives) or r"(?!x)x"
+        self.pattern = re.compile(rf"(?<![0-9a-z])(?:{body})(?![0-9a-z])")
+        self._before = {a.before: re.compile(rf"(?:{a.before})[\s'’\"«»(]*$", re.I) for _, a in self._all() if a.before}
+        self._after = {a.after: re.compile(rf"[\s'’\"«»)]*(?:{a.after})", re.I) for _, a in self._all() if a.after}
+
+    def _all(self):
+        for candidates in self.by_folded.values():
+            yield from candidates
+
+    def _accepts(self, alias: Alias, text: str, start: int, end: int, territory: str | None) -> bool:
+        if alias.territories and territory not in alias.territories:
+            return False
+        if alias.case_sensitive and text[start:end] != alias.text:
+            return False
+        if alias.before and not self._before[alias.before].search(text, max(0, start - 60), start):
+            return False
+        if alias.after and not self._after[alias.after].match(text, end, min(len(text), end + 60)):
+            return False
+        return True
+
+    def find(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
+             start: int = 0, end: int | None = None) -> list[Match]:
+        text = folded.text
+        out: list[Match] = []
+        # restrict to the folded range covering [start, end) of the original
+        for hit in self.pattern.finditer(folded.folded):
+            o_start, o_end = folded.original_span(hit.start(), hit.end())
+            if o_start < start or (end is not None and o_end > end):
+                continue
+            territory = territory_at(o_start) if territory_at else None
+            for key, alias in self.by_folded[hit.group()]:
+                if self._accepts(alias, text, o_start, o_end, territory):
+                    out.append(Match(key, o_start, o_end, text[o_start:o_end]))
+                    break
+        return out
+
+
+class Registry:
+    def __init__(self, organisations: tuple[Organisation, ...], territories: tuple[Territory, ...],
+                 not_organisations: tuple[NotOrganisation, ...] = (), directory: Path | None = None):
+        self.organisations = {o.id: o for o in organisations}
+        self.territories = {t.id: t for t in territories}
+        self.not_organisations = not_organisations
+        self.directory = directory
+        self._stop = {fold(n.text) for n in not_organisations}
+        self._organisation_index = _NameIndex((o.id, a) for o in organisations for a in o.all_aliases())
+        self._stop_index = _NameIndex(("-", Alias(text=n.text)) for n in not_organisations)
+        self._territory_index = _NameIndex(
+            (t.id, Alias(text=label)) for t in territories for label in (t.label, *t.alt_labels)
+        )
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, directory: Path) -> "Registry":
+        directory = Path(directory)
+        territories_path = directory / "territories.toml"
+        organisations_path = directory / "organisations.toml"
+        stoplist_path = directory / "not_organisations.toml"
+        for path in (territories_path, organisations_path):
+            if not path.is_file():
+                raise InputError(path, "registry file missing")
+
+        data, raw = read_toml(territories_path)
+        territories = _validate(territories_path, raw, data, _TerritoriesFile, "territories").territories
+        _unique(territories_path, raw, "territories", [t.id for t in territories])
+        seen_labels: dict[str, str] = {}
+        for index, territory in enumerate(territories):
+            for label in (territory.label, *territory.alt_labels):
+                other = seen_labels.setdefault(fold(label), territory.id)
+                if other != territory.id:
+                    raise InputError(territories_path, f"label {label!r} of {territory.id!r} is already a label of {other!r}",
+                                     _entry_line(raw, "territories", index, territory.id))
+
+        data, raw = read_toml(organisations_path)
+        organisations = _validate(organisations_path, raw, data, _OrganisationsFile, "organisations").organisations
+        _unique(organisations_path, raw, "organisations", [o.id for o in organisations])
+        known_territories = {t.id for t in territories}
+        claims: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for index, organisation in enumerate(organisations):
+            line = _entry_line(raw, "organisations", index, organisation.id)
+            for alias in organisation.all_aliases():
+                unknown = set(alias.territories) - known_territories
+                if unknown:
+                    raise InputError(organisations_path, f"{organisation.id!r}: alias {alias.text!r} is scoped to unknown territories {sorted(unknown)}", line)
+                folded = fold(alias.text)
+                if not folded:
+                    raise InputError(organisations_path, f"{organisation.id!r}: alias {alias.text!r} has no letter or digit", line)
+                scope = frozenset(alias.territories)
+                for other_id, other_scope in claims.get(folded, []):
+                    if other_id != organisation.id and (not scope or not other_scope or scope & other_scope):
+                        raise InputError(organisations_path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", line)
+                claims.setdefault(folded, []).append((organisation.id, scope))
+
+        not_organisations: tuple[NotOrganisation, ...] = ()
+        if stoplist_path.is_file():
+            data, raw = read_toml(stoplist_path)
+            not_organisations = _validate(stoplist_path, raw, data, _StoplistFile, "names").names
+            organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
+            for index, name in enumerate(not_organisations):
+                if fold(name.text) in organisation_names:
+                    line = [n for n, l in enumerate(raw.splitlines(), 1) if l.strip() == "[[names]]"][index]
+                    raise InputError(stoplist_path, f"{name.text!r} is also a name of organisation {organisation_names[fold(name.text)]!r}", line)
+        return cls(organisations, territories, not_organisations, directory)
+
+    # ------------------------------------------------------------------ matching
+    def find_organisations(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
+                           start: int = 0, end: int | None = None) -> list[Match]:
+        """Every registry organisation named in ``folded.text`` (optionally within ``[start, end)``)."""
+        return self._organisation_index.find(folded, territory_at, start, end)
+
+    def find_territories(self, folded: FoldedText, start: int = 0, end: int | None = None) -> list[Match]:
+        return self._territory_index.find(folded, None, start, end)
+
+    def find_not_organisations(self, folded: FoldedText) -> list[Match]:
+        """Occurrences of the stoplist's names (``corpus/curation/not_organisations.toml``)."""
+        return self._stop_index.find(folded)
+
+    def territory_named(self, name: str) -> str | None:
+        """The territory whose label or alt label is exactly ``name`` (folded), else None."""
+        hits = self._territory_index.by_folded.get(fold(name))
+        return hits[0][0] if hits else None
+
+    def resolve(self, name: str, territory: str | None = None) -> str | None:
+        """The organisation a whole name denotes (folded equality, guards except context), else None."""
+        for key, alias in self._organisation_index.by_folded.get(fold(name), []):
+            if alias.territories and territory not in alias.territories:
+                continue
+            if alias.case_sensitive and name.strip() != alias.text:
+                continue
+            return key
+        return None
+
+    def is_stopword(self, name: str) -> bool:
+        return fold(name) in self._stop
+
+
+def _unique(path: Path, raw: str, table: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for index, entry_id in enumerate(ids):
+        if entry_id in seen:
+            # point at the second occurrence
+            occurrences = [n for n, line in enumerate(raw.splitlines(), 1) if re.match(rf'\s*id\s*=\s*["\']{re.escape(entry_id)}["\']', line)]
+            raise InputError(path, f"duplicate id {entry_id!r} in [[{table}]]", occurrences[1] if len(occurrences) > 1 else line_of(raw, "id"))
+        seen.add(entry_id)
