@@ -13,7 +13,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ctair.loaders.records import Action, Contract, DocumentRecords, Mention, Participation, Person, Role
 from ctair.ontology.vocab import (
-    AXIS, CONTRACT_KIND, CTAIR, DCTERMS, GEO, METHOD, NIF, OWL, PROV, PUBLIC, RDF, RDFS, ROLE, SCHEMA, SKOS,
+    AXIS, CONTRACT_KIND, CTAIR, DCTERMS, GEO, GEOSPARQL, METHOD, NIF, OWL, PROV, PUBLIC, RDF, RDFS, ROLE, SCHEMA, SKOS,
     UNIT, WD, XSD,
 )
 
@@ -74,6 +74,13 @@ class Emitter:
         if t.lat is not None and t.long is not None:
             yield Triple(s, GEO.lat, decimal(t.lat))
             yield Triple(s, GEO.long, decimal(t.long))
+            g = self.iri.geometry(t.id)
+            yield Triple(s, GEOSPARQL.hasGeometry, g)
+            yield Triple(g, RDF.type, GEOSPARQL.Geometry)
+            wkt = f"POINT({decimal(t.long).value} {decimal(t.lat).value})"
+            yield Triple(g, GEOSPARQL.asWKT, Literal(wkt, datatype=GEOSPARQL.wktLiteral))
+        if getattr(t, "insee", None):  # INSEE's code-based commune IRI (seeAlso: a territory is not always the commune)
+            yield Triple(s, RDFS.seeAlso, NamedNode(f"http://id.insee.fr/geo/commune/{t.insee}"))
         if t.wikidata:
             yield Triple(s, OWL.sameAs, WD[t.wikidata])
 
@@ -84,9 +91,8 @@ class Emitter:
             yield Triple(s, RDF.type, ORGANISATION_CLASS[o.kind])
         yield Triple(s, RDFS.label, fr(o.name))
         yield Triple(s, DCTERMS.identifier, Literal(o.id))
-        for alias in o.aliases:
-            if alias != o.name:
-                yield Triple(s, SKOS.altLabel, Literal(alias))
+        for alias in o.alt_labels:
+            yield Triple(s, SKOS.altLabel, Literal(alias))
         if o.wikidata:
             yield Triple(s, OWL.sameAs, WD[o.wikidata])
         if o.siren:
@@ -138,8 +144,8 @@ class Emitter:
 
     def _mention(self, m: NamedNode, mention: Mention) -> Iterator[Triple]:
         yield Triple(m, RDF.type, CTAIR.Mention)
-        yield Triple(m, NIF.beginIndex, Literal(str(mention.span.start), datatype=XSD.nonNegativeInteger))
-        yield Triple(m, NIF.endIndex, Literal(str(mention.span.end), datatype=XSD.nonNegativeInteger))
+        yield Triple(m, NIF.beginIndex, integer(mention.span.start))
+        yield Triple(m, NIF.endIndex, integer(mention.span.end))
         yield Triple(m, NIF.anchorOf, Literal(mention.text))
         yield Triple(m, PROV.wasQuotedFrom, self.iri.source(mention.source))
         yield Triple(m, CTAIR.extractionMethod, METHOD[mention.method.value])

@@ -24,6 +24,10 @@ class EntityNotFound(LookupError):
         super().__init__(f"no {kind} named {name!r}{hint}")
 
 
+def _compact(name: str) -> str:
+    return "~" + fold(name).replace(" ", "")  # the marker keeps compact keys apart from folded ones
+
+
 @dataclass(frozen=True)
 class Entity:
     iri: NamedNode
@@ -49,13 +53,15 @@ class EntityIndex:
         for entity in self.entities:
             for name in entity.names:
                 self._by_fold.setdefault((entity.kind, fold(name)), entity)
+            for name in entity.names:  # "a.d.o.m.a", "FranceHorizon": punctuation and spacing ignored too
+                self._by_fold.setdefault((entity.kind, _compact(name)), entity)
 
     def resolve(self, kind: str, text: str, parameter: str | None = None) -> Entity:
         text = text.strip()
         for entity in self.entities:
             if entity.kind == kind and entity.iri.value == text:
                 return entity
-        found = self._by_fold.get((kind, fold(text)))
+        found = self._by_fold.get((kind, fold(text))) or self._by_fold.get((kind, _compact(text)))
         if found is None:
             candidates = {fold(n): e.label for e in self.entities if e.kind == kind for n in e.names}
             close = difflib.get_close_matches(fold(text), list(candidates), n=5, cutoff=0.6)

@@ -40,6 +40,10 @@ class IriMinter:
     def territory(self, territory_id: str) -> NamedNode:
         return self._iri("id", "territory", territory_id)
 
+    def geometry(self, territory_id: str) -> NamedNode:
+        """The GeoSPARQL geometry (the point of its latitude/longitude) of a territory."""
+        return self._iri("id", "territory", territory_id, "geometry")
+
     def organisation(self, organisation_id: str) -> NamedNode:
         return self._iri("id", "organisation", organisation_id)
 

@@ -74,7 +74,7 @@ def test_each_source_document_has_its_own_named_graph(built):
 
 def test_rebuild_gives_the_same_iris(tmp_path, built_store):
     store_path = tmp_path / "again"
-    build(store_path, CORPUS, BASE_IRI, ner=False, progress=lambda m: None)
+    build(store_path, CORPUS, BASE_IRI, progress=lambda m: None)
     again = OxigraphStore(store_path, read_only=True)
     subjects = "SELECT DISTINCT ?s WHERE { ?s a ?c }"
     assert {r["s"].value for r in again.select(subjects)} == {r["s"].value for r in built_store.select(subjects)}

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph
 import pyshacl
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ctair.loaders.records import ContractKind, Method, Role, Unit
@@ -456,9 +456,9 @@ MUTATIONS = {
         [(MENTION, NIF.anchorOf, Literal("Le projet consiste à capter 5 logements."))],
         {(MENTION, NIF.anchorOf, SH.SPARQLConstraintComponent)},
     ),
-    "begin-not-nonNegativeInteger": (
+    "begin-not-an-integer": (
         [(MENTION, NIF.beginIndex, None)],
-        [(MENTION, NIF.beginIndex, Literal(4069))],
+        [(MENTION, NIF.beginIndex, Literal("4069.0", datatype=XSD.decimal))],
         {(MENTION, NIF.beginIndex, SH.DatatypeConstraintComponent)},
     ),
     "participation-without-shortcut": (
