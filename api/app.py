@@ -32,5 +32,11 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None)
 
     app.include_router(queries.router)
     app.include_router(pages.router)
+
+    from .routes import dataset, resources
+
+    app.include_router(resources.router)  # linked data: /id/… → 303 → /doc/…, pages, /search
+    resources.add_vocabulary_routes(app, settings)
+    app.include_router(dataset.router)  # /.well-known/void, /dumps/, /context.jsonld, /ontology
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

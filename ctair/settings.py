@@ -19,8 +19,53 @@ class Settings(BaseSettings):
     )
     store: Path = Field(Path("var/store"), description="Embedded Oxigraph store directory.")
     corpus: Path = Field(REPO_ROOT / "corpus", description="Corpus directory (documents + manifests + curation).")
-    query_timeout: float = Field(10.0, description="Seconds before a SPARQL query is stopped.")
-    admin_token: str | None = Field(None, description="Bearer token that allows SPARQL Update when updates are enabled.")
+    query_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a SPARQL query may run (evaluation and serialization) before its worker "
+        "process is killed; the client then gets 503 with code 'query-timeout'. Also the longest a "
+        "query waits in the queue for a free worker.",
+    )
+    admin_token: str | None = Field(
+        None,
+        description="Bearer token that allows SPARQL Update when `allow_update` is on "
+        "(`Authorization: Bearer <token>`; compared in constant time). Env CTAIR_ADMIN_TOKEN.",
+    )
+    allow_update: bool = Field(
+        False,
+        description="Accept SPARQL Update on /sparql (POST only, with the admin token). Off by default: "
+        "updates then answer 403. LOAD and SERVICE are refused in any case.",
+    )
+    update_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a SPARQL Update may run before its writer process is killed (the update "
+        "is transactional: nothing is written) and the client gets 503.",
+    )
+    max_query_length: int = Field(
+        100_000,
+        ge=1,
+        description="Longest SPARQL query or update accepted, in characters; longer ones answer 413.",
+    )
+    max_result_rows: int = Field(
+        100_000,
+        ge=1,
+        description="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one response carries. A longer "
+        "result is cut at this number and the response says so with the headers "
+        "`X-Ctair-Result-Truncated: true` and `X-Ctair-Result-Limit: <this value>`.",
+    )
+    max_concurrent_queries: int = Field(
+        2,
+        ge=1,
+        description="Number of SPARQL worker processes, i.e. queries evaluated at the same time "
+        "(each worker uses up to one CPU core).",
+    )
+    max_queued_queries: int = Field(
+        8,
+        ge=0,
+        description="Queries allowed to wait for a free worker when all are busy; beyond that the "
+        "endpoint answers 503 with a Retry-After header.",
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,117 @@
+"""One error shape for the whole API.
+
+Every error response (4xx, 5xx), whichever route raised it, has this JSON body::
+
+    {"error": {"status": 400,                 # the HTTP status, repeated
+               "code": "query-syntax",        # stable machine-readable reason
+               "title": "Bad Request",        # the HTTP reason phrase
+               "detail": "error at 1:6: ...", # what went wrong, for a human
+               ...}}                          # optional extras, e.g. "line"/"column"
+                                              #  of a syntax error, "limit", "allowed"
+
+served as ``application/json``, or as ``text/plain; charset=utf-8`` when the client's
+preferred media range is a ``text/*`` one (e.g. ``Accept: text/csv``)::
+
+    400 Bad Request (query-syntax)
+    error at 1:6: expected ...
+    line: 1
+    column: 6
+
+Codes used by the SPARQL endpoint: ``missing-query``, ``multiple-queries``,
+``query-syntax``, ``update-syntax``, ``bad-encoding``, ``unsupported-media-type``,
+``method-not-allowed``, ``not-acceptable``, ``invalid-graph-iri``, ``dataset-conflict``,
+``outbound-request-refused`` (SERVICE / LOAD), ``updates-disabled``, ``unauthorized``,
+``forbidden``, ``query-too-long``, ``query-timeout``, ``server-busy``, ``worker-crashed``,
+``query-failed`` (an evaluation error reported by the store), ``not-found``,
+``validation``, ``internal``.
+"""
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from ctair.api.results import prefers_text
+
+log = logging.getLogger("ctair.api")
+
+_CODES_BY_STATUS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    413: "query-too-long",
+    415: "unsupported-media-type",
+    422: "validation",
+    429: "server-busy",
+    500: "internal",
+    503: "server-busy",
+}
+
+
+class ApiError(Exception):
+    """Raise anywhere in a route to answer with the standard error shape."""
+
+    def __init__(self, status: int, detail: str, *, code: str | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code or _CODES_BY_STATUS.get(status, "error")
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def error_body(status: int, detail: str, code: str, **extra: Any) -> dict:
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    return {"error": {"status": status, "code": code, "title": title, "detail": detail, **extra}}
+
+
+def error_response(request: Request | None, status: int, detail: str, *, code: str | None = None,
+                   headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    code = code or _CODES_BY_STATUS.get(status, "error")
+    body = error_body(status, detail, code, **extra)
+    accept = request.headers.get("accept") if request is not None else None
+    if prefers_text(accept):
+        error = body["error"]
+        lines = [f"{status} {error['title']} ({code})", detail]
+        lines += [f"{key}: {value}" for key, value in extra.items()]
+        return PlainTextResponse("\n".join(lines) + "\n", status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error of ``app`` use the shape above."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return error_response(request, exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(exc.headers or {})
+        return error_response(request, exc.status_code, detail, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"location": list(map(str, e.get("loc", ()))), "message": e.get("msg", "")} for e in exc.errors()
+        ]
+        detail = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems) or "invalid request"
+        return error_response(request, 422, detail, code="validation", problems=problems)
+
+    @app.exception_handler(Exception)
+    async def _internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "internal server error; the incident is logged", code="internal")

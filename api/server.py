@@ -1,0 +1,103 @@
+"""Run the ctair web server (the API, the pages, the SPARQL endpoint) with uvicorn.
+
+``serve()`` is what ``ctair serve`` calls; ``python -m ctair.api.server STORE --port N`` does
+the same from a shell (the test suite starts the server that way, see ``tests/serving.py``).
+Every setting can also come from the environment (``CTAIR_*``, see :mod:`ctair.settings`).
+
+SIGTERM / SIGINT stop the server promptly: uvicorn stops accepting connections, gives the
+requests in flight ``graceful_timeout`` seconds, then the SPARQL worker processes are
+killed (they also die by themselves if the server process is killed: PR_SET_PDEATHSIG).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from ctair.api.app import create_app
+from ctair.settings import Settings, get_settings
+
+
+def make_settings(base: Settings | None = None, **overrides: Any) -> Settings:
+    """``base`` (default: from the environment) with the non-None ``overrides`` applied, validated."""
+    base = base or get_settings()
+    values = base.model_dump()
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return Settings(**values)
+
+
+def serve(
+    store_path: Path | str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    allow_update: bool | None = None,
+    admin_token: str | None = None,
+    query_timeout: float | None = None,
+    workers: int | None = None,
+    settings: Settings | None = None,
+    log_level: str = "info",
+    graceful_timeout: float = 2.0,
+    **overrides: Any,
+) -> None:
+    """Serve until SIGTERM/SIGINT. ``workers`` is the number of SPARQL worker processes
+    (``max_concurrent_queries``); other keyword arguments override any other setting."""
+    settings = make_settings(
+        settings,
+        allow_update=allow_update,
+        admin_token=admin_token,
+        query_timeout=query_timeout,
+        max_concurrent_queries=workers,
+        **overrides,
+    )
+    store_path = Path(store_path or settings.store)
+    if not (store_path / "CURRENT").exists():
+        logging.getLogger("ctair.api").warning(
+            "no Oxigraph store at %s (run `ctair build`): SPARQL queries will answer 503", store_path
+        )
+    if settings.allow_update and not settings.admin_token:
+        logging.getLogger("ctair.api").warning("allow_update is on but no admin token is set: updates stay refused")
+    app = create_app(settings, store_path)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        timeout_graceful_shutdown=graceful_timeout,
+        proxy_headers=False,
+        server_header=False,
+    )
+    uvicorn.Server(config).run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ctair.api.server", description=__doc__.splitlines()[0])
+    parser.add_argument("store", nargs="?", help="Oxigraph store directory (default: setting `store`)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--allow-update", action="store_true", default=None)
+    parser.add_argument("--admin-token", default=None)
+    parser.add_argument("--query-timeout", type=float, default=None)
+    parser.add_argument("--workers", type=int, default=None, help="SPARQL worker processes")
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    serve(
+        args.store,
+        args.host,
+        args.port,
+        allow_update=args.allow_update,
+        admin_token=args.admin_token,
+        query_timeout=args.query_timeout,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

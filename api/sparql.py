@@ -1,0 +1,376 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``.
+
+* Queries by GET (``?query=``), POST form (``query=``) and POST ``application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` honoured. Without them, and without FROM in
+  the query, the default graph is the union of all the graphs of the store.
+* Results by content negotiation (``Accept``; absent or ``*/*`` gives the first):
+  SELECT → SPARQL JSON, SPARQL XML, CSV, TSV; ASK → SPARQL JSON, SPARQL XML;
+  CONSTRUCT/DESCRIBE → Turtle, N-Triples, JSON-LD, RDF/XML. 406 when none fits.
+* ``GET /sparql`` without a query: the SPARQL Service Description (Turtle, N-Triples,
+  JSON-LD, RDF/XML), or a 303 to the query page ``/`` for a browser asking for HTML.
+* Read-only by default: SPARQL Update answers 403. With ``allow_update`` and an
+  ``admin_token``, updates are accepted by POST (form ``update=`` or
+  ``application/sparql-update``, with ``using-graph-uri``/``using-named-graph-uri``) from a
+  request carrying ``Authorization: Bearer <admin_token>`` (401 without, 403 if wrong).
+* Never an outbound request: SERVICE (anywhere) and LOAD are refused with 400 before anything
+  runs (see :mod:`ctair.api.sparql_text`); workers also run without network when possible.
+* Limits: ``max_query_length`` (413), ``query_timeout`` (503, the worker is killed),
+  ``max_result_rows`` (the ONE allowed cut, announced by ``X-Ctair-Result-Truncated: true``
+  and ``X-Ctair-Result-Limit``), ``max_concurrent_queries`` + ``max_queued_queries`` (503 with
+  ``Retry-After``). Errors use the shape of :mod:`ctair.api.errors`.
+
+The execution model (worker processes, deadlines, the writer) is in :mod:`ctair.api.workers`.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, FastAPI, Request
+from starlette.background import BackgroundTask
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from ctair.api import results
+from ctair.api.errors import ApiError
+from ctair.api.sparql_text import (
+    DatasetConflict,
+    add_using_clauses,
+    forbidden_keywords,
+    has_dataset_clause,
+    query_form,
+    tokenize,
+)
+from ctair.api.workers import PoolError, WorkerPool
+
+log = logging.getLogger("ctair.api.sparql")
+
+TRUNCATED_HEADER = "X-Ctair-Result-Truncated"
+LIMIT_HEADER = "X-Ctair-Result-Limit"
+EXPOSED_HEADERS = [TRUNCATED_HEADER, LIMIT_HEADER, "Retry-After", "Content-Length"]
+
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+_SD_OFFERS = (results.TURTLE, results.NTRIPLES, results.JSONLD, results.RDFXML, results.HTML)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings = app.state.settings
+    pool = WorkerPool(
+        Path(app.state.store_path),
+        size=settings.max_concurrent_queries,
+        max_queued=settings.max_queued_queries,
+    )
+    app.state.sparql_pool = pool
+    await pool.start()
+    try:
+        yield
+    finally:
+        await pool.stop()
+
+
+router = APIRouter(lifespan=lifespan, tags=["sparql"])
+
+
+def add_cors(app: FastAPI) -> None:
+    """Queries from any origin, never with credentials (cookies are not part of this API)."""
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Accept", "Content-Type", "Authorization"],
+        expose_headers=EXPOSED_HEADERS,
+        allow_credentials=False,
+        max_age=3600,
+    )
+
+
+# --- request parsing ---------------------------------------------------------------------
+def _parse_content_type(header: str | None) -> tuple[str | None, dict[str, str]]:
+    if not header or not header.strip():
+        return None, {}
+    media, *params = header.split(";")
+    parsed = {}
+    for param in params:
+        name, _, value = param.partition("=")
+        parsed[name.strip().lower()] = value.strip().strip('"')
+    return media.strip().lower(), parsed
+
+
+def _pairs(text: str, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ApiError(400, f"the {where} is not valid percent-encoded UTF-8", code="bad-encoding") from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"the request body is larger than {limit} bytes", code="query-too-long", limit=limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the request body is larger than {limit} bytes", code="query-too-long", limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, f"the {what} is not valid UTF-8 (byte {error.start})", code="bad-encoding") from None
+
+
+async def _parameters(request: Request, settings) -> list[tuple[str, str]]:
+    params = _pairs(request.url.query, "query string")
+    if request.method == "GET":
+        return params
+    media, ct_params = _parse_content_type(request.headers.get("content-type"))
+    if media is None:
+        raise ApiError(
+            415,
+            f"a SPARQL POST needs a Content-Type: {_FORM}, {_QUERY} or {_UPDATE}",
+            code="unsupported-media-type",
+        )
+    if media not in (_FORM, _QUERY, _UPDATE):
+        raise ApiError(
+            415, f"unsupported Content-Type {media}; use {_FORM}, {_QUERY} or {_UPDATE}", code="unsupported-media-type"
+        )
+    charset = ct_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ApiError(415, f"unsupported charset {charset}: SPARQL requests must be UTF-8", code="bad-encoding")
+    body = await _read_body(request, settings.max_query_length * 4 + 16_384)
+    if media == _FORM:
+        return params + _pairs(_decode(body, "form body"), "form body")
+    name = "query" if media == _QUERY else "update"
+    return params + [(name, _decode(body, "request body"))]
+
+
+def _values(params: list[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in params if key == name]
+
+
+def _graphs(params: list[tuple[str, str]], name: str) -> list[str]:
+    graphs = _values(params, name)
+    for iri in graphs:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            raise ApiError(400, f"{name} {iri!r} is not an absolute IRI: {error}", code="invalid-graph-iri") from None
+    return graphs
+
+
+def _endpoint_iri(request: Request) -> str:
+    return str(request.url.replace(query="", fragment=""))
+
+
+def _refuse_outbound(text: str, tokens) -> None:
+    found = forbidden_keywords(text, tokens)
+    if found:
+        first = found[0]
+        what = "SERVICE (federated query)" if first.keyword == "SERVICE" else "LOAD"
+        raise ApiError(
+            400,
+            f"{what} is not allowed on this endpoint: it never makes outbound requests "
+            f"(found at line {first.line}, column {first.column})",
+            code="outbound-request-refused",
+            keyword=first.keyword,
+            line=first.line,
+            column=first.column,
+        )
+
+
+def _prefixes(tokens) -> dict[str, str]:
+    prefixes = {}
+    for i, token in enumerate(tokens[:-2]):
+        if token.keyword == "PREFIX" and tokens[i + 1].kind == "pname" and tokens[i + 2].kind == "iri":
+            name = tokens[i + 1].text[:-1]
+            iri = tokens[i + 2].text[1:-1]
+            if tokens[i + 1].text.endswith(":") and iri.startswith(("http://", "https://", "urn:")):
+                prefixes[name] = iri
+    return prefixes
+
+
+def _pool(request: Request) -> WorkerPool:
+    pool = getattr(request.app.state, "sparql_pool", None)
+    if pool is None:
+        raise ApiError(503, "the SPARQL workers are not running (application started without its lifespan)",
+                       code="store-unavailable")
+    return pool
+
+
+# --- the endpoint --------------------------------------------------------------------------
+@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 Protocol endpoint",
+                  response_class=Response)
+async def sparql(request: Request) -> Response:
+    settings = request.app.state.settings
+    params = await _parameters(request, settings)
+    queries, updates = _values(params, "query"), _values(params, "update")
+    if len(queries) + len(updates) > 1:
+        raise ApiError(400, "exactly one query or update per request", code="multiple-queries")
+    if not queries and not updates:
+        if request.method == "GET" and not params:
+            return service_description(request)
+        raise ApiError(400, "missing the 'query' (or 'update') parameter", code="missing-query")
+    text = queries[0] if queries else updates[0]
+    if len(text) > settings.max_query_length:
+        raise ApiError(
+            413,
+            f"the {'query' if queries else 'update'} is {len(text)} characters long; "
+            f"the limit is {settings.max_query_length}",
+            code="query-too-long",
+            limit=settings.max_query_length,
+        )
+    if updates:
+        return await _update(request, settings, params, text)
+    return await _query(request, settings, params, text)
+
+
+async def _query(request: Request, settings, params, text: str) -> Response:
+    tokens = tokenize(text)
+    _refuse_outbound(text, tokens)
+    form = query_form(text, tokens)
+    if form == "UPDATE":
+        raise ApiError(400, "this is a SPARQL Update: send it as 'update', by POST", code="update-as-query")
+    accept = request.headers.get("accept")
+    if form is not None:
+        try:
+            results.negotiate(accept, form)
+        except results.NotAcceptable as error:
+            raise ApiError(406, str(error), code="not-acceptable", available=error.offered) from None
+    default_graph = _graphs(params, "default-graph-uri")
+    named_graphs = _graphs(params, "named-graph-uri")
+    task = {
+        "query": text,
+        "base_iri": _endpoint_iri(request),
+        "accept": accept,
+        "max_rows": settings.max_result_rows,
+        "prefixes": _prefixes(tokens),
+    }
+    if default_graph or named_graphs:
+        task.update(default_graph=default_graph, named_graphs=named_graphs, union=False)
+    else:
+        task.update(default_graph=None, named_graphs=None, union=not has_dataset_clause(tokens))
+    try:
+        reply = await _pool(request).query(task, settings.query_timeout)
+    except PoolError as error:
+        raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
+    if reply["kind"] != "ok":
+        raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
+    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    if reply.get("truncated"):
+        headers[TRUNCATED_HEADER] = "true"
+        headers[LIMIT_HEADER] = str(settings.max_result_rows)
+    if "body" in reply:
+        return Response(reply["body"], media_type=reply["media_type"], headers=headers)
+    path = reply["path"]
+    return FileResponse(path, media_type=reply["media_type"], headers=headers,
+                        background=BackgroundTask(_unlink, path))
+
+
+def _unlink(path: str) -> None:
+    try:
+        Path(path).unlink()
+    except OSError:
+        pass
+
+
+def _check_admin(request: Request, settings) -> None:
+    if not settings.allow_update:
+        raise ApiError(403, "this endpoint is read-only: SPARQL Update is disabled", code="updates-disabled")
+    token = settings.admin_token
+    if not token:
+        raise ApiError(403, "SPARQL Update is enabled but no admin token is configured (CTAIR_ADMIN_TOKEN)",
+                       code="updates-disabled")
+    header = request.headers.get("authorization")
+    if not header:
+        raise ApiError(401, "SPARQL Update needs 'Authorization: Bearer <admin token>'", code="unauthorized",
+                       headers={"WWW-Authenticate": 'Bearer realm="ctair"'})
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(403, "the admin token is not valid", code="forbidden")
+
+
+async def _update(request: Request, settings, params, text: str) -> Response:
+    if request.method != "POST":
+        raise ApiError(405, "SPARQL Update requests must use POST", code="method-not-allowed",
+                       headers={"Allow": "GET, POST"})
+    _check_admin(request, settings)
+    tokens = tokenize(text)
+    _refuse_outbound(text, tokens)
+    using = _graphs(params, "using-graph-uri")
+    using_named = _graphs(params, "using-named-graph-uri")
+    try:
+        text = add_using_clauses(text, using, using_named)
+    except DatasetConflict as error:
+        raise ApiError(400, str(error), code="dataset-conflict") from None
+    pool = _pool(request)
+    try:
+        reply = await pool.update(
+            {"update": text, "base_iri": _endpoint_iri(request)},
+            timeout=settings.update_timeout,
+            drain_timeout=settings.query_timeout + 2,
+        )
+    except PoolError as error:
+        raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
+    if reply["kind"] != "ok":
+        raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
+    return Response(status_code=204)
+
+
+# --- service description -------------------------------------------------------------------
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def service_description(request: Request) -> Response:
+    chosen = results.choose(request.headers.get("accept"), _SD_OFFERS)
+    if chosen is None:
+        raise ApiError(406, "the service description is available as "
+                       + ", ".join(f.media_type for f in _SD_OFFERS[:-1]), code="not-acceptable")
+    if chosen is results.HTML:
+        return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
+    settings = request.app.state.settings
+    endpoint = ox.NamedNode(_endpoint_iri(request))
+    service = ox.BlankNode("service")
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(_SD + name)
+
+    triples = [
+        ox.Triple(service, _RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), endpoint),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
+        ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
+            f"Read-only unless updates are enabled. The default graph is the union of all graphs. "
+            f"Queries stop after {settings.query_timeout:g} s; results are capped at "
+            f"{settings.max_result_rows} rows (announced by the {TRUNCATED_HEADER} header). "
+            "SERVICE and LOAD are refused.", language="en")),
+    ]
+    if settings.allow_update and settings.admin_token:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + name)))
+    body = ox.serialize(triples, format=chosen.rdf_format,
+                        prefixes={"sd": _SD, "formats": _FORMATS} if chosen.key in ("turtle", "rdfxml") else None)
+    return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})

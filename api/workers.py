@@ -1,0 +1,515 @@
+"""Query worker processes: how the endpoint runs SPARQL without ever blocking or hanging.
+
+pyoxigraph has no query timeout and no cancellation, and its result iterators must be
+consumed on the thread that created them. So every query runs in a separate PROCESS:
+
+* The server keeps a pool of ``max_concurrent_queries`` worker processes
+  (``python -m ctair.api.workers``), each with the store opened read-only
+  (``pyoxigraph.Store.read_only``), talking to the server over a socketpair
+  (``multiprocessing.connection`` framing, pickled messages).
+* A worker runs the query AND serializes the whole result (row cap applied) into a buffer
+  that spills to a file in a private spool directory; only then does it reply. The server
+  sends the status line after the reply, so a response is either complete or an error:
+  never a 200 with a truncated body. The body is then streamed from the file.
+* The server awaits the reply on the event loop (``loop.add_reader`` on the socket, no
+  thread, no blocking). At the deadline (``query_timeout``) it SIGKILLs the worker, reaps
+  it (the CPU is freed at once), answers 503, and spawns a replacement. Other requests are
+  served by the other workers meanwhile.
+* When every worker is busy, up to ``max_queued_queries`` requests wait for one; beyond
+  that the answer is 503 with ``Retry-After``.
+* Updates (when enabled) take the pool exclusively: in-flight queries finish, the readers
+  are stopped, a one-shot writer process opens the store read-write and runs the update
+  (same deadline logic, ``update_timeout``), then fresh readers are spawned, which see the
+  change (a read-only RocksDB handle is a snapshot, and reading while another process
+  writes is undefined behaviour for Oxigraph, hence the exclusivity).
+* Workers harden themselves at start: ``PR_SET_PDEATHSIG`` (they die with the server, even
+  on SIGKILL), and when the kernel allows it they move into an empty network namespace so
+  that the store's HTTP client (SERVICE, LOAD) cannot reach anything even if a request got
+  past the SERVICE/LOAD check of :mod:`ctair.api.sparql_text`.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ctypes
+import io
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("ctair.api.workers")
+
+SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger ones via a file
+
+
+# --- errors the pool raises to the endpoint ---------------------------------------------
+class PoolError(Exception):
+    status = 503
+    code = "server-busy"
+    headers: dict[str, str] = {}
+
+
+class ServerBusy(PoolError):
+    code = "server-busy"
+
+    def __init__(self, message: str, retry_after: int = 2):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class QueryTimeout(PoolError):
+    code = "query-timeout"
+
+
+class WorkerCrashed(PoolError):
+    code = "worker-crashed"
+
+
+class StoreUnavailable(PoolError):
+    code = "store-unavailable"
+
+
+# --- worker side --------------------------------------------------------------------------
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_PR_SET_PDEATHSIG = 1
+
+
+def _harden() -> str:
+    """Die with the parent; leave the network if the kernel lets us. Returns the sandbox status."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return "none"
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return "network-namespace"
+    return "none"
+
+
+class _Spool(io.RawIOBase):
+    """A write-only buffer that keeps up to SPILL_THRESHOLD bytes in memory, then spills to a file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._memory: io.BytesIO | None = io.BytesIO()
+        self._file = None
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if self._memory is not None and self._memory.tell() + len(data) > SPILL_THRESHOLD:
+            self._file = open(self.path, "wb", buffering=1 << 16)
+            self._file.write(self._memory.getvalue())
+            self._memory = None
+        (self._memory if self._memory is not None else self._file).write(data)
+        self.size += len(data)
+        return len(data)
+
+    def finish(self) -> dict:
+        if self._memory is not None:
+            return {"body": self._memory.getvalue()}
+        self._file.close()
+        return {"path": self.path, "size": self.size}
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _syntax_error(kind: str, error: BaseException, text: str) -> dict:
+    message = str(error)
+    extra: dict[str, Any] = {}
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        extra = {"line": line, "column": column}
+        lines = text.splitlines() or [""]
+        if 1 <= line <= len(lines):
+            extra["context"] = lines[line - 1] + "\n" + " " * max(column - 1, 0) + "^"
+    return {"status": 400, "code": f"{kind}-syntax", "detail": f"SPARQL {kind} syntax error: {message}", "extra": extra}
+
+
+def _run_query(store, task: dict) -> tuple[str, dict]:
+    import pyoxigraph as ox
+
+    from ctair.api import results
+
+    kwargs: dict[str, Any] = {"base_iri": task.get("base_iri")}
+    if task.get("default_graph") is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in task["default_graph"]]
+    if task.get("named_graphs") is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in task["named_graphs"]]
+    if task.get("union"):
+        kwargs["use_default_graph_as_union"] = True
+    spool = _Spool(task["spill_path"])
+    try:
+        result = store.query(task["query"], **kwargs)
+        if isinstance(result, ox.QuerySolutions):
+            form = "SELECT"
+        elif isinstance(result, ox.QueryBoolean):
+            form = "ASK"
+        else:
+            form = "CONSTRUCT"
+        fmt = results.negotiate(task.get("accept"), form)
+        count, truncated = None, False
+        if form == "SELECT":
+            counter = results.write_solutions(result, fmt, spool, task.get("max_rows"))
+            count, truncated = counter.count, counter.truncated
+        elif form == "ASK":
+            results.write_boolean(bool(result), fmt, spool)
+        else:
+            counter = results.write_triples(result, fmt, spool, task.get("max_rows"), task.get("prefixes"))
+            count, truncated = counter.count, counter.truncated
+    except SyntaxError as error:
+        spool.discard()
+        return "error", _syntax_error("query", error, task["query"])
+    except results.NotAcceptable as error:
+        spool.discard()
+        return "error", {"status": 406, "code": "not-acceptable", "detail": str(error), "extra": {"available": error.offered}}
+    except MemoryError:
+        spool.discard()
+        return "error", {"status": 503, "code": "out-of-memory", "detail": "the query needed more memory than the server has", "extra": {}}
+    except (ValueError, TypeError, RuntimeError, OSError) as error:
+        spool.discard()
+        status = 500 if isinstance(error, OSError) else 400
+        return "error", {"status": status, "code": "query-failed", "detail": f"the query failed: {error}", "extra": {}}
+    reply = {"form": form, "media_type": fmt.content_type, "count": count, "truncated": truncated}
+    reply.update(spool.finish())
+    return "ok", reply
+
+
+def _run_update(store_path: str, task: dict) -> tuple[str, dict]:
+    import pyoxigraph as ox
+
+    try:
+        store = ox.Store(store_path)
+    except OSError as error:
+        return "error", {"status": 503, "code": "store-unavailable", "detail": f"cannot open the store for writing: {error}", "extra": {}}
+    try:
+        store.update(task["update"], base_iri=task.get("base_iri"))
+        store.flush()
+    except SyntaxError as error:
+        return "error", _syntax_error("update", error, task["update"])
+    except (ValueError, TypeError, RuntimeError, OSError) as error:
+        status = 500 if isinstance(error, OSError) else 400
+        return "error", {"status": status, "code": "update-failed", "detail": f"the update failed: {error}", "extra": {}}
+    finally:
+        del store
+    return "ok", {}
+
+
+def worker_main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="ctair-sparql-worker")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--store", required=True)
+    parser.add_argument("--role", choices=("reader", "writer"), default="reader")
+    args = parser.parse_args(argv)
+    sandbox = _harden()
+    if os.getppid() == 1:  # the server is already gone
+        return
+    conn = Connection(args.fd)
+    import pyoxigraph as ox
+
+    store = None
+    if args.role == "reader":
+        try:
+            store = ox.Store.read_only(args.store)
+        except OSError as error:
+            conn.send(("fatal", {"detail": f"cannot open the store at {args.store}: {error}"}))
+            return
+    conn.send(("ready", {"pid": os.getpid(), "sandbox": sandbox}))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task.get("op") == "query":
+            reply = _run_query(store, task)
+        elif task.get("op") == "update":
+            reply = _run_update(args.store, task)
+        else:
+            reply = ("error", {"status": 500, "code": "internal", "detail": f"unknown task {task.get('op')!r}", "extra": {}})
+        conn.send(reply)
+        if args.role == "writer":
+            return
+
+
+# --- server side --------------------------------------------------------------------------
+@dataclass(eq=False)
+class Worker:
+    proc: subprocess.Popen
+    conn: Connection
+    role: str
+    info: dict = field(default_factory=dict)
+    ready: bool = False
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
+def _spawn(store_path: Path, role: str) -> Worker:
+    parent, child = socket.socketpair()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ctair.api.workers", "--fd", str(child.fileno()),
+             "--store", str(store_path), "--role", role],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+        )
+    finally:
+        child.close()
+    return Worker(proc=proc, conn=Connection(parent.detach()), role=role)
+
+
+class WorkerPool:
+    """The reader processes, the queue in front of them, and the writer for updates."""
+
+    def __init__(self, store_path: Path, *, size: int = 2, max_queued: int = 8):
+        self.store_path = Path(store_path)
+        self.size = max(1, size)
+        self.max_queued = max(0, max_queued)
+        self.spool_dir: Path | None = None
+        self._idle: list[Worker] = []
+        self._all: set[Worker] = set()
+        self._busy = 0
+        self._waiting = 0
+        self._paused = False
+        self._started = False
+        self._cond: asyncio.Condition | None = None
+        self._update_lock: asyncio.Lock | None = None
+        self.killed: list[int] = []  # pids of workers stopped at a deadline (for logs and tests)
+
+    # lifecycle
+    def store_exists(self) -> bool:
+        return (self.store_path / "CURRENT").exists()
+
+    async def start(self) -> None:
+        """Spawn the readers (without waiting for them) if the store exists; else start on first use."""
+        self._cond = asyncio.Condition()
+        self._update_lock = asyncio.Lock()
+        self.spool_dir = Path(tempfile.mkdtemp(prefix="ctair-sparql-"))
+        if self.store_exists():
+            self._spawn_readers()
+        else:
+            log.warning("no Oxigraph store at %s yet: SPARQL queries answer 503 until it exists", self.store_path)
+
+    def _spawn_readers(self) -> None:
+        while len(self._all) < self.size:
+            worker = _spawn(self.store_path, "reader")
+            self._all.add(worker)
+            self._idle.append(worker)
+        self._started = True
+
+    async def stop(self) -> None:
+        workers = list(self._all)
+        self._all.clear()
+        self._idle.clear()
+        for worker in workers:
+            self._signal_kill(worker)
+        for worker in workers:
+            try:
+                await asyncio.to_thread(worker.proc.wait, 5)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                log.error("worker %s did not die", worker.pid)
+        if self.spool_dir is not None:
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
+
+    def status(self) -> dict:
+        return {
+            "workers": [{"pid": w.pid, "ready": w.ready, **w.info} for w in self._all],
+            "idle": len(self._idle),
+            "busy": self._busy,
+            "queued": self._waiting,
+        }
+
+    # killing
+    @staticmethod
+    def _signal_kill(worker: Worker) -> None:
+        try:
+            os.kill(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            worker.conn.close()
+        except OSError:
+            pass
+
+    async def _kill(self, worker: Worker) -> None:
+        """SIGKILL a worker and reap it, so that its pid is gone when this returns."""
+        self._signal_kill(worker)
+        self._all.discard(worker)
+        try:
+            await asyncio.to_thread(worker.proc.wait, 5)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            log.error("worker %s survived SIGKILL for 5 s", worker.pid)
+
+    # talking to a worker
+    async def _receive(self, worker: Worker, deadline: float) -> tuple[str, dict]:
+        loop = asyncio.get_running_loop()
+        while True:
+            if not worker.conn.poll(0):
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise TimeoutError
+                readable = loop.create_future()
+                fd = worker.conn.fileno()
+                loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+                try:
+                    await asyncio.wait_for(readable, remaining)
+                finally:
+                    loop.remove_reader(fd)
+            try:
+                kind, payload = worker.conn.recv()
+            except (EOFError, OSError, ValueError) as error:
+                raise WorkerCrashed("the query worker stopped unexpectedly (out of memory?); try a smaller query") from error
+            if kind == "ready":
+                worker.ready = True
+                worker.info = payload
+                continue
+            if kind == "fatal":
+                raise StoreUnavailable(payload.get("detail", "the store cannot be opened"))
+            return kind, payload
+
+    async def _send(self, worker: Worker, task: dict) -> None:
+        if len(task.get("query") or task.get("update") or "") > 32_000:
+            await asyncio.to_thread(worker.conn.send, task)
+        else:
+            worker.conn.send(task)
+
+    # queries
+    async def _acquire(self, wait: float) -> Worker:
+        assert self._cond is not None
+        async with self._cond:
+            if not self._started or not self._all:
+                if not self.store_exists():
+                    raise StoreUnavailable(f"the store at {self.store_path} does not exist yet")
+                self._spawn_readers()
+            if not self._idle or self._paused:
+                if self._waiting >= self.max_queued:
+                    raise ServerBusy(
+                        f"all {self.size} query workers are busy and {self._waiting} queries are "
+                        "already waiting; retry in a moment"
+                    )
+                self._waiting += 1
+                try:
+                    async with asyncio.timeout(wait):
+                        await self._cond.wait_for(lambda: bool(self._idle) and not self._paused)
+                except TimeoutError:
+                    raise ServerBusy(f"no query worker became free within {wait:g} s; retry in a moment") from None
+                finally:
+                    self._waiting -= 1
+            self._busy += 1
+            return self._idle.pop()
+
+    async def _release(self, worker: Worker | None) -> None:
+        assert self._cond is not None
+        async with self._cond:
+            self._busy -= 1
+            if worker is not None:
+                self._idle.append(worker)
+            elif not self._paused and self.store_exists():
+                replacement = _spawn(self.store_path, "reader")
+                self._all.add(replacement)
+                self._idle.append(replacement)
+            self._cond.notify_all()
+
+    async def query(self, task: dict, timeout: float) -> dict:
+        """Run one query task; returns the worker's reply payload or raises an error."""
+        loop = asyncio.get_running_loop()
+        worker = await self._acquire(wait=timeout)
+        keep: Worker | None = None
+        task = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
+        started = loop.time()
+        try:
+            await self._send(worker, task)
+            kind, payload = await self._receive(worker, started + timeout)
+            keep = worker
+        except TimeoutError:
+            self.killed.append(worker.pid)
+            await self._kill(worker)
+            _unlink(task["spill_path"])
+            log.warning("query stopped after %.1f s (worker %s killed)", loop.time() - started, worker.pid)
+            raise QueryTimeout(
+                f"the query ran longer than the {timeout:g} s limit and was stopped; "
+                "make it more selective (or add a LIMIT) and try again"
+            ) from None
+        except BaseException:
+            await self._kill(worker)
+            _unlink(task["spill_path"])
+            raise
+        finally:
+            await self._release(keep)
+        payload = dict(payload, kind=kind, elapsed=loop.time() - started, worker=worker.pid)
+        return payload
+
+    # updates
+    async def update(self, task: dict, timeout: float, drain_timeout: float) -> dict:
+        """Run one update with the readers stopped, then restart them."""
+        assert self._cond is not None and self._update_lock is not None
+        loop = asyncio.get_running_loop()
+        async with self._update_lock:
+            async with self._cond:
+                self._paused = True
+                try:
+                    async with asyncio.timeout(drain_timeout):
+                        await self._cond.wait_for(lambda: self._busy == 0)
+                except TimeoutError:
+                    self._paused = False
+                    self._cond.notify_all()
+                    raise ServerBusy("queries are still running; retry the update in a moment") from None
+                readers, self._idle = self._idle, []
+            try:
+                for reader in readers:
+                    await self._kill(reader)
+                writer = _spawn(self.store_path, "writer")
+                started = loop.time()
+                try:
+                    await self._send(writer, dict(task, op="update"))
+                    kind, payload = await self._receive(writer, started + timeout)
+                except TimeoutError:
+                    raise QueryTimeout(f"the update ran longer than the {timeout:g} s limit and was stopped") from None
+                finally:
+                    await self._kill(writer)
+            finally:
+                async with self._cond:
+                    self._paused = False
+                    self._all = {w for w in self._all if w.proc.poll() is None}
+                    if self.store_exists():
+                        self._spawn_readers()
+                    self._cond.notify_all()
+        return dict(payload, kind=kind)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    worker_main()
