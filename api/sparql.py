@@ -46,6 +46,7 @@ from ctair.api.sparql_text import (
     tokenize,
 )
 from ctair.api.workers import PoolError, WorkerPool
+from ctair.graph.void import VOID_PATH, dataset_iri
 
 log = logging.getLogger("ctair.api.sparql")
 
@@ -344,7 +345,7 @@ def service_description(request: Request) -> Response:
     settings = request.app.state.settings
     endpoint = ox.NamedNode(_endpoint_iri(request))
     service = ox.BlankNode("service")
-    dataset = ox.BlankNode("dataset")
+    dataset = dataset_iri(settings)  # described at /.well-known/void (VoID + DCAT)
     default_graph = ox.BlankNode("defaultGraph")
 
     def sd(name: str) -> ox.NamedNode:
@@ -359,6 +360,8 @@ def service_description(request: Request) -> Response:
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+                  ox.NamedNode(str(request.base_url).rstrip("/") + VOID_PATH)),
         ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
         ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
             f"Read-only unless updates are enabled. The default graph is the union of all graphs. "

@@ -35,8 +35,8 @@ _NUMBER_TYPES = ("#decimal", "#double", "#float")
 
 def plain(term: Term | None) -> object:
     """A term as a JSON-friendly Python value: integers and numbers typed, everything else its lexical form."""
-    if term is None:
-        return None
+    if not isinstance(term, (NamedNode, Literal)):
+        return term  # already plain (or None)
     datatype = getattr(term, "datatype", None)
     if datatype is not None and datatype.value.endswith(_INTEGER_TYPES):
         return int(term.value)

@@ -2,7 +2,7 @@
 add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
 from __future__ import annotations
 
-from collections import defaultdict
+
 
 from fastapi import APIRouter, Query, Request
 

@@ -1,0 +1,187 @@
+"""The dataset as a whole: its VoID/DCAT description (``/.well-known/void``), the dumps
+(``/dumps/``), the published JSON-LD context (``/context.jsonld``) and the ontology at its
+namespace IRI (``/ontology``: Turtle, or the pyLODE documentation page).
+
+Dumps are written on first request into ``<store>-dumps/`` next to the store and rewritten when
+the store's files change (a fingerprint of their names, sizes and modification times).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from ctair.api.deps import StoreDep
+from ctair.api.errors import ApiError
+from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
+from ctair.api.routes.resources import html_response
+from ctair.graph.describe import jsonld_context, serialize
+from ctair.graph.dump import DUMP_FORMATS, DumpFile, export_dump, read_dump_directory, store_fingerprint
+from ctair.graph.void import VOID_PATH, VOID_PREFIXES, dataset_iri, void_description  # noqa: F401 (re-export)
+from ctair.ontology.vocab import ONTOLOGY_FILES
+
+router = APIRouter(include_in_schema=False)
+_lock = threading.Lock()
+RDF_OFFERS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+EXTENSIONS = {"ttl": TURTLE, "jsonld": JSONLD, "nt": NTRIPLES, "rdf": RDFXML, "html": HTML}
+
+
+def dumps_directory(store_path: Path) -> Path:
+    return store_path.parent / f"{store_path.name}-dumps"
+
+
+def ensure_dumps(request: Request, store) -> list[DumpFile]:
+    """The dump files of the current store, (re)written when missing or stale."""
+    state = request.app.state
+    store_path = Path(state.store_path)
+    out = dumps_directory(store_path)
+    fingerprint = store_fingerprint(store_path)
+    with _lock:
+        stamp = out / "FINGERPRINT"
+        if stamp.exists() and stamp.read_text() == fingerprint:
+            found = read_dump_directory(out)
+            if len(found) == len(DUMP_FORMATS):
+                return found
+        dumps = export_dump(store, out, list(DUMP_FORMATS), base=state.settings.base_iri)
+        stamp.write_text(fingerprint)
+        state.void_cache = None
+        return dumps
+
+
+def site_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _negotiate(request: Request, offers) -> object:
+    chosen = choose(request.headers.get("accept"), offers)
+    if chosen is None:
+        offered = [f.media_type for f in offers]
+        raise ApiError(406, f"none of the media types in the Accept header is available; available: {', '.join(offered)}",
+                       code="not-acceptable", available=offered)
+    return chosen
+
+
+def _store_times(store_path: Path) -> tuple[datetime, datetime]:
+    times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
+    times = times or [datetime.now(timezone.utc).timestamp()]
+    return (datetime.fromtimestamp(min(times), timezone.utc), datetime.fromtimestamp(max(times), timezone.utc))
+
+
+@router.get(VOID_PATH)
+def void(request: Request, store: StoreDep) -> Response:
+    """VoID + DCAT description of the dataset (Turtle by default)."""
+    fmt = _negotiate(request, RDF_OFFERS)
+    dumps = ensure_dumps(request, store)
+    state = request.app.state
+    key = (site_url(request), tuple(d.sha256 for d in dumps))
+    cache = getattr(state, "void_cache", None)
+    if cache is None or cache[0] != key:
+        issued, modified = _store_times(Path(state.store_path))
+        triples = void_description(store, state.settings.base_iri, site_url=site_url(request), dumps=dumps,
+                                   modified=modified, issued=issued)
+        state.void_cache = cache = (key, triples)
+    triples = cache[1]
+    if fmt.key == "jsonld":
+        body = serialize(triples, "jsonld", base=state.settings.base_iri, context_url=site_url(request) + "/context.jsonld")
+    else:
+        import pyoxigraph as ox
+
+        body = ox.serialize(triples, format=fmt.rdf_format,
+                            prefixes=VOID_PREFIXES if fmt.key in ("turtle", "rdfxml") else None)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+@router.get("/dumps/", response_class=HTMLResponse)
+def dumps_index(request: Request, store: StoreDep) -> Response:
+    dumps = ensure_dumps(request, store)
+    rows = [{**d.to_json(), "description": DUMP_FORMATS[d.format][2]} for d in dumps]
+    if choose(request.headers.get("accept"), (HTML, _JSON)) is _JSON:
+        return Response(json.dumps({"files": rows, "checksums": "SHA256SUMS"}), media_type="application/json")
+    return html_response(request, "dumps.html", {"kind": "dumps", "rows": rows})
+
+
+class _JsonFormat:
+    key = "json"
+    media_type = "application/json"
+    accepts = ("application/json",)
+
+
+_JSON = _JsonFormat()
+
+
+@router.get("/dumps/{name}")
+def dump_file(name: str, request: Request, store: StoreDep) -> Response:
+    dumps = {d.name: d for d in ensure_dumps(request, store)}
+    out = dumps_directory(Path(request.app.state.store_path))
+    if name == "SHA256SUMS":
+        return FileResponse(out / name, media_type="text/plain; charset=utf-8")
+    if name not in dumps:
+        raise ApiError(404, f"no dump file {name!r}; files: {', '.join(sorted(dumps))}, SHA256SUMS")
+    dump = dumps[name]
+    media_type = dump.media_type + ("; charset=utf-8" if dump.media_type.startswith("text/") else "")
+    return FileResponse(dump.path, media_type=media_type, filename=name,
+                        headers={"Digest": f"sha-256={_b64(dump.sha256)}", "X-Checksum-Sha256": dump.sha256})
+
+
+def _b64(hex_digest: str) -> str:
+    import base64
+
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode()
+
+
+@router.get("/context.jsonld")
+def context(request: Request) -> Response:
+    body = json.dumps(jsonld_context(request.app.state.settings.base_iri), ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
+
+
+# --- the ontology at its namespace ----------------------------------------------------------------
+
+_ontology_html: dict[str, str] = {}
+
+
+def ontology_html() -> str:
+    """The ontology's documentation, rendered by pyLODE (OntPub) once per process."""
+    if "page" not in _ontology_html:
+        import logging
+
+        root_logger = logging.getLogger()
+        level, handlers = root_logger.level, list(root_logger.handlers)
+        from pylode import OntPub  # pyLODE configures the root logger on import: put it back
+
+        root_logger.setLevel(level)
+        root_logger.handlers[:] = handlers
+        _ontology_html["page"] = OntPub(ontology=str(ONTOLOGY_FILES["ontology"])).make_html()
+    return _ontology_html["page"]
+
+
+def _ontology(fmt) -> Response:
+    if fmt is HTML:
+        return HTMLResponse(ontology_html(), headers={"Vary": "Accept"})
+    text = ONTOLOGY_FILES["ontology"].read_bytes()
+    if fmt is TURTLE:
+        return Response(text, media_type=TURTLE.content_type, headers={"Vary": "Accept"})
+    import pyoxigraph as ox
+
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.TURTLE)]
+    if fmt is JSONLD:
+        return Response(serialize(triples, "jsonld", context_url="https://w3id.org/ctair/context.jsonld"),
+                        media_type=JSONLD.content_type, headers={"Vary": "Accept"})
+    return Response(ox.serialize(triples, format=fmt.rdf_format), media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+@router.get("/ontology")
+def ontology(request: Request) -> Response:
+    """``https://w3id.org/ctair/ontology#…``: the documentation for browsers, the Turtle for RDF clients."""
+    return _ontology(_negotiate(request, (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)))
+
+
+@router.get("/ontology.{ext}")
+def ontology_file(ext: str) -> Response:
+    if ext not in EXTENSIONS:
+        raise ApiError(404, f"no ontology file .{ext}; extensions: {', '.join(EXTENSIONS)}")
+    return _ontology(EXTENSIONS[ext])

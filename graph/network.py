@@ -1,0 +1,437 @@
+"""The organisation–territory network and its two projections, built from the store.
+
+The facts come from the store through the internal named queries ``queries/_network-*.rq``
+(no SPARQL here) into a :class:`NetworkData`; everything after that is pure Python over
+``networkx`` graphs, so the analyses (``network_metrics``), the exports (``network_export``),
+the pictures (``network_plot``), the 3W table (``export_3w``), the CLI and the REST API share
+one extraction.
+
+Graphs
+------
+``bipartite_network(data, filters)``
+    Nodes are organisations and territories, keyed by their IRI (the identity: the registry
+    already merged the spellings), with the attributes ``kind`` (``organisation`` |
+    ``territory``), ``label``, ``id``, ``iri``, ``bipartite`` (0 organisations, 1 territories,
+    the ``networkx.algorithms.bipartite`` convention) and, when known, ``insee_code``,
+    ``department`` and ``org_type``. An edge joins an organisation to a territory when the
+    organisation takes part in at least one action of the territory's contracts (that passes
+    the filters); its attributes are ``weight`` = ``actions`` (the number of those actions),
+    ``action_iris``, ``roles``, ``axes`` (the themes, as ids), ``top_axes`` (their axes of the
+    national strategy), ``sources``, ``contract_kinds`` and ``years`` (sorted lists).
+``organisation_network(B)`` / ``territory_network(B)``
+    The weighted projections: two organisations are linked when they work in the same
+    territories, two territories when they share organisations; ``weight`` is the number of
+    shared counterparts and ``shared`` their ids. Nodes without any link are kept.
+
+Filters (:class:`NetworkFilter`): a role (``any`` or one of :data:`ROLES`), an axis (narrower
+themes included), a contract kind and a year. They select the participations an edge is
+made of; organisations and territories left without edges are not in the network.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+
+import networkx as nx
+
+from .iris import fold
+from .named_queries import get_query
+from .store import Store
+
+ROLES = ("operator", "partner", "funder", "coordinator", "participant")
+CONTRACT_KINDS = ("CTAIR", "CTAI", "PTAIR", "PTAI")
+NETWORKS = ("bipartite", "organisations", "territories")
+ORGANISATION, TERRITORY = "organisation", "territory"
+
+
+class NetworkError(ValueError):
+    """A filter or option has a value the network cannot use; the message says which and what is allowed."""
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: ``…/role/operator`` → ``operator``."""
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Facts read from the store
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EntityInfo:
+    iri: str
+    kind: str  # organisation | territory
+    id: str
+    label: str
+    insee_code: str | None = None
+    department: str | None = None
+    types: list[str] = field(default_factory=list)  # ctair classes other than Organisation/Territory
+
+
+@dataclass
+class AxisInfo:
+    iri: str
+    id: str
+    label: str
+    broader: str | None = None  # IRI of the direct broader concept
+
+
+@dataclass
+class QuantityInfo:
+    iri: str
+    value: float | None
+    unit: str | None  # unit id, e.g. "dwelling"
+    label: str | None
+
+
+@dataclass
+class ActionInfo:
+    iri: str
+    territory: str
+    label: str = ""
+    ordinal: int | None = None
+    contract: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    axes: list[str] = field(default_factory=list)  # axis IRIs, as classified
+    sources: list[str] = field(default_factory=list)
+    quantities: list[QuantityInfo] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Participation:
+    action: str
+    organisation: str
+    role: str  # role id, e.g. "operator"
+
+
+def _text(row, name):
+    term = row.get(name)
+    return None if term is None else term.value
+
+
+@dataclass
+class NetworkData:
+    """Everything the network analyses need, read once from a store."""
+
+    entities: dict[str, EntityInfo]
+    actions: dict[str, ActionInfo]
+    participations: list[Participation]
+    axes: dict[str, AxisInfo]
+
+    # -- the axis hierarchy ------------------------------------------------------------------
+    def axis_ancestors(self, iri: str) -> list[str]:
+        """The concept and its broader concepts up to its top axis (cycles are cut)."""
+        chain, seen = [], set()
+        while iri and iri not in seen:
+            seen.add(iri)
+            chain.append(iri)
+            info = self.axes.get(iri)
+            iri = info.broader if info else None
+        return chain
+
+    def top_axis(self, iri: str) -> str:
+        return self.axis_ancestors(iri)[-1]
+
+    def axis_id(self, iri: str) -> str:
+        return self.axes[iri].id if iri in self.axes else local_name(iri)
+
+    def axis_label(self, iri: str) -> str:
+        return self.axes[iri].label if iri in self.axes else local_name(iri)
+
+    def top_axes(self) -> list[str]:
+        """The top-level axes (no broader concept), in label order."""
+        return sorted((a.iri for a in self.axes.values() if a.broader is None), key=lambda i: fold(self.axis_label(i)))
+
+    def resolve_axis(self, text: str) -> str:
+        """An axis IRI from its IRI, id or label (accent- and case-insensitive)."""
+        text = text.strip()
+        if text in self.axes:
+            return text
+        wanted = fold(text)
+        for axis in self.axes.values():
+            if wanted in (fold(axis.id), fold(axis.label)):
+                return axis.iri
+        names = sorted({a.id for a in self.axes.values()})
+        close = difflib.get_close_matches(wanted.replace(" ", "-"), names, n=5, cutoff=0.5)
+        hint = f"; close names: {', '.join(close)}" if close else f"; known: {', '.join(names)}" if names else ""
+        raise NetworkError(f"unknown axis {text!r}{hint}")
+
+    def action_matches_axis(self, action: ActionInfo, axis_iri: str) -> bool:
+        return any(axis_iri in self.axis_ancestors(a) for a in action.axes)
+
+
+def load_network_data(store: Store) -> NetworkData:
+    """Read the organisations, territories, actions, participations and axes from ``store``."""
+    entities: dict[str, EntityInfo] = {}
+    labels: dict[str, tuple[int, str]] = {}
+    for row in store.select(get_query("_network-entities").text):
+        iri = row["entity"].value
+        info = entities.get(iri)
+        if info is None:
+            info = entities[iri] = EntityInfo(iri, row["kind"].value, _text(row, "identifier") or local_name(iri), local_name(iri))
+        label = row.get("label")
+        if label is not None:
+            rank = {"fr": 0, None: 1}.get(label.language, 2)
+            if iri not in labels or rank < labels[iri][0]:
+                labels[iri] = (rank, label.value)
+                info.label = label.value
+        info.insee_code = info.insee_code or _text(row, "inseeCode")
+        info.department = info.department or _text(row, "department")
+        kind_type = _text(row, "type")
+        if kind_type and local_name(kind_type) not in info.types:
+            info.types.append(local_name(kind_type))
+
+    axes: dict[str, AxisInfo] = {}
+    axis_labels: dict[str, int] = {}
+    for row in store.select(get_query("_network-axes").text):
+        iri = row["axis"].value
+        info = axes.setdefault(iri, AxisInfo(iri, local_name(iri), local_name(iri)))
+        label = row.get("label")
+        if label is not None:
+            rank = {"fr": 0, None: 1}.get(label.language, 2)
+            if rank < axis_labels.get(iri, 3):
+                axis_labels[iri] = rank
+                info.label = label.value
+        if "broader" in row:
+            info.broader = row["broader"].value
+
+    actions: dict[str, ActionInfo] = {}
+    for row in store.select(get_query("_network-actions").text):
+        iri = row["action"].value
+        action = actions.get(iri)
+        if action is None:
+            action = actions[iri] = ActionInfo(iri, row["territory"].value)
+        if "actionLabel" in row and (not action.label or row["actionLabel"].language == "fr"):
+            action.label = row["actionLabel"].value
+        if "ordinal" in row and action.ordinal is None:
+            action.ordinal = int(row["ordinal"].value)
+        if "contract" in row and action.contract is None:
+            action.contract = row["contract"].value
+            action.kind = _text(row, "kind")
+            action.year = int(row["year"].value) if "year" in row else None
+    for row in store.select(get_query("_network-action-axes").text):
+        action = actions.get(row["action"].value)
+        if action is not None and row["axis"].value not in action.axes:
+            action.axes.append(row["axis"].value)
+    for row in store.select(get_query("_network-action-sources").text):
+        action = actions.get(row["action"].value)
+        if action is not None and row["source"].value not in action.sources:
+            action.sources.append(row["source"].value)
+    seen_quantities: set[str] = set()
+    for row in store.select(get_query("_network-action-quantities").text):
+        action = actions.get(row["action"].value)
+        iri = row["quantity"].value
+        if action is None or iri in seen_quantities:
+            continue
+        seen_quantities.add(iri)
+        action.quantities.append(
+            QuantityInfo(
+                iri,
+                float(row["value"].value) if "value" in row else None,
+                local_name(row["unit"].value) if "unit" in row else None,
+                _text(row, "quantityLabel"),
+            )
+        )
+    for action in actions.values():
+        action.axes.sort()
+        action.sources.sort()
+        action.quantities.sort(key=lambda q: q.iri)
+
+    participations = sorted(
+        {
+            Participation(row["action"].value, row["organisation"].value, local_name(row["role"].value))
+            for row in store.select(get_query("_network-participations").text)
+            if row["action"].value in actions
+        },
+        key=lambda p: (p.action, p.organisation, p.role),
+    )
+    for p in participations:  # an organisation or territory missing from the registry still gets a node
+        entities.setdefault(p.organisation, EntityInfo(p.organisation, ORGANISATION, local_name(p.organisation), local_name(p.organisation)))
+        territory = actions[p.action].territory
+        entities.setdefault(territory, EntityInfo(territory, TERRITORY, local_name(territory), local_name(territory)))
+    return NetworkData(entities, actions, participations, axes)
+
+
+# --------------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    """Which participations make the network. ``axis`` is an IRI, id or label (narrower themes included)."""
+
+    role: str = "any"
+    axis: str | None = None
+    kind: str | None = None
+    year: int | None = None
+
+    def __post_init__(self):
+        if self.role != "any" and self.role not in ROLES:
+            raise NetworkError(f"unknown role {self.role!r} (choose from any, {', '.join(ROLES)})")
+        if self.kind is not None and self.kind.upper() not in CONTRACT_KINDS:
+            raise NetworkError(f"unknown contract kind {self.kind!r} (choose from {', '.join(CONTRACT_KINDS)})")
+        if self.year is not None and not isinstance(self.year, int):
+            raise NetworkError(f"the year must be an integer, got {self.year!r}")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def describe(self) -> str:
+        parts = [f"role={self.role}"] + [f"{k}={v}" for k, v in (("axis", self.axis), ("kind", self.kind), ("year", self.year)) if v is not None]
+        return ", ".join(parts)
+
+
+def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[Participation]:
+    """The participations that pass ``filters``."""
+    axis = data.resolve_axis(filters.axis) if filters.axis else None
+    kind = filters.kind.upper() if filters.kind else None
+    chosen = []
+    for p in data.participations:
+        action = data.actions[p.action]
+        if filters.role != "any" and p.role != filters.role:
+            continue
+        if kind is not None and (action.kind or "").upper() != kind:
+            continue
+        if filters.year is not None and action.year != filters.year:
+            continue
+        if axis is not None and not data.action_matches_axis(action, axis):
+            continue
+        chosen.append(p)
+    return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# Networks
+# --------------------------------------------------------------------------------------------
+
+
+def _node_attributes(info: EntityInfo) -> dict:
+    attributes = {"kind": info.kind, "label": info.label, "id": info.id, "iri": info.iri, "bipartite": 0 if info.kind == ORGANISATION else 1}
+    if info.insee_code:
+        attributes["insee_code"] = info.insee_code
+    if info.department:
+        attributes["department"] = info.department
+    if info.types:
+        attributes["org_type" if info.kind == ORGANISATION else "territory_type"] = " ".join(sorted(info.types))
+    return attributes
+
+
+def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> nx.Graph:
+    """The organisation–territory network (see the module docstring for its attributes)."""
+    edges: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for p in selected_participations(data, filters):
+        action = data.actions[p.action]
+        edge = edges[(p.organisation, action.territory)]
+        edge["action_iris"].add(action.iri)
+        edge["roles"].add(p.role)
+        edge["axes"].update(data.axis_id(a) for a in action.axes)
+        edge["top_axes"].update(data.axis_id(data.top_axis(a)) for a in action.axes)
+        edge["sources"].update(action.sources)
+        if action.kind:
+            edge["contract_kinds"].add(action.kind)
+        if action.year is not None:
+            edge["years"].add(action.year)
+    graph = nx.Graph(network="bipartite", filters=filters.to_json())
+    for organisation, territory in sorted(edges):
+        for node in (organisation, territory):
+            if node not in graph:
+                graph.add_node(node, **_node_attributes(data.entities[node]))
+    for (organisation, territory), edge in sorted(edges.items()):
+        lists = {name: sorted(values) for name, values in edge.items()}
+        for name in ("roles", "axes", "top_axes", "sources", "contract_kinds", "years"):
+            lists.setdefault(name, [])
+        count = len(lists["action_iris"])
+        graph.add_edge(organisation, territory, weight=count, actions=count, **lists)
+    return graph
+
+
+def nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
+    return [n for n, d in graph.nodes(data=True) if d.get("kind") == kind]
+
+
+def _projection(bipartite: nx.Graph, kind: str, name: str) -> nx.Graph:
+    other = TERRITORY if kind == ORGANISATION else ORGANISATION
+    graph = nx.Graph(network=name, filters=bipartite.graph.get("filters", {}))
+    for node in sorted(nodes_of_kind(bipartite, kind)):
+        graph.add_node(node, **bipartite.nodes[node])
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for counterpart in sorted(nodes_of_kind(bipartite, other)):
+        for u, v in combinations(sorted(bipartite[counterpart]), 2):
+            shared[(u, v)].append(bipartite.nodes[counterpart]["id"])
+    for (u, v), ids in sorted(shared.items()):
+        graph.add_edge(u, v, weight=len(ids), shared=sorted(ids))
+    return graph
+
+
+def organisation_network(bipartite: nx.Graph) -> nx.Graph:
+    """Organisations linked by the territories they share (``weight`` = number of shared territories)."""
+    return _projection(bipartite, ORGANISATION, "organisations")
+
+
+def territory_network(bipartite: nx.Graph) -> nx.Graph:
+    """Territories linked by the organisations they share (``weight`` = number of shared organisations)."""
+    return _projection(bipartite, TERRITORY, "territories")
+
+
+def build_network(data: NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> nx.Graph:
+    """One of :data:`NETWORKS` by name."""
+    if network not in NETWORKS:
+        raise NetworkError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
+    bipartite = bipartite_network(data, filters)
+    if network == "organisations":
+        return organisation_network(bipartite)
+    if network == "territories":
+        return territory_network(bipartite)
+    return bipartite
+
+
+def axis_subnetworks(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> dict[str, nx.Graph]:
+    """One bipartite network per top-level axis that has actions ("who does housing where"),
+    keyed by axis id; ``filters.axis`` is ignored."""
+    networks = {}
+    for axis in data.top_axes():
+        graph = bipartite_network(data, NetworkFilter(filters.role, axis, filters.kind, filters.year))
+        if graph.number_of_edges():
+            graph.graph["axis"] = data.axis_id(axis)
+            graph.graph["axis_label"] = data.axis_label(axis)
+            networks[data.axis_id(axis)] = graph
+    return networks
+
+
+# --------------------------------------------------------------------------------------------
+# One call per API resource
+# --------------------------------------------------------------------------------------------
+
+
+def network_json(store_or_data: Store | NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> dict:
+    """Node-link JSON of a network with every node's metrics and the graph's — the body of
+    ``GET /api/network/{bipartite|organisations|territories}``."""
+    from .network_export import node_link
+    from .network_metrics import annotate
+
+    data = store_or_data if isinstance(store_or_data, NetworkData) else load_network_data(store_or_data)
+    return node_link(annotate(build_network(data, network, filters)))
+
+
+def metrics_json(store_or_data: Store | NetworkData, filters: NetworkFilter = NetworkFilter(), *, min_territories: int = 2) -> dict:
+    """Graph-level metrics of the three networks, the recurring-organisation ranking and the
+    per-axis summary — the body of ``GET /api/network/metrics``."""
+    from .network_metrics import axis_summary, graph_metrics, recurring_organisations
+
+    data = store_or_data if isinstance(store_or_data, NetworkData) else load_network_data(store_or_data)
+    bipartite = bipartite_network(data, filters)
+    return {
+        "filters": filters.to_json(),
+        "networks": {
+            "bipartite": graph_metrics(bipartite),
+            "organisations": graph_metrics(organisation_network(bipartite)),
+            "territories": graph_metrics(territory_network(bipartite)),
+        },
+        "recurring": recurring_organisations(bipartite, min_territories=min_territories),
+        "axes": axis_summary(axis_subnetworks(data, filters)),
+    }

@@ -1,0 +1,46 @@
+"""The headline answer, checked by hand against the two documents of the bundled corpus.
+
+Any role, at least two territories (the sentence that places each organisation in each territory):
+- Pôle emploi — Lyon ("vient en complément des financements de Pôle emploi"), Clermont-Ferrand
+  (the working groups' participants), Nantes (the "diagnostic-action partenarial … Pole Emploi").
+- Adoma — Grenoble ("Le programme INSAIR 38 (ADOMA)"), Dijon (partners of ENSEMBLE !: "… Coallia, Adoma …").
+- Coallia — Brest ("Le Dispositif santé réfugiés (DSR) piloté par Coallia"), Dijon (partner in both documents).
+- France Horizon — Bordeaux ("France Horizon a développé un projet d'accompagnement…"), Toulouse ("l'opérateur France Horizon").
+- Soliha — Lyon ("Louer solidaire 69" gérée par Soliha), Toulouse ("L'association Soliha 31": the same network).
+- CAF — Dijon (article: "la CAF"), Clermont-Ferrand (working groups).
+- OFII — Nantes ("formations civiques de l'OFII"), Clermont-Ferrand (working groups).
+Operators only: France Horizon (Bordeaux, Toulouse) and Soliha (Lyon, Toulouse); Adoma operates only
+in Grenoble and Coallia's Brest role is "piloté par" (coordinator), per the annotation guide in
+corpus/curation/expectations/.
+"""
+from __future__ import annotations
+
+from ctair.graph.network import NetworkFilter, bipartite_network, load_network_data
+from ctair.graph.network_metrics import recurring_organisations
+
+
+def ranking(store, role="any"):
+    graph = bipartite_network(load_network_data(store), NetworkFilter(role=role))
+    return {row["id"]: row["territory_ids"] for row in recurring_organisations(graph, min_territories=2)}
+
+
+def test_recurring_organisations_any_role(built_store):
+    assert ranking(built_store) == {
+        "pole-emploi": ["clermont-ferrand", "lyon", "nantes"],
+        "adoma": ["dijon", "grenoble"],
+        "coallia": ["brest", "dijon"],
+        "france-horizon": ["bordeaux", "toulouse"],
+        "soliha": ["lyon", "toulouse"],
+        "caf": ["clermont-ferrand", "dijon"],
+        "ofii": ["clermont-ferrand", "nantes"],
+    }
+
+
+def test_recurring_operators(built_store):
+    assert ranking(built_store, role="operator") == {"france-horizon": ["bordeaux", "toulouse"], "soliha": ["lyon", "toulouse"]}
+
+
+def test_the_ranking_puts_the_most_present_first(built_store):
+    graph = bipartite_network(load_network_data(built_store))
+    rows = recurring_organisations(graph, min_territories=2)
+    assert rows[0]["id"] == "pole-emploi" and rows[0]["territories"] == 3
