@@ -28,6 +28,10 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None)
 
     app.include_router(rest.router)
 
+    from .routes import network
+
+    app.include_router(network.router)  # /api/network/{network}, /metrics, exports, /api/export/3w, the page /network
+
     from .routes import pages, queries
 
     app.include_router(queries.router)

@@ -1,0 +1,374 @@
+"""The network analysis over HTTP (issue #5): the organisation–territory network and its two
+projections as node-link JSON with metrics, the graph metrics and the recurring-organisation
+ranking, the network files (GEXF, GraphML, JSON, CSV), the 3W table, and the page ``/network``
+that draws the network in the browser (cytoscape.js, vendored under
+``api/static/vendor/cytoscape``).
+
+    GET /api/network/{bipartite|organisations|territories}   ?role= &axis= &kind= &year=
+    GET /api/network/metrics                                  same filters + &min_territories=
+    GET /api/network/{network}/export?format=gexf|graphml|json|csv   (attachment)
+    GET /api/export/3w?format=csv|xlsx                                (attachment)
+    GET /network                                              the page
+
+(``GET /api/network/recurring`` is in :mod:`ctair.api.routes.rest`, which is included before
+this router, so ``recurring`` never reaches ``/api/network/{network}``.)
+
+The facts are read from the store once per store (:func:`network_data`): the
+:class:`~ctair.graph.network.NetworkData` is kept on the app with the store object it was read
+from, and read again when :func:`ctair.api.deps.store_changed` has replaced the store. The
+JSON bodies are kept too (a small LRU per store), so a repeated call costs a dictionary look-up.
+Every handler is a sync ``def``: FastAPI runs it in its thread pool, never on the event loop.
+
+Errors use the one error shape of :mod:`ctair.api.errors`: an unknown filter value or format
+is a 400 ``bad-parameter`` naming the ``parameter`` and listing the ``allowed`` values, an
+unknown network a 404 ``not-found`` (with ``allowed`` too).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
+
+from ctair.graph.iris import fold
+from ctair.graph.network import (
+    CONTRACT_KINDS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
+    metrics_json, network_json,
+)
+from ctair.graph.store import Store
+
+from ..deps import StoreDep
+from ..errors import ApiError
+
+API_DIR = Path(__file__).resolve().parents[1]
+STATIC_DIR = API_DIR / "static"
+TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
+
+router = APIRouter(tags=["network analysis"])
+
+EXPORTS = {  # format -> (media type, file extension)
+    "gexf": ("application/gexf+xml", "gexf"),
+    "graphml": ("application/graphml+xml", "graphml"),
+    "json": ("application/json", "json"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+TABLE_EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+CACHED_BODIES = 64  # JSON bodies kept per store (each a few kB to a few MB)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        # no 'unsafe-inline': cytoscape's one injected <style> is pre-empted by the page's own
+        # stylesheet, which carries the id cytoscape looks for (see templates/network.html)
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The facts, read once per store
+# --------------------------------------------------------------------------------------------
+
+
+class _Cache:
+    """The NetworkData of one store object, and the JSON bodies computed from it."""
+
+    def __init__(self, store: Store, data: NetworkData):
+        self.store = weakref.ref(store) if _weakrefable(store) else (lambda: store)
+        self.data = data
+        self.bodies: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def body(self, key: tuple, compute: Callable[[], object]) -> bytes:
+        with self.lock:
+            if key in self.bodies:
+                self.bodies.move_to_end(key)
+                return self.bodies[key]
+        body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        with self.lock:
+            self.bodies[key] = body
+            while len(self.bodies) > CACHED_BODIES:
+                self.bodies.popitem(last=False)
+        return body
+
+
+def _weakrefable(value) -> bool:
+    try:
+        weakref.ref(value)
+    except TypeError:
+        return False
+    return True
+
+
+_load_lock = threading.Lock()
+
+
+def network_cache(request: Request, store: Store) -> _Cache:
+    """The cache of the app's current store (read from the store on the first call, and again
+    after :func:`ctair.api.deps.store_changed` put a new store object in place)."""
+    state = request.app.state
+    cache = getattr(state, "network_cache", None)
+    if cache is not None and cache.store() is store:
+        return cache
+    with _load_lock:  # one thread reads the store; the others wait for its result
+        cache = getattr(state, "network_cache", None)
+        if cache is None or cache.store() is not store:
+            cache = state.network_cache = _Cache(store, load_network_data(store))
+        return cache
+
+
+def network_data(request: Request, store: Store) -> NetworkData:
+    return network_cache(request, store).data
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------------
+
+
+def bad_parameter(parameter: str, detail: str, allowed: list) -> ApiError:
+    return ApiError(400, detail, code="bad-parameter", parameter=parameter, allowed=allowed)
+
+
+def _blank(value: str | None) -> str | None:
+    return None if value is None or not value.strip() else value.strip()
+
+
+def axis_ids(data: NetworkData) -> list[str]:
+    return sorted({axis.id for axis in data.axes.values()})
+
+
+def years_of(data: NetworkData) -> list[int]:
+    return sorted({a.year for a in data.actions.values() if a.year is not None})
+
+
+def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None) -> NetworkFilter:
+    """The :class:`NetworkFilter` of the query parameters, or a 400 naming the parameter and
+    its allowed values. Empty values mean "no filter" (an HTML form sends ``axis=``)."""
+    role = _blank(role) or "any"
+    if role not in ("any", *ROLES):
+        raise bad_parameter("role", f"unknown role {role!r} (choose from any, {', '.join(ROLES)})", ["any", *ROLES])
+    kind = _blank(kind)
+    if kind is not None and kind.upper() not in CONTRACT_KINDS:
+        raise bad_parameter("kind", f"unknown contract kind {kind!r} (choose from {', '.join(CONTRACT_KINDS)})", list(CONTRACT_KINDS))
+    axis = _blank(axis)
+    if axis is not None:
+        try:
+            axis = data.axis_id(data.resolve_axis(axis))
+        except NetworkError as error:
+            raise bad_parameter("axis", str(error), axis_ids(data)) from None
+    year_text, year_value = _blank(year), None
+    if year_text is not None:
+        years = years_of(data)
+        try:
+            year_value = int(year_text)
+        except ValueError:
+            raise bad_parameter("year", f"the year must be an integer, got {year_text!r}", years) from None
+        if year_value not in years:
+            raise bad_parameter("year", f"no contract of the year {year_value} (years: {', '.join(map(str, years)) or 'none'})", years)
+    try:
+        return NetworkFilter(role=role, axis=axis, kind=kind.upper() if kind else None, year=year_value)
+    except NetworkError as error:  # the checks above should have caught it
+        raise ApiError(400, str(error), code="bad-parameter") from None
+
+
+def parse_min_territories(value: str | None) -> int:
+    text = _blank(value)
+    if text is None:
+        return 2
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ApiError(400, f"min_territories must be a whole number ≥ 1, got {text!r}", code="bad-parameter",
+                       parameter="min_territories", minimum=1)
+    return number
+
+
+def check_network(network: str) -> str:
+    if network not in NETWORKS:
+        raise ApiError(404, f"no network {network!r} (choose from {', '.join(NETWORKS)})", code="not-found",
+                       parameter="network", allowed=list(NETWORKS))
+    return network
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+# --------------------------------------------------------------------------------------------
+# JSON resources
+# --------------------------------------------------------------------------------------------
+
+
+@router.get("/api/network/metrics", summary="Graph metrics of the three networks, recurring organisations, per-axis summary")
+def get_metrics(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None, kind: str | None = None,
+                year: str | None = None, min_territories: str | None = None) -> Response:
+    cache = network_cache(request, store)
+    filters = parse_filters(cache.data, role, axis, kind, year)
+    minimum = parse_min_territories(min_territories)
+    return _json(cache.body(("metrics", filters, minimum), lambda: metrics_json(cache.data, filters, min_territories=minimum)))
+
+
+@router.get("/api/network/{network}", summary="A network as node-link JSON, with every node's metrics")
+def get_network(network: str, request: Request, store: StoreDep, role: str | None = None, axis: str | None = None,
+                kind: str | None = None, year: str | None = None) -> Response:
+    check_network(network)
+    cache = network_cache(request, store)
+    filters = parse_filters(cache.data, role, axis, kind, year)
+    return _json(cache.body(("network", network, filters), lambda: network_json(cache.data, network, filters)))
+
+
+# --------------------------------------------------------------------------------------------
+# Downloads
+# --------------------------------------------------------------------------------------------
+
+
+def _download(write: Callable[[Path], None], filename: str, media_type: str) -> FileResponse:
+    """Write the file in a temporary directory, send it, then remove the directory."""
+    directory = Path(tempfile.mkdtemp(prefix="ctair-export-"))
+    try:
+        path = directory / filename
+        write(path)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return FileResponse(path, media_type=media_type, filename=filename,
+                        background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True))
+
+
+@router.get("/api/network/{network}/export", summary="Download a network: GEXF (Gephi), GraphML (Cytoscape, yEd), node-link JSON or a CSV edge list")
+def export_network(network: str, request: Request, store: StoreDep, format: str = "gexf", role: str | None = None,
+                   axis: str | None = None, kind: str | None = None, year: str | None = None) -> Response:
+    from ctair.graph.network import build_network
+    from ctair.graph.network_export import write_network
+    from ctair.graph.network_metrics import annotate
+
+    check_network(network)
+    fmt = (_blank(format) or "gexf").lower()
+    if fmt not in EXPORTS:
+        raise bad_parameter("format", f"unknown format {format!r} (choose from {', '.join(EXPORTS)})", list(EXPORTS))
+    data = network_data(request, store)
+    filters = parse_filters(data, role, axis, kind, year)
+    media_type, extension = EXPORTS[fmt]
+    graph = annotate(build_network(data, network, filters))
+    return _download(lambda path: write_network(graph, path, fmt), f"ctair-{network}.{extension}", media_type)
+
+
+@router.get("/api/export/3w", summary="Download the 3W table (who does what where, HXL-tagged): CSV or XLSX")
+def export_3w(request: Request, store: StoreDep, format: str = "csv", role: str | None = None, axis: str | None = None,
+              kind: str | None = None, year: str | None = None) -> Response:
+    from ctair.graph.export_3w import write_3w
+
+    fmt = (_blank(format) or "csv").lower()
+    if fmt not in TABLE_EXPORTS:
+        raise bad_parameter("format", f"unknown format {format!r} (choose from {', '.join(TABLE_EXPORTS)})", list(TABLE_EXPORTS))
+    data = network_data(request, store)
+    filters = parse_filters(data, role, axis, kind, year)
+    media_type, extension = TABLE_EXPORTS[fmt]
+    return _download(lambda path: write_3w(data, path, filters, fmt), f"ctair-3w.{extension}", media_type)
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------------------------
+
+
+def _static_version() -> str:
+    import hashlib
+
+    files = sorted((STATIC_DIR / "network").glob("*.*"))
+    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in files]
+    return hashlib.sha256("|".join(stamps).encode()).hexdigest()[:10]
+
+
+def _axis_options(data: NetworkData) -> list[dict]:
+    """The axes, each top axis followed by its themes (for the no-JS form; the script refreshes
+    them from ``/api/axes``)."""
+    children: dict[str | None, list] = {}
+    for axis in data.axes.values():
+        children.setdefault(axis.broader, []).append(axis)
+    options: list[dict] = []
+
+    def walk(parent, depth):
+        for axis in sorted(children.get(parent, []), key=lambda a: fold(a.label)):
+            if len(options) < 500:
+                options.append({"id": axis.id, "label": axis.label, "depth": depth})
+                walk(axis.iri, depth + 1)
+
+    walk(None, 0)
+    return options
+
+
+@router.get("/network", response_class=HTMLResponse, include_in_schema=False)
+def network_page(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None) -> HTMLResponse:
+    data = network_data(request, store)
+    try:
+        filters = parse_filters(data, role, axis, None, None)
+        problem = None
+    except ApiError as error:  # the page still renders, unfiltered, and says what was wrong
+        filters, problem = NetworkFilter(), error.detail
+    graph = bipartite_network(data, filters)
+    from ctair.graph.network_metrics import recurring_organisations
+
+    recurring = recurring_organisations(graph, min_territories=2)
+    root = request.scope.get("root_path", "").rstrip("/")
+    base = request.app.state.settings.base_iri
+    for row in recurring:
+        row["href"] = f"{root}/{row['organisation'][len(base):]}" if row["organisation"].startswith(base) else row["organisation"]
+    kinds = {"organisation": 0, "territory": 0}
+    for _, attributes in graph.nodes(data=True):
+        kinds[attributes["kind"]] = kinds.get(attributes["kind"], 0) + 1
+    config = {
+        "root": root,
+        "baseIri": base,
+        "network": f"{root}/api/network/bipartite",
+        "axes": f"{root}/api/axes",
+        "exports": f"{root}/api/network/bipartite/export",
+        "export3w": f"{root}/api/export/3w",
+        "who": f"{root}/api/who",
+        "minTerritories": 2,
+    }
+    response = TEMPLATES.TemplateResponse(
+        request,
+        "network.html",
+        {
+            "root": root,
+            "label": "Réseau des organisations et des territoires",
+            "path": None,
+            "q": None,
+            "filters": filters,
+            "problem": problem,
+            "roles": ROLES,
+            "axes": _axis_options(data),
+            "recurring": recurring,
+            "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **kinds},
+            "query": urlencode([(k, v) for k, v in (("role", filters.role), ("axis", filters.axis)) if v and v != "any"]),
+            "config": config,
+            "version": _static_version(),
+        },
+    )
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
