@@ -77,6 +77,11 @@ def build(
     ner: bool = True,
     progress: Progress = stderr_progress,
 ) -> BuildSummary:
+    from .remote_store import RemoteSparqlStore, build_remote, is_remote
+
+    if isinstance(store_path, RemoteSparqlStore) or is_remote(store_path):  # no symlink swap: one GSP PUT per graph
+        remote = store_path if isinstance(store_path, RemoteSparqlStore) else RemoteSparqlStore(store_path)
+        return build_remote(remote, corpus_dir, base_iri, ner=ner, progress=progress)
     started = time.perf_counter()
     from ctair.loaders.pipeline import extract  # spaCy is heavy: import only when building
 
@@ -89,7 +94,7 @@ def build(
     extraction = extract(documents, corpus_dir / "curation", ner=ner)
 
     minter = IriMinter(base_iri)
-    emitter = Emitter(minter)
+    emitter = Emitter(minter, {t.id: t.label for t in extraction.registry.territories.values()})
     builds = build_directory_for(store_path)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"

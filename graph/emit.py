@@ -6,7 +6,7 @@ It mints every IRI through :class:`ctair.graph.iris.IriMinter`, names every term
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -18,6 +18,7 @@ from ctair.ontology.vocab import (
 )
 
 from .iris import IriMinter
+
 
 ROLE_SHORTCUT = {
     Role.OPERATOR: CTAIR.operator,
@@ -49,8 +50,9 @@ def decimal(value: Decimal | float | str) -> Literal:
 
 
 class Emitter:
-    def __init__(self, minter: IriMinter):
+    def __init__(self, minter: IriMinter, territory_labels: Mapping[str, str] | None = None):
         self.iri = minter
+        self.territory_labels = territory_labels or {}  # for readable contract labels
 
     # --- curated registry --------------------------------------------------------------
     def registry(self, registry) -> Iterator[Triple]:
@@ -153,7 +155,8 @@ class Emitter:
     def _contract(self, contract: Contract) -> Iterator[Triple]:
         c = self.iri.contract(contract.territory, contract.kind.value)
         yield Triple(c, RDF.type, CTAIR.Contract)
-        yield Triple(c, RDFS.label, fr(f"{contract.kind.value} — {contract.territory}"))
+        territory = self.territory_labels.get(contract.territory, contract.territory)
+        yield Triple(c, RDFS.label, fr(f"{contract.kind.value} — {territory}"))
         yield Triple(c, CTAIR.contractKind, CONTRACT_KIND[contract.kind.value])
         yield Triple(c, CTAIR.territory, self.iri.territory(contract.territory))
         if contract.year is not None:

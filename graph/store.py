@@ -23,6 +23,7 @@ from pyoxigraph import (
     Store as _OxStore,
     Triple,
     Variable,
+    serialize,
 )
 
 Term = NamedNode | Literal
@@ -120,10 +121,20 @@ class OxigraphStore:
         return list(result)
 
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
-        quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        # Serialized to N-Triples (in Rust) and bulk-loaded into the graph: ~25 % faster than
+        # building one Python Quad per triple for bulk_extend (see docs/benchmarks.md).
+        count = 0
+
+        def counted():
+            nonlocal count
+            for triple in triples:
+                count += 1
+                yield triple
+
+        data = serialize(counted(), format=RdfFormat.N_TRIPLES)
         self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
-        self._store.bulk_extend(quads)
-        return len(quads)
+        self._store.bulk_load(data, format=RdfFormat.N_TRIPLES, to_graph=graph)
+        return count
 
     def bulk_load_quads(self, quads: Iterable[Quad]) -> None:
         """Fast path for a fresh store (used by ``ctair build``): no transaction, written straight to disk."""

@@ -24,16 +24,21 @@ class Namespace:
     def __init__(self, iri: str, terms: frozenset[str] | None = None):
         self.iri = iri
         self.terms = terms
+        # Each term is made once: building a NamedNode per use was a quarter of the emitter's time.
+        self._nodes: dict[str, NamedNode] = {}
 
     def __getattr__(self, name: str) -> NamedNode:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
         return self[name]
 
     def __getitem__(self, name: str) -> NamedNode:
-        if self.terms is not None and name not in self.terms:
-            raise AttributeError(f"{name!r} is not a term of <{self.iri}>")
-        return NamedNode(self.iri + name)
+        node = self._nodes.get(name)
+        if node is None:
+            if self.terms is not None and name not in self.terms:
+                raise AttributeError(f"{name!r} is not a term of <{self.iri}>")
+            node = self._nodes[name] = NamedNode(self.iri + name)
+        return node
 
     def local_name(self, node: NamedNode | str) -> str:
         value = node.value if isinstance(node, NamedNode) else node
