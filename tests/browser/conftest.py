@@ -152,16 +152,6 @@ def server(store_path, queries_dir):
             yield url
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @dataclass
 class Watch:
     """What a page did: requests, console errors, uncaught exceptions."""

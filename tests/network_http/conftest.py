@@ -33,35 +33,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} missing: run scripts/install-system-test-deps.sh"))
 
 
-def _running_browser():
-    """The Chromium that tests/browser's session fixture launched, if it is running.
-
-    Playwright's sync API allows one instance per thread, and a session fixture of another
-    folder cannot be requested from here: when the whole suite runs, tests/browser has started
-    Playwright already (and stops it at the end of the session), so this folder borrows its
-    browser. (Moving the ``browser`` fixture up to tests/conftest.py would make this unnecessary.)
-    """
-    import gc
-
-    from playwright.sync_api import Browser
-
-    return next((o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()), None)
-
-
-@pytest.fixture(scope="package")  # not session: stopped before tests/browser starts its own if this folder runs first
-def browser():
-    running = _running_browser()
-    if running is not None:
-        yield running
-        return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture(scope="session")
 def server(built_store_path):
     """Base URL (no trailing slash) of the real server on the bundled corpus."""
