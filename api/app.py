@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -10,8 +11,15 @@ from ctair.api import sparql
 from ctair.api.errors import install_error_handlers
 from ctair.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from ctair.graph.remote_store import RemoteSparqlStore
 
-def create_app(settings: Settings | None = None, store_path: Path | None = None) -> FastAPI:
+
+def create_app(settings: Settings | None = None, store_path: Path | None = None, *,
+               remote_store: RemoteSparqlStore | None = None) -> FastAPI:
+    """The application over the embedded store at ``store_path`` (default: the ``store`` setting),
+    or over ``remote_store``: then the REST API, the pages and the named queries read it, and
+    ``/sparql`` forwards to it (:mod:`ctair.api.remote_sparql`)."""
     settings = settings or get_settings()
     app = FastAPI(
         title="ctair",
@@ -20,6 +28,9 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None)
     )
     app.state.settings = settings
     app.state.store_path = Path(store_path or settings.store)
+    app.state.remote_store = remote_store
+    if remote_store is not None:
+        app.state.store = remote_store
     install_error_handlers(app)
     sparql.add_cors(app)
     app.include_router(sparql.router)

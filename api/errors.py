@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ctair.api.results import prefers_text
+from ctair.graph.store import StoreError
 
 log = logging.getLogger("ctair.api")
 
@@ -96,6 +97,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
         return error_response(request, exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra)
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> Response:
+        # the store failed, not the request: a remote server is a bad gateway, a missing local store unavailable
+        if getattr(request.app.state, "remote_store", None) is not None:
+            return error_response(request, 502, str(exc), code="remote-store-error")
+        return error_response(request, 503, str(exc), code="store-unavailable")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -2,6 +2,8 @@
 
 ``serve()`` is what ``ctair serve`` calls; ``python -m ctair.api.server STORE --port N`` does
 the same from a shell (the test suite starts the server that way, see ``tests/serving.py``).
+STORE is an embedded store directory or the ``http(s)://`` URL of a SPARQL server (a remote
+store, see ``docs/remote-store.md``; ``--query-url``/``--update-url``/``--gsp-url`` as for ``ctair``).
 Every setting can also come from the environment (``CTAIR_*``, see :mod:`ctair.settings`).
 
 SIGTERM / SIGINT stop the server promptly: uvicorn stops accepting connections, gives the
@@ -19,6 +21,7 @@ from typing import Any
 import uvicorn
 
 from ctair.api.app import create_app
+from ctair.graph.remote_store import is_remote, open_store
 from ctair.settings import Settings, get_settings
 
 
@@ -31,7 +34,7 @@ def make_settings(base: Settings | None = None, **overrides: Any) -> Settings:
 
 
 def serve(
-    store_path: Path | str | None = None,
+    store: Path | str | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
@@ -42,10 +45,14 @@ def serve(
     settings: Settings | None = None,
     log_level: str = "info",
     graceful_timeout: float = 2.0,
+    query_url: str | None = None,
+    update_url: str | None = None,
+    gsp_url: str | None = None,
     **overrides: Any,
 ) -> None:
     """Serve until SIGTERM/SIGINT. ``workers`` is the number of SPARQL worker processes
-    (``max_concurrent_queries``); other keyword arguments override any other setting."""
+    (``max_concurrent_queries``; on a remote store, the number of queries sent to it at once);
+    other keyword arguments override any other setting."""
     settings = make_settings(
         settings,
         allow_update=allow_update,
@@ -54,14 +61,18 @@ def serve(
         max_concurrent_queries=workers,
         **overrides,
     )
-    store_path = Path(store_path or settings.store)
-    if not (store_path / "CURRENT").exists():
-        logging.getLogger("ctair.api").warning(
-            "no Oxigraph store at %s (run `ctair build`): SPARQL queries will answer 503", store_path
-        )
+    log = logging.getLogger("ctair.api")
+    spec = str(store or settings.store)
+    if is_remote(spec):
+        app = create_app(settings, remote_store=open_store(spec, read_only=True, query_url=query_url,
+                                                           update_url=update_url, gsp_url=gsp_url))
+    else:
+        store_path = Path(spec)
+        if not (store_path / "CURRENT").exists():
+            log.warning("no Oxigraph store at %s (run `ctair build`): SPARQL queries will answer 503", store_path)
+        app = create_app(settings, store_path)
     if settings.allow_update and not settings.admin_token:
-        logging.getLogger("ctair.api").warning("allow_update is on but no admin token is set: updates stay refused")
-    app = create_app(settings, store_path)
+        log.warning("allow_update is on but no admin token is set: updates stay refused")
     config = uvicorn.Config(
         app,
         host=host,
@@ -77,7 +88,10 @@ def serve(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ctair.api.server", description=__doc__.splitlines()[0])
-    parser.add_argument("store", nargs="?", help="Oxigraph store directory (default: setting `store`)")
+    parser.add_argument("store", nargs="?",
+                        help="Oxigraph store directory or http(s):// URL of a SPARQL server (default: setting `store`)")
+    for name in ("query", "update", "gsp"):
+        parser.add_argument(f"--{name}-url", default=None, help=f"remote store: the SPARQL {name} endpoint URL")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--allow-update", action="store_true", default=None)
@@ -95,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         query_timeout=args.query_timeout,
         workers=args.workers,
         log_level=args.log_level,
+        query_url=args.query_url,
+        update_url=args.update_url,
+        gsp_url=args.gsp_url,
     )
     return 0
 

@@ -19,7 +19,9 @@
   and ``X-Ctair-Result-Limit``), ``max_concurrent_queries`` + ``max_queued_queries`` (503 with
   ``Retry-After``). Errors use the shape of :mod:`ctair.api.errors`.
 
-The execution model (worker processes, deadlines, the writer) is in :mod:`ctair.api.workers`.
+The execution model (worker processes, deadlines, the writer) is in :mod:`ctair.api.workers`;
+on a remote store (``ctair serve --store http://…``) :mod:`ctair.api.remote_sparql` takes its
+place behind the same checks.
 """
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ctair.api import results
+from ctair.api.deps import store_changed
 from ctair.api.errors import ApiError
+from ctair.api.remote_sparql import RemoteQueryRunner
 from ctair.api.sparql_text import (
     DatasetConflict,
     add_using_clauses,
@@ -64,11 +68,15 @@ _SD_OFFERS = (results.TURTLE, results.NTRIPLES, results.JSONLD, results.RDFXML, 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = app.state.settings
-    pool = WorkerPool(
-        Path(app.state.store_path),
-        size=settings.max_concurrent_queries,
-        max_queued=settings.max_queued_queries,
-    )
+    remote = getattr(app.state, "remote_store", None)
+    if remote is not None:
+        pool = RemoteQueryRunner(remote, size=settings.max_concurrent_queries, max_queued=settings.max_queued_queries)
+    else:
+        pool = WorkerPool(
+            Path(app.state.store_path),
+            size=settings.max_concurrent_queries,
+            max_queued=settings.max_queued_queries,
+        )
     app.state.sparql_pool = pool
     await pool.start()
     try:
@@ -202,7 +210,7 @@ def _prefixes(tokens) -> dict[str, str]:
     return prefixes
 
 
-def _pool(request: Request) -> WorkerPool:
+def _pool(request: Request) -> WorkerPool | RemoteQueryRunner:
     pool = getattr(request.app.state, "sparql_pool", None)
     if pool is None:
         raise ApiError(503, "the SPARQL workers are not running (application started without its lifespan)",
@@ -253,6 +261,7 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     named_graphs = _graphs(params, "named-graph-uri")
     task = {
         "query": text,
+        "form": form,
         "base_iri": _endpoint_iri(request),
         "accept": accept,
         "max_rows": settings.max_result_rows,
@@ -326,6 +335,7 @@ async def _update(request: Request, settings, params, text: str) -> Response:
         raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
     if reply["kind"] != "ok":
         raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
+    store_changed(request.app)  # the REST API and its entity index read the new state
     return Response(status_code=204)
 
 

@@ -139,7 +139,9 @@ class _Spool(io.RawIOBase):
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
-def _syntax_error(kind: str, error: BaseException, text: str) -> dict:
+def syntax_error(kind: str, error: BaseException | str, text: str) -> dict:
+    """The 400 reply for a syntax error, with line, column and the offending line when the
+    message (Oxigraph's, in a worker or from an Oxigraph server) gives a position."""
     message = str(error)
     extra: dict[str, Any] = {}
     match = _POSITION.search(message)
@@ -185,7 +187,7 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
             count, truncated = counter.count, counter.truncated
     except SyntaxError as error:
         spool.discard()
-        return "error", _syntax_error("query", error, task["query"])
+        return "error", syntax_error("query", error, task["query"])
     except results.NotAcceptable as error:
         spool.discard()
         return "error", {"status": 406, "code": "not-acceptable", "detail": str(error), "extra": {"available": error.offered}}
@@ -212,7 +214,7 @@ def _run_update(store_path: str, task: dict) -> tuple[str, dict]:
         store.update(task["update"], base_iri=task.get("base_iri"))
         store.flush()
     except SyntaxError as error:
-        return "error", _syntax_error("update", error, task["update"])
+        return "error", syntax_error("update", error, task["update"])
     except (ValueError, TypeError, RuntimeError, OSError) as error:
         status = 500 if isinstance(error, OSError) else 400
         return "error", {"status": status, "code": "update-failed", "detail": f"the update failed: {error}", "extra": {}}

@@ -167,7 +167,7 @@ def research_queries(store) -> dict[str, dict]:
     """name → {"text": SPARQL with a VALUES block, "bindings": terms} for the in-process runs."""
     from ctair.graph.entities import EntityIndex
     from ctair.graph.named_queries import bind, load_named_queries
-    from ctair.graph.remote_store import with_values
+    from ctair.graph.binding import with_values
 
     index = EntityIndex(store)
     territories = index.of_kind("territory")

@@ -72,22 +72,17 @@ def cmd_serve(args) -> int:
     from ctair.api.server import serve
 
     spec = _store_spec(args)
-    if isinstance(spec, str):  # a remote SPARQL server: the API reads it, /sparql forwards to it
-        from ctair.graph.remote_store import serve_remote
-
-        serve_remote(_open_store(args), host=args.host, port=args.port, query_timeout=args.query_timeout)
-        return 0
-    store_path = spec
-    if not store_path.exists():
-        print(f"no store at {store_path}: building it first", file=sys.stderr)
-        cmd_build(argparse.Namespace(store=store_path, corpus=None, no_ner=False, json=False))
+    if isinstance(spec, Path) and not spec.exists():
+        print(f"no store at {spec}: building it first", file=sys.stderr)
+        cmd_build(argparse.Namespace(store=spec, corpus=None, no_ner=False, json=False))
     serve(
-        store_path,
+        spec,
         host=args.host,
         port=args.port,
         allow_update=args.allow_update,
         admin_token=args.admin_token or get_settings().admin_token,
         query_timeout=args.query_timeout,
+        **_remote_urls(args),
     )
     return 0
 

@@ -28,16 +28,12 @@ the Graph Store at ``/store``; each URL can be overridden (``query_url``, ``upda
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 from pyoxigraph import (
-    BlankNode,
-    Literal,
     NamedNode,
     QueryBoolean,
     QueryResultsFormat,
@@ -49,6 +45,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from .binding import sparql_term, with_values
 from .store import OxigraphStore, Row, Store, StoreError, Term
 
 SPARQL_JSON = "application/sparql-results+json"
@@ -89,67 +86,6 @@ def open_store(
     return OxigraphStore(Path(spec), read_only=read_only)
 
 
-# --- safe serialization of parameters ------------------------------------------------------
-def sparql_term(term: Term) -> str:
-    """An RDF term in SPARQL syntax: pyoxigraph's N-Triples form (IRIs validated when the
-    NamedNode was made, literals escaped by the library), never user-written syntax."""
-    if isinstance(term, (NamedNode, Literal)):
-        return str(term)
-    if isinstance(term, BlankNode):
-        raise StoreError("a blank node cannot be bound as a parameter of a remote query")
-    raise StoreError(f"cannot bind {term!r}: expected an IRI or a literal")
-
-
-_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-# Lexical scanner: enough of SPARQL to find braces and keywords outside strings, IRIs and comments.
-_TOKENS = re.compile(
-    r'''(?P<skip>\#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>)'''
-    r"|(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
-    re.S,
-)
-
-
-def where_group_start(query: str) -> int:
-    """Offset just after the ``{`` that opens the outermost WHERE group of a query."""
-    depth = 0
-    after_where = False
-    seen_form = None
-    for match in _TOKENS.finditer(query):
-        kind = match.lastgroup
-        if kind == "skip":
-            continue
-        if kind == "word":
-            word = match.group().upper()
-            if depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and seen_form is None:
-                seen_form = word
-            elif depth == 0 and word == "WHERE":
-                after_where = True
-            continue
-        if kind == "open":
-            # CONSTRUCT { template } WHERE { … }: the first group is the template unless WHERE came first
-            if depth == 0 and (after_where or seen_form in ("SELECT", "ASK", "DESCRIBE")):
-                return match.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    raise StoreError("cannot bind parameters: no WHERE group found in the query")
-
-
-def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
-    """``query`` with a ``VALUES (?a ?b) { (… …) }`` block opening its outermost WHERE group."""
-    if not bindings:
-        return query
-    names = list(bindings)
-    for name in names:
-        if not _VARIABLE.match(name):
-            raise StoreError(f"cannot bind {name!r}: not a SPARQL variable name")
-    values = " ".join(sparql_term(bindings[name]) for name in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} "
-    at = where_group_start(query)
-    return query[:at] + block + query[at:]
-
-
 # --- the store ------------------------------------------------------------------------------
 def credentials_from_environment() -> httpx.Auth | None:
     token = os.environ.get(ENV_TOKEN)
@@ -175,7 +111,8 @@ class BearerAuth(httpx.Auth):
         return "BearerAuth(***)"
 
 
-def _redact(url: str) -> str:
+def redact(url: str) -> str:
+    """``url`` without the user and password it may carry (for messages and logs)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
         netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
@@ -209,11 +146,14 @@ class RemoteSparqlStore:
         self.timeout = timeout
         if auth is None:
             auth = credentials_from_environment()
+        if isinstance(auth, tuple):
+            auth = httpx.BasicAuth(*auth)
+        self.auth: httpx.Auth | None = auth  # also used by the async client of /sparql (ctair.api.remote_sparql)
         self._client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
                                     transport=transport, follow_redirects=False)
 
     def __repr__(self) -> str:
-        return f"RemoteSparqlStore({_redact(self.base_url)!r})"
+        return f"RemoteSparqlStore({redact(self.base_url)!r})"
 
     def close(self) -> None:
         self._client.close()
@@ -229,15 +169,15 @@ class RemoteSparqlStore:
         try:
             response = self._client.request(method, url, **kwargs)
         except httpx.TimeoutException as error:
-            raise StoreError(f"the SPARQL server at {_redact(url)} did not answer within {self.timeout:g} s ({type(error).__name__})") from error
+            raise StoreError(f"the SPARQL server at {redact(url)} did not answer within {self.timeout:g} s ({type(error).__name__})") from error
         except httpx.HTTPError as error:
-            raise StoreError(f"cannot reach the SPARQL server at {_redact(url)}: {error}") from error
+            raise StoreError(f"cannot reach the SPARQL server at {redact(url)}: {error}") from error
         if response.status_code >= 400:
             body = response.text.strip()
             if len(body) > _ERROR_BODY_CHARS:
                 body = body[:_ERROR_BODY_CHARS] + "…"
             raise StoreError(
-                f"the SPARQL server at {_redact(url)} answered {response.status_code} {response.reason_phrase}"
+                f"the SPARQL server at {redact(url)} answered {response.status_code} {response.reason_phrase}"
                 + (f": {body}" if body else "")
             )
         return response
@@ -257,7 +197,7 @@ class RemoteSparqlStore:
         try:
             return parse_query_results(response.content, format=QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as error:
-            raise StoreError(f"the SPARQL server at {_redact(self.query_url)} sent results that are not SPARQL JSON: {error}") from error
+            raise StoreError(f"the SPARQL server at {redact(self.query_url)} sent results that are not SPARQL JSON: {error}") from error
 
     # --- the Store protocol ----------------------------------------------------------------
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
@@ -346,102 +286,7 @@ def _ntriples_chunks(triples: Iterable[Triple], counter: _Counter) -> Iterator[b
         yield b""
 
 
-# --- /sparql on a remote store: forward the query -------------------------------------------
-@dataclass
-class ForwardedResponse:
-    status: int
-    body: bytes
-    media_type: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-_PASSED_HEADERS = ("content-type", "vary", "cache-control", "content-disposition")
-
-
-def _forward_request(store: RemoteSparqlStore, query: str, accept: str | None, default_graph: list[str] | None,
-                     named_graphs: list[str] | None, union: bool) -> tuple[dict, dict[str, str]]:
-    data: dict[str, str | list[str]] = {"query": query}
-    if default_graph:
-        data["default-graph-uri"] = list(default_graph)
-    if named_graphs:
-        data["named-graph-uri"] = list(named_graphs)
-    if union and not default_graph and not named_graphs and store.union_default_graph_param:
-        data[store.union_default_graph_param] = ""
-    headers = {"Accept": accept or "*/*"}
-    return data, headers
-
-
-def _forwarded(response: httpx.Response) -> ForwardedResponse:
-    media = response.headers.get("content-type", "application/octet-stream")
-    headers = {k: v for k, v in response.headers.items() if k.lower() in _PASSED_HEADERS and k.lower() != "content-type"}
-    return ForwardedResponse(response.status_code, response.content, media, headers)
-
-
-def forward_query(
-    store: RemoteSparqlStore,
-    query: str,
-    *,
-    accept: str | None = None,
-    default_graph: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-    union: bool = True,
-    timeout: float | None = None,
-) -> ForwardedResponse:
-    """Send a SPARQL query, as the client wrote it, to the remote server and return its answer
-    unchanged (status, body, media type): what ``/sparql`` does when ctair serves a remote store.
-
-    The caller keeps its own checks (length, SERVICE/LOAD refusal, read-only) before calling;
-    ``timeout`` bounds the whole exchange (the server's own timeout should be set too, see
-    ``docs/remote-store.md``). Unreachable server or timeout → :class:`StoreError` (map it to 502/504);
-    an HTTP error of the server is returned as is (its status and message)."""
-    data, headers = _forward_request(store, query, accept, default_graph, named_graphs, union)
-    try:
-        response = store._client.post(store.query_url, data=data, headers=headers,
-                                      timeout=timeout if timeout is not None else store.timeout)
-    except httpx.TimeoutException as error:
-        raise StoreError(f"the SPARQL server at {_redact(store.query_url)} did not answer in time") from error
-    except httpx.HTTPError as error:
-        raise StoreError(f"cannot reach the SPARQL server at {_redact(store.query_url)}: {error}") from error
-    return _forwarded(response)
-
-
-async def forward_query_async(
-    store: RemoteSparqlStore,
-    query: str,
-    *,
-    accept: str | None = None,
-    default_graph: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-    union: bool = True,
-    timeout: float | None = None,
-    client: httpx.AsyncClient | None = None,
-) -> ForwardedResponse:
-    """:func:`forward_query` for an async handler; pass a long-lived ``client`` to reuse connections
-    (it must carry the same credentials: :func:`async_client_for`)."""
-    data, headers = _forward_request(store, query, accept, default_graph, named_graphs, union)
-    own = client is None
-    client = client or async_client_for(store)
-    try:
-        response = await client.post(store.query_url, data=data, headers=headers,
-                                     timeout=timeout if timeout is not None else store.timeout)
-    except httpx.TimeoutException as error:
-        raise StoreError(f"the SPARQL server at {_redact(store.query_url)} did not answer in time") from error
-    except httpx.HTTPError as error:
-        raise StoreError(f"cannot reach the SPARQL server at {_redact(store.query_url)}: {error}") from error
-    finally:
-        if own:
-            await client.aclose()
-    return _forwarded(response)
-
-
-def async_client_for(store: RemoteSparqlStore) -> httpx.AsyncClient:
-    return httpx.AsyncClient(auth=store._client.auth, timeout=store.timeout, follow_redirects=False)
-
-
-__all__ = [
-    "RemoteSparqlStore", "open_store", "is_remote", "forward_query", "forward_query_async", "ForwardedResponse",
-    "with_values", "sparql_term", "async_client_for",
-]
+__all__ = ["RemoteSparqlStore", "open_store", "is_remote", "with_values", "sparql_term"]
 
 
 # --- ctair build into a remote store --------------------------------------------------------
@@ -507,32 +352,3 @@ def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, n
         unresolved=list(extraction.unresolved),
         seconds=time.perf_counter() - started,
     )
-
-
-# --- ctair serve --store http://… -----------------------------------------------------------
-_NO_LOCAL_STORE = Path("/nonexistent/ctair-remote-store")  # the embedded /sparql worker pool finds nothing there
-
-
-def create_remote_app(store: RemoteSparqlStore, settings=None):
-    """The ctair web application reading from a remote store: the REST API and the named queries
-    use ``store``; ``app.state.remote_store`` tells ``/sparql`` to forward queries
-    (:func:`forward_query_async`) instead of using its embedded-store worker pool."""
-    from ctair.api.app import create_app
-
-    app = create_app(settings, _NO_LOCAL_STORE)
-    app.state.store = store
-    app.state.remote_store = store
-    return app
-
-
-def serve_remote(store: RemoteSparqlStore, host: str = "127.0.0.1", port: int = 8000, *,
-                 query_timeout: float | None = None, log_level: str = "info", **overrides) -> None:
-    """``ctair serve --store http://…``: serve the API over a remote store until SIGTERM/SIGINT."""
-    import uvicorn
-
-    from ctair.api.server import make_settings
-
-    settings = make_settings(query_timeout=query_timeout, **overrides)
-    config = uvicorn.Config(create_remote_app(store, settings), host=host, port=port, log_level=log_level,
-                            lifespan="on", timeout_graceful_shutdown=2.0, proxy_headers=False, server_header=False)
-    uvicorn.Server(config).run()

@@ -3,11 +3,15 @@
 namespace IRI (``/ontology``: Turtle, or the pyLODE documentation page).
 
 Dumps are written on first request into ``<store>-dumps/`` next to the store and rewritten when
-the store's files change (a fingerprint of their names, sizes and modification times).
+the store's files change (a fingerprint of their names, sizes and modification times). On a
+remote store they go to ``ctair-dumps-<hash of its URL>/`` in the system's temporary directory
+and are rewritten when its named graphs or their sizes change.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +24,14 @@ from ctair.api.errors import ApiError
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
 from ctair.api.routes.resources import html_response
 from ctair.graph.describe import jsonld_context, serialize
-from ctair.graph.dump import DUMP_FORMATS, DumpFile, export_dump, read_dump_directory, store_fingerprint
+from ctair.graph.dump import (
+    DUMP_FORMATS,
+    DumpFile,
+    content_fingerprint,
+    export_dump,
+    read_dump_directory,
+    store_fingerprint,
+)
 from ctair.graph.void import VOID_PATH, VOID_PREFIXES, dataset_iri, void_description  # noqa: F401 (re-export)
 from ctair.ontology.vocab import ONTOLOGY_FILES
 
@@ -34,12 +45,20 @@ def dumps_directory(store_path: Path) -> Path:
     return store_path.parent / f"{store_path.name}-dumps"
 
 
+def _dump_place(state, store) -> tuple[Path, str]:
+    """Where the current store's dumps go, and the fingerprint of the content they must match."""
+    remote = getattr(state, "remote_store", None)
+    if remote is None:
+        store_path = Path(state.store_path)
+        return dumps_directory(store_path), store_fingerprint(store_path)
+    name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", content_fingerprint(store)
+
+
 def ensure_dumps(request: Request, store) -> list[DumpFile]:
     """The dump files of the current store, (re)written when missing or stale."""
     state = request.app.state
-    store_path = Path(state.store_path)
-    out = dumps_directory(store_path)
-    fingerprint = store_fingerprint(store_path)
+    out, fingerprint = _dump_place(state, store)
     with _lock:
         stamp = out / "FINGERPRINT"
         if stamp.exists() and stamp.read_text() == fingerprint:
@@ -65,8 +84,13 @@ def _negotiate(request: Request, offers) -> object:
     return chosen
 
 
-def _store_times(store_path: Path) -> tuple[datetime, datetime]:
-    times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
+def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
+    """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
+    if getattr(state, "remote_store", None) is None:
+        store_path = Path(state.store_path)
+        times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
+    else:
+        times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]
     times = times or [datetime.now(timezone.utc).timestamp()]
     return (datetime.fromtimestamp(min(times), timezone.utc), datetime.fromtimestamp(max(times), timezone.utc))
 
@@ -80,7 +104,7 @@ def void(request: Request, store: StoreDep) -> Response:
     key = (site_url(request), tuple(d.sha256 for d in dumps))
     cache = getattr(state, "void_cache", None)
     if cache is None or cache[0] != key:
-        issued, modified = _store_times(Path(state.store_path))
+        issued, modified = _store_times(state, dumps)
         triples = void_description(store, state.settings.base_iri, site_url=site_url(request), dumps=dumps,
                                    modified=modified, issued=issued)
         state.void_cache = cache = (key, triples)
@@ -115,10 +139,10 @@ _JSON = _JsonFormat()
 
 @router.get("/dumps/{name}")
 def dump_file(name: str, request: Request, store: StoreDep) -> Response:
-    dumps = {d.name: d for d in ensure_dumps(request, store)}
-    out = dumps_directory(Path(request.app.state.store_path))
+    found = ensure_dumps(request, store)
+    dumps = {d.name: d for d in found}
     if name == "SHA256SUMS":
-        return FileResponse(out / name, media_type="text/plain; charset=utf-8")
+        return FileResponse(found[0].path.parent / name, media_type="text/plain; charset=utf-8")
     if name not in dumps:
         raise ApiError(404, f"no dump file {name!r}; files: {', '.join(sorted(dumps))}, SHA256SUMS")
     dump = dumps[name]

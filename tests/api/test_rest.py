@@ -123,3 +123,24 @@ def test_openapi_documents_every_route(api):
                  "/api/queries", "/api/queries/{name}"):
         assert path in spec["paths"], path
     assert api.get("/docs").status_code == 200
+
+
+def test_the_rest_api_reads_what_a_sparql_update_wrote(built_store_path, tmp_path):
+    """After an update through /sparql, the REST API (its store handle and entity index) sees it."""
+    import shutil
+
+    from tests.conftest import BASE_IRI
+    from tests.endpoint.conftest import TOKEN
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store_path, store)
+    alias = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+INSERT DATA {{ GRAPH <{BASE_IRI}graph/registry> {{ <{BASE_IRI}id/organisation/adoma> skos:altLabel "Zéphyr Solidarité"@fr }} }}"""
+    with running_server(store, allow_update=True, admin_token=TOKEN) as base:
+        assert httpx.get(base + "/api/who", params={"organisation": "Zéphyr Solidarité"}).status_code == 404
+        done = httpx.post(base + "/sparql", data={"update": alias}, headers={"Authorization": f"Bearer {TOKEN}"},
+                          timeout=30)
+        assert done.status_code == 204, done.text
+        found = httpx.get(base + "/api/who", params={"organisation": "zephyr solidarite"}, timeout=10)
+        assert found.status_code == 200, found.text
+        assert found.json()["organisation"]["id"] == "adoma"

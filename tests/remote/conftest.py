@@ -3,7 +3,6 @@ killed at the end), and the bundled corpus built into it through the Graph Store
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import subprocess
@@ -30,12 +29,17 @@ def oxigraph_binary() -> str:
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path | None, *, read_only: bool = False, timeout: float = 20.0) -> Iterator[str]:
-    """``oxigraph serve`` (or ``serve-read-only``) on a free loopback port; yields its base URL."""
+def oxigraph_server(location: Path | None, *, read_only: bool = False, timeout: float = 20.0,
+                    query_timeout: float | None = None) -> Iterator[str]:
+    """``oxigraph serve`` (or ``serve-read-only``) on a free loopback port; yields its base URL.
+    ``query_timeout``: the server's own limit (``--timeout-s``), so that a runaway query sent by a
+    test does not keep a core busy after the test."""
     port = free_port()
     command = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
     if location is not None:
         command += ["--location", str(location)]
+    if query_timeout is not None:
+        command += ["--timeout-s", f"{query_timeout:g}"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

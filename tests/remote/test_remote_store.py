@@ -10,16 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ctair.api.app import create_app
+from ctair.graph.binding import sparql_term, with_values
 from ctair.graph.entities import EntityIndex
 from ctair.graph.named_queries import bind, load_named_queries
-from ctair.graph.remote_store import (
-    RemoteSparqlStore,
-    create_remote_app,
-    forward_query,
-    open_store,
-    sparql_term,
-    with_values,
-)
+from ctair.graph.remote_store import RemoteSparqlStore, open_store
 from ctair.graph.store import OxigraphStore, StoreError
 from ctair.graph.who import who
 
@@ -71,7 +66,7 @@ def _bindings(store, query, values):
 
 
 def _is_graph_query(text: str) -> bool:
-    from ctair.graph.remote_store import _TOKENS
+    from ctair.graph.binding import _TOKENS
 
     words = (m.group().upper() for m in _TOKENS.finditer(text) if m.lastgroup == "word")
     return next(w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")) in ("CONSTRUCT", "DESCRIBE")
@@ -108,7 +103,7 @@ def test_who_is_the_same(remote_store, built_store):
 
 
 def test_rest_api_reads_the_remote_store(remote_store, built_store):
-    client = TestClient(create_remote_app(remote_store))  # no lifespan: the embedded /sparql pool is not started
+    client = TestClient(create_app(remote_store=remote_store))  # no lifespan: /sparql's runner is not started
     response = client.get("/api/who", params={"organisation": "adôma"})
     assert response.status_code == 200, response.text
     assert response.json() == json.loads(json.dumps(who(built_store, "Adoma"), ensure_ascii=False))
@@ -246,15 +241,6 @@ def test_credentials_from_the_environment(monkeypatch):
     assert store.ask("ASK {}")
     assert seen[0] == "Bearer s3cret" and seen[1].startswith("Basic ")
     assert "s3cret" not in repr(store) and "pw" not in repr(store)
-
-
-def test_forward_query_passes_the_server_answer(remote_store):
-    answer = forward_query(remote_store, "PREFIX ctair: <https://w3id.org/ctair/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?a a ctair:Action }",
-                           accept="text/csv")
-    assert answer.status == 200 and answer.media_type.startswith("text/csv")
-    assert int(answer.body.decode().split()[1]) > 10  # the union default graph
-    bad = forward_query(remote_store, "SELECT * WHERE {", accept="application/sparql-results+json")
-    assert bad.status == 400 and bad.body
 
 
 def test_ctair_serve_on_a_remote_store(remote_store, oxigraph_url, built_store):
