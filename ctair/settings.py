@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     )
     store: Path = Field(Path("var/store"), description="Embedded Oxigraph store directory.")
     corpus: Path = Field(REPO_ROOT / "corpus", description="Corpus directory (documents + manifests + curation).")
+    queries_dir: Path | None = Field(
+        None,
+        description="Directory of the public named queries (*.rq) that the API lists and runs and the "
+        "query page offers; default: the bundled queries/.",
+    )
     query_timeout: float = Field(
         10.0,
         gt=0,

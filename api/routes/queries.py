@@ -1,46 +1,33 @@
-"""``/api/queries``: the catalogue of named SPARQL queries (``queries/*.rq``).
+"""``/api/queries``: the catalogue of public named SPARQL queries, and running them.
 
-``GET /api/queries`` lists them (name, title, description, parameters, sparql), read from
-disk on every request so a new ``.rq`` file shows up without a restart.
-
-Running a named query — ``GET /api/queries/{name}`` with its parameters as query-string
-values — is the named-query runner's job, not this module's (it lives in
-``ctair.api.routes.rest``, ``run_named_query``). It should read the same directory as this
-listing: ``queries_directory(request)`` / ``named_queries(request)``.
+``GET /api/queries`` lists them (name, title, description, parameters, sparql), read from the
+``queries_dir`` setting (default: the bundled ``queries/``) on every request, so a new ``.rq``
+file shows up without a restart. ``GET /api/queries/{name}`` runs one with its parameters as
+query-string values, bound as RDF terms (never pasted into the text). The query page (``/``)
+offers the same catalogue.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 
-from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, load_named_queries
+from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, QueryParameterError, bind, load_named_queries
+from ctair.graph.store import plain
+
+from ..deps import IndexDep, StoreDep
+from ..errors import ApiError
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
-# Overrides the queries/ directory when set (tests, a deployment with its own catalogue).
-# Kept here until Settings has a ``queries_dir`` field, which is read first when it exists.
-QUERIES_DIR_ENV = "CTAIR_QUERIES_DIR"
-
 
 def queries_directory(request: Request) -> Path:
-    """The directory of the named queries served by this app.
-
-    In order: ``app.state.queries_dir``, ``settings.queries_dir``, ``$CTAIR_QUERIES_DIR``, ``queries/``.
-    """
-    state = request.app.state
-    for candidate in (
-        getattr(state, "queries_dir", None),
-        getattr(getattr(state, "settings", None), "queries_dir", None),
-        os.environ.get(QUERIES_DIR_ENV),
-    ):
-        if candidate:
-            return Path(candidate)
-    return QUERIES_DIR
+    """The directory of the named queries served by this app (the ``queries_dir`` setting)."""
+    return request.app.state.settings.queries_dir or QUERIES_DIR
 
 
 def named_queries(request: Request) -> dict[str, NamedQuery]:
+    """The public named queries (files starting with ``_`` are ctair's own, not served)."""
     return load_named_queries(queries_directory(request))
 
 
@@ -50,4 +37,21 @@ def list_queries(request: Request) -> list[dict]:
     return [query.to_json() for query in named_queries(request).values()]
 
 
-# GET /api/queries/{name} (run a named query): ctair.api.routes.rest.run_named_query — see the module docstring.
+@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)")
+def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> dict:
+    query = named_queries(request).get(name)
+    if query is None:
+        raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
+    try:
+        bindings = bind(query, dict(request.query_params), index.resolve_term)
+    except QueryParameterError as error:
+        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    rows = store.select(query.text, bindings)
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    return {
+        "query": query.name,
+        "title": query.title,
+        "parameters": {k: v.value for k, v in bindings.items()},
+        "columns": columns,
+        "rows": [{k: plain(v) for k, v in row.items()} for row in rows],
+    }

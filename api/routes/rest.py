@@ -2,13 +2,11 @@
 add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
 from __future__ import annotations
 
-
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from ctair.graph.entities import EntityNotFound
+from ctair.graph.named_queries import bind, get_query
 from ctair.graph.store import plain
-from ctair.graph.named_queries import QueryParameterError, UnknownQueryError, bind, get_query
 from ctair.graph.who import entity_id, who
 from ctair.ontology.vocab import UNIT
 
@@ -183,25 +181,3 @@ def recurring(store: StoreDep, index: IndexDep, min_territories: int = Query(2, 
         }
         for row in rows
     ]
-
-
-@router.get("/queries/{name}", summary="Run a named query with its parameters (bound, never pasted)")
-def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> dict:
-    try:
-        query = get_query(name)
-        if name.startswith("_"):
-            raise UnknownQueryError(name)
-        bindings = bind(query, dict(request.query_params), index.resolve_term)
-    except UnknownQueryError:
-        raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found") from None
-    except QueryParameterError as error:
-        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
-    rows = store.select(query.text, bindings)
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    return {
-        "query": query.name,
-        "title": query.title,
-        "parameters": {k: v.value for k, v in bindings.items()},
-        "columns": columns,
-        "rows": [{k: plain(v) for k, v in row.items()} for row in rows],
-    }

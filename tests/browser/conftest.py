@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib.util
 import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.serving import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -107,49 +103,11 @@ def store_path(tmp_path_factory) -> Path:
     return build_store(tmp_path_factory.mktemp("browser-store") / "store")
 
 
-@contextlib.contextmanager
-def _uvicorn_server(store_path: Path, queries_dir: Path):
-    """Fallback while ``ctair.api.server`` does not exist: uvicorn on the app factory."""
-    from tests.serving import free_port, stop  # noqa: WPS433 — only the helpers
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CTAIR_")}
-    env.update(CTAIR_STORE=str(store_path), CTAIR_QUERIES_DIR=str(queries_dir), PYTHONUNBUFFERED="1")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "ctair.api.app:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with {process.returncode}")
-            try:
-                urllib.request.urlopen(url + "/api/queries", timeout=1).read()
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not answer") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        stop(process)
-
-
 @pytest.fixture(scope="session")
 def server(store_path, queries_dir):
     """Base URL (no trailing slash) of the real server, on the store and queries built here."""
-    if importlib.util.find_spec("ctair.api.server") is not None:
-        from tests.serving import running_server
-
-        with running_server(store_path, queries_dir=queries_dir) as url:
-            yield str(url)
-    else:
-        with _uvicorn_server(store_path, queries_dir) as url:
-            yield url
+    with running_server(store_path, queries_dir=queries_dir) as url:
+        yield str(url)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pyoxigraph import Store
 from ctair.api.app import create_app
 from ctair.api.routes.pages import _body_brace, editor_text, sparql_value
 from ctair.graph.named_queries import Parameter, load_named_queries, parse_query_file
+from ctair.settings import Settings
 
 from .conftest import QUERY_FILES
 
@@ -28,8 +29,7 @@ def queries_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def client(queries_dir, tmp_path_factory):
-    app = create_app(store_path=tmp_path_factory.mktemp("no-store") / "store")
-    app.state.queries_dir = queries_dir
+    app = create_app(Settings(queries_dir=queries_dir), store_path=tmp_path_factory.mktemp("no-store") / "store")
     return TestClient(app)  # not entered: the SPARQL worker pool is not needed here
 
 
