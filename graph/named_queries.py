@@ -7,11 +7,13 @@ A query file starts with a comment header::
     # param: min_territories integer = 2 | Minimum number of territories
     # param: organisation organisation | Any spelling of an organisation's name
 
-Parameters are bound as values of the query's variables of the same name (pyoxigraph
-substitutions, which need the variable in the SELECT projection — and so in GROUP BY for
-aggregates; a remote store binds them with a VALUES clause built from RDF terms), so
-user text is never pasted into SPARQL. ``organisation``, ``territory`` and ``axis``
-parameters accept an IRI, an id or any label/alias and are resolved to the entity's IRI.
+Parameters are bound as values of the query's variables of the same name: both stores add a
+VALUES block built from RDF terms to the outermost WHERE group (``ctair.graph.binding``), so
+user text is never pasted into SPARQL (a blank node, which VALUES cannot spell, goes through
+pyoxigraph substitutions). A parameter must therefore be used in that outer group, not only
+inside a sub-SELECT; the research queries also project it (so in GROUP BY for aggregates).
+``organisation``, ``territory`` and ``axis`` parameters accept an IRI, an id or any label/alias
+and are resolved to the entity's IRI.
 Queries whose name starts with ``_`` are internal (used by the code, not listed).
 """
 from __future__ import annotations

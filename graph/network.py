@@ -1,10 +1,10 @@
 """The organisation–territory network and its two projections, built from the store.
 
 The facts come from the store through the internal named queries ``queries/_network-*.rq``
-(no SPARQL here) into a :class:`NetworkData`; everything after that is pure Python over
-``networkx`` graphs, so the analyses (``network_metrics``), the exports (``network_export``),
-the pictures (``network_plot``), the 3W table (``export_3w``), the CLI and the REST API share
-one extraction.
+(no SPARQL here) into a :class:`NetworkData`; everything after that works on ``networkx``
+graphs (the projections are counted with numpy over the biadjacency matrix), so the analyses
+(``network_metrics``), the exports (``network_export``), the pictures (``network_plot``), the
+3W table (``export_3w``), the CLI and the REST API share one extraction.
 
 Graphs
 ------
@@ -32,9 +32,9 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from itertools import combinations
 
 import networkx as nx
+import numpy as np
 
 from .iris import fold
 from .named_queries import get_query
@@ -290,6 +290,7 @@ def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkF
     """The participations that pass ``filters``."""
     axis = data.resolve_axis(filters.axis) if filters.axis else None
     kind = filters.kind.upper() if filters.kind else None
+    under_axis: dict[str, bool] = {}  # per classified axis IRI: a few dozen, shared by every action
     chosen = []
     for p in data.participations:
         action = data.actions[p.action]
@@ -299,8 +300,12 @@ def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkF
             continue
         if filters.year is not None and action.year != filters.year:
             continue
-        if axis is not None and not data.action_matches_axis(action, axis):
-            continue
+        if axis is not None:
+            for classified in action.axes:
+                if classified not in under_axis:
+                    under_axis[classified] = axis in data.axis_ancestors(classified)
+            if not any(under_axis[classified] for classified in action.axes):
+                continue
         chosen.append(p)
     return chosen
 
@@ -323,31 +328,37 @@ def _node_attributes(info: EntityInfo) -> dict:
 
 def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> nx.Graph:
     """The organisation–territory network (see the module docstring for its attributes)."""
+    axis_ids: dict[str, tuple[str, str]] = {}  # axis IRI -> (its id, its top axis's id)
     edges: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for p in selected_participations(data, filters):
         action = data.actions[p.action]
         edge = edges[(p.organisation, action.territory)]
         edge["action_iris"].add(action.iri)
         edge["roles"].add(p.role)
-        edge["axes"].update(data.axis_id(a) for a in action.axes)
-        edge["top_axes"].update(data.axis_id(data.top_axis(a)) for a in action.axes)
+        for axis in action.axes:
+            if axis not in axis_ids:
+                axis_ids[axis] = (data.axis_id(axis), data.axis_id(data.top_axis(axis)))
+            axis_id, top_axis_id = axis_ids[axis]
+            edge["axes"].add(axis_id)
+            edge["top_axes"].add(top_axis_id)
         edge["sources"].update(action.sources)
         if action.kind:
             edge["contract_kinds"].add(action.kind)
         if action.year is not None:
             edge["years"].add(action.year)
     graph = nx.Graph(network="bipartite", filters=filters.to_json())
-    for organisation, territory in sorted(edges):
-        for node in (organisation, territory):
-            if node not in graph:
-                graph.add_node(node, **_node_attributes(data.entities[node]))
-    for (organisation, territory), edge in sorted(edges.items()):
-        lists = {name: sorted(values) for name, values in edge.items()}
-        for name in ("roles", "axes", "top_axes", "sources", "contract_kinds", "years"):
-            lists.setdefault(name, [])
-        count = len(lists["action_iris"])
-        graph.add_edge(organisation, territory, weight=count, actions=count, **lists)
+    ordered = sorted(edges)
+    # nodes in order of first appearance along the sorted edges: the node order of every export and layout
+    nodes = dict.fromkeys(node for pair in ordered for node in pair)
+    graph.add_nodes_from((node, _node_attributes(data.entities[node])) for node in nodes)
+    graph.add_edges_from((organisation, territory, _edge_attributes(edges[(organisation, territory)])) for organisation, territory in ordered)
     return graph
+
+
+def _edge_attributes(edge: dict[str, set]) -> dict:
+    lists = {name: sorted(edge.get(name, ())) for name in ("action_iris", "roles", "axes", "top_axes", "sources", "contract_kinds", "years")}
+    count = len(lists["action_iris"])
+    return {"weight": count, "actions": count, **lists}
 
 
 def nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
@@ -357,14 +368,38 @@ def nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
 def _projection(bipartite: nx.Graph, kind: str, name: str) -> nx.Graph:
     other = TERRITORY if kind == ORGANISATION else ORGANISATION
     graph = nx.Graph(network=name, filters=bipartite.graph.get("filters", {}))
-    for node in sorted(nodes_of_kind(bipartite, kind)):
-        graph.add_node(node, **bipartite.nodes[node])
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for counterpart in sorted(nodes_of_kind(bipartite, other)):
-        for u, v in combinations(sorted(bipartite[counterpart]), 2):
-            shared[(u, v)].append(bipartite.nodes[counterpart]["id"])
-    for (u, v), ids in sorted(shared.items()):
-        graph.add_edge(u, v, weight=len(ids), shared=sorted(ids))
+    members = sorted(nodes_of_kind(bipartite, kind))
+    graph.add_nodes_from((node, bipartite.nodes[node]) for node in members)
+    # counterparts in the order of their ids, so that each link's ``shared`` comes out sorted
+    counterparts = sorted(nodes_of_kind(bipartite, other), key=lambda node: (bipartite.nodes[node]["id"], node))
+    if not members or not counterparts:
+        return graph
+    incidence = nx.bipartite.biadjacency_matrix(bipartite, counterparts, members, weight=None, format="csr")
+    incidence.sort_indices()
+    # Every counterpart links each pair of its members: one (first, second, counterpart) row per
+    # pair and counterpart — the expansion behind the product incidenceᵀ·incidence, whose entries
+    # are the weights — kept because each link also lists the counterparts it shares.
+    firsts, seconds, shared_by = [], [], []
+    for counterpart, (start, end) in enumerate(zip(incidence.indptr[:-1], incidence.indptr[1:])):
+        linked = incidence.indices[start:end]
+        left, right = np.triu_indices(len(linked), k=1)
+        firsts.append(linked[left])
+        seconds.append(linked[right])
+        shared_by.append(np.full(len(left), counterpart))
+    first, second, shared_by = (np.concatenate(parts).astype(np.int64) for parts in (firsts, seconds, shared_by))
+    if not len(first):
+        return graph
+    # by pair, the order in which links are added (as sorted (u, v) with u < v); stable, so each
+    # pair's counterparts stay in id order
+    order = np.argsort(first * len(members) + second, kind="stable")
+    first, second, shared_by = first[order], second[order], shared_by[order]
+    starts = np.flatnonzero(np.r_[True, (first[1:] != first[:-1]) | (second[1:] != second[:-1])])
+    ends = np.r_[starts[1:], len(first)]
+    counterpart_ids = np.array([bipartite.nodes[node]["id"] for node in counterparts], dtype=object)[shared_by].tolist()
+    graph.add_edges_from(
+        (members[u], members[v], {"weight": end - start, "shared": counterpart_ids[start:end]})
+        for u, v, start, end in zip(first[starts].tolist(), second[starts].tolist(), starts.tolist(), ends.tolist())
+    )
     return graph
 
 

@@ -306,8 +306,7 @@ def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, n
     from ctair.loaders.pipeline import extract
     from ctair.ontology.vocab import ONTOLOGY_FILES
 
-    from .build import BuildSummary, stderr_progress
-    from .emit import Emitter
+    from .build import BuildSummary, stderr_progress, write_graphs
     from .iris import IriMinter
     from .named_queries import get_query
 
@@ -323,19 +322,13 @@ def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, n
     if not any(records.actions for records in extraction.corrected):
         raise InputError(corpus_dir, "the build produced no action: refusing to write to the remote store")
     minter = IriMinter(base_iri)
-    emitter = Emitter(minter, {t.id: t.label for t in extraction.registry.territories.values()})
     progress(f"loading into {store!r} (one Graph Store PUT per named graph)")
     graphs: dict[str, int] = {}
     for name, path in ONTOLOGY_FILES.items():
         graph = minter.graph(name)
         store.load_file(path, graph, RdfFormat.TURTLE)
         graphs[graph.value] = store.quads_count(graph)
-    registry_graph = minter.graph("registry")
-    graphs[registry_graph.value] = store.replace_graph(registry_graph, emitter.registry(extraction.registry))
-    for number, records in enumerate(extraction.corrected, start=1):
-        graph = minter.graph(records.source.id)
-        graphs[graph.value] = store.replace_graph(graph, emitter.document(records))
-        progress(f"  {number}/{len(extraction.corrected)} {records.source.id}: {graphs[graph.value]} triples")
+    graphs.update(write_graphs(store, minter, extraction, progress))
     prefix = minter.graph("").value
     for stale in store.named_graphs():
         if stale.value.startswith(prefix) and stale.value not in graphs:

@@ -171,10 +171,15 @@ def quantities(index: DocumentIndex, segment: Segment) -> list[Quantity]:
 
 
 def _concepts(index: DocumentIndex, hits: list[ConceptHit], segment: Segment) -> list[tuple[str, Segment]]:
+    """The first hit of each concept within ``segment`` (``hits``: the document's, sorted by start)."""
     seen: dict[str, Segment] = {}
     sentence_list: list[Segment] | None = None
-    for hit in hits:
-        if hit.start >= segment.start and hit.end <= segment.end and hit.concept not in seen:
+    # bisect to the segment: scanning every hit of the document for every segment was quadratic
+    first = bisect.bisect_left(hits, segment.start, key=lambda hit: hit.start)
+    for hit in (hits[position] for position in range(first, len(hits))):
+        if hit.start >= segment.end:
+            break
+        if hit.end <= segment.end and hit.concept not in seen:
             if sentence_list is None:
                 sentence_list = index.sentences(segment)
             seen[hit.concept] = enclosing(sentence_list, hit.start) or segment

@@ -3,8 +3,8 @@
 ``Registry.load(directory)`` reads ``territories.toml``, ``organisations.toml`` and
 ``not_organisations.toml`` (all in ``corpus/curation/``), validates them and reports any problem as
 an :class:`InputError` naming the file and line. Matching is done on the folded text
-(:mod:`ctair.loaders.folding`): one alternation regex of all folded aliases, longest first, on word
-boundaries; an alias's guards (case, context, territory scope) are data in the registry.
+(:mod:`ctair.loaders.folding`): the longest folded alias starting at each word, leftmost first, on
+word boundaries; an alias's guards (case, context, territory scope) are data in the registry.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -168,7 +168,13 @@ def _validate(path: Path, raw: str, data: dict, model: type[BaseModel], table: s
 
 
 class _NameIndex:
-    """One regex over folded text for a set of (key, alias) pairs; guards checked per hit."""
+    """The (key, alias) pairs of a set of names, found in folded text; guards checked per hit.
+
+    Folded text is words of ``[0-9a-z]`` separated by single spaces, and so is a folded alias: a
+    name on word boundaries is a run of whole words. The aliases are a trie of their words, walked
+    from each word in turn: one dict lookup for most words, whatever the number of aliases (a
+    regex alternation of thousands of aliases tried them all at every position).
+    """
 
     def __init__(self, entries: Iterable[tuple[str, Alias]]):
         self.by_folded: dict[str, list[tuple[str, Alias]]] = {}
@@ -176,9 +182,13 @@ class _NameIndex:
             folded = fold(alias.text)
             if folded:
                 self.by_folded.setdefault(folded, []).append((key, alias))
-        alternatives = sorted(self.by_folded, key=lambda f: (-len(f), f))
-        body = "|".join(re.escape(a) for a in alternatives) or r"(?!x)x"
-        self.pattern = re.compile(rf"(?<![0-9a-z])(?:{body})(?![0-9a-z])")
+        # word -> subtrie; the key None (never a word) holds the folded alias ending there
+        self._trie: dict = {}
+        for folded in self.by_folded:
+            node = self._trie
+            for word in folded.split(" "):
+                node = node.setdefault(word, {})
+            node[None] = folded
         self._before = {a.before: re.compile(rf"(?:{a.before})[\s'’\"«»(]*$", re.I) for _, a in self._all() if a.before}
         self._after = {a.after: re.compile(rf"[\s'’\"«»)]*(?:{a.after})", re.I) for _, a in self._all() if a.after}
 
@@ -197,17 +207,42 @@ class _NameIndex:
             return False
         return True
 
+    def _longest_names(self, folded: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, alias)`` of the longest alias at each word, left to right, not overlapping
+        (a name's words are not searched again for a shorter name, even if its guards reject it)."""
+        words = folded.split(" ")
+        count = len(words)
+        position = 0  # offset of words[index] in folded
+        index = 0
+        while index < count:
+            longest: tuple[int, str] | None = None  # (index of its last word, alias)
+            reached = index  # the word that led to node
+            node = self._trie.get(words[index])
+            while node is not None:
+                if None in node:
+                    longest = (reached, node[None])
+                reached += 1
+                node = node.get(words[reached]) if reached < count else None
+            if longest is None:
+                position += len(words[index]) + 1
+                index += 1
+                continue
+            last_word, name = longest
+            yield position, position + len(name), name
+            position += len(name) + 1
+            index = last_word + 1
+
     def find(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
              start: int = 0, end: int | None = None) -> list[Match]:
         text = folded.text
         out: list[Match] = []
         # restrict to the folded range covering [start, end) of the original
-        for hit in self.pattern.finditer(folded.folded):
-            o_start, o_end = folded.original_span(hit.start(), hit.end())
+        for f_start, f_end, name in self._longest_names(folded.folded):
+            o_start, o_end = folded.original_span(f_start, f_end)
             if o_start < start or (end is not None and o_end > end):
                 continue
             territory = territory_at(o_start) if territory_at else None
-            for key, alias in self.by_folded[hit.group()]:
+            for key, alias in self.by_folded[name]:
                 if self._accepts(alias, text, o_start, o_end, territory):
                     out.append(Match(key, o_start, o_end, text[o_start:o_end]))
                     break
