@@ -465,7 +465,8 @@ def _network_stage(store_dir: Path, timeout: float) -> dict:
 
 # --- driver -----------------------------------------------------------------------------------
 def run(sizes: list[int], work: Path, clients: int, duration: float, ner_max: int, rdflib_max: int, seed: int,
-        out: Path | None = None, network_timeout: float = 600, resume: bool = False) -> dict:
+        out: Path | None = None, network_timeout: float = 600, resume: bool = False, load_reps: int = 1,
+        reps: int = 9, latency_max: int = 10000) -> dict:
     from bench.generate import generate
 
     report = {"machine": machine(), "command": " ".join(sys.argv), "clients": clients, "duration_s": duration, "sizes": {}}
@@ -483,7 +484,8 @@ def run(sizes: list[int], work: Path, clients: int, duration: float, ner_max: in
         entry = {"generated": generated}
         store_dir = work / f"store-{size}"
         print(f"[bench] size {size}: extraction without NER + loading", file=sys.stderr, flush=True)
-        entry["extract_no_ner"] = _subprocess_json(["--stage", "extract", str(corpus), "--store-dir", str(store_dir)])
+        entry["extract_no_ner"] = _subprocess_json(["--stage", "extract", str(corpus), "--store-dir", str(store_dir),
+                                                    "--load-reps", str(load_reps)])
         entry["load"] = entry["extract_no_ner"].pop("load")
         if size <= ner_max:
             print(f"[bench] size {size}: extraction with NER", file=sys.stderr, flush=True)
@@ -492,6 +494,9 @@ def run(sizes: list[int], work: Path, clients: int, duration: float, ner_max: in
         entry["network"] = _network_stage(store_dir, network_timeout)
         print(f"[bench] size {size}: queries ({clients} clients, {duration:g} s per server)", file=sys.stderr, flush=True)
         entry["queries"] = bench_queries(store_dir, Path(entry["load"]["nquads_file"]), clients, duration, size <= rdflib_max)
+        if size <= latency_max:
+            print(f"[bench] size {size}: single-client latency", file=sys.stderr, flush=True)
+            entry["latency_ms"] = bench_latency(store_dir, Path(entry["load"]["nquads_file"]), reps, size <= rdflib_max)
         report["sizes"][str(size)] = entry
         if out is not None:  # partial results survive an interrupted run
             out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
@@ -613,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-only", action="store_true",
                         help="only add single-client latencies (per query, median of --reps) to --out, on the stores of --work")
     parser.add_argument("--reps", type=int, default=9)
-    parser.add_argument("--latency-max", type=int, default=10000, help="largest size measured by --latency-only")
+    parser.add_argument("--latency-max", type=int, default=10000, help="largest size whose single-client latencies are measured")
     parser.add_argument("--load-reps", type=int, default=1, help="repetitions of the loading measurement (min kept)")
     parser.add_argument("--network-timeout", type=float, default=600, help="seconds before the network stage is stopped")
     parser.add_argument("--resume", action="store_true", help="keep the sizes already in --out, run only the others")
@@ -651,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     report = run(sizes, args.work, args.clients, args.duration, args.ner_max, args.rdflib_max, args.seed, args.out,
-                 args.network_timeout, args.resume)
+                 args.network_timeout, args.resume, args.load_reps, args.reps, args.latency_max)
     report["table"] = table(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
