@@ -11,6 +11,7 @@ import gc
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -101,7 +102,9 @@ def build(
     minter = IriMinter(base_iri)
     builds = build_directory_for(store_path)
     builds.mkdir(parents=True, exist_ok=True)
-    target = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    # a new, empty directory every time (two builds in the same second must not share one)
+    target = Path(tempfile.mkdtemp(prefix=f"{time.strftime('%Y%m%dT%H%M%S')}-", dir=builds))
+    target.chmod(0o755)  # mkdtemp's 0700 would hide the store from a server running as another user
     previous = store_path.resolve() if store_path.is_symlink() else None
     progress(f"loading into a new store {target}")
     try:
@@ -188,6 +191,7 @@ def _swap_in(store_path: Path, target: Path) -> None:
 
 def _remove_old_builds(builds: Path, keep: set[Path | None]) -> None:
     """Keeps the new build and the one it replaced: a server may still be reading the latter."""
+    kept = {path.resolve() for path in keep if path is not None}  # the new build's path may be relative
     for old in builds.iterdir():
-        if old.resolve() not in keep:
+        if old.resolve() not in kept:
             shutil.rmtree(old, ignore_errors=True)

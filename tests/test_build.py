@@ -147,3 +147,12 @@ def test_the_built_graph_conforms_to_the_shapes(built_store):
     shapes = Graph().parse(SHAPES_FILE)
     conforms, _, text = validate(data, shacl_graph=shapes, inference="rdfs", allow_warnings=True)
     assert conforms, text
+
+
+def test_a_relative_store_path_keeps_its_build(tmp_path, monkeypatch):
+    """`ctair build` with the default, relative `var/store`: the new build is the one kept."""
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        build(Path("var/store"), CORPUS, BASE_IRI, ner=False, progress=lambda message: None)
+        assert (Path("var/store") / "CURRENT").is_file()
+    assert len(OxigraphStore(Path("var/store"), read_only=True)) > 4000
