@@ -36,13 +36,14 @@ def get_index(request: Request, store: Annotated[Store, Depends(get_store)]) -> 
 
 def store_changed(app) -> None:
     """Call after the store was written (SPARQL Update): the next request reopens the embedded
-    store (a read-only handle does not see later writes) and rebuilds the entity index and the
-    network data."""
+    store (a read-only handle does not see later writes) and rebuilds the entity index, the
+    network data and the remote store's dump fingerprint."""
     with _lock:
         if getattr(app.state, "remote_store", None) is None:
             app.state.store = None
         app.state.entity_index = None
         app.state.network_cache = None
+        app.state.remote_fingerprint = None
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

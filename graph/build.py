@@ -89,15 +89,7 @@ def build(
         remote = store_path if isinstance(store_path, RemoteSparqlStore) else RemoteSparqlStore(store_path)
         return build_remote(remote, corpus_dir, base_iri, ner=ner, progress=progress)
     started = time.perf_counter()
-    from ctair.loaders.pipeline import extract  # spaCy is heavy: import only when building
-
-    progress(f"reading the corpus in {corpus_dir}")
-    documents = read_corpus(corpus_dir)
-    for path in ONTOLOGY_FILES.values():
-        if not path.is_file():
-            raise InputError(path, "ontology file missing")
-    progress(f"extracting {len(documents)} document(s){'' if ner else ' (no NER)'}")
-    extraction = extract(documents, corpus_dir / "curation", ner=ner)
+    extraction = extract_corpus(corpus_dir, ner, progress)
 
     minter = IriMinter(base_iri)
     builds = build_directory_for(store_path)
@@ -109,20 +101,11 @@ def build(
     progress(f"loading into a new store {target}")
     try:
         store = OxigraphStore(target)
-        graphs: dict[str, int] = {}
-        for name, path in ONTOLOGY_FILES.items():
-            graph = minter.graph(name)
-            store.load_file(path, graph, RdfFormat.TURTLE)
-            graphs[graph.value] = 0
+        graphs = load_ontology(store, minter)
         graphs.update(write_graphs(store, minter, extraction, progress))
-        for name in ONTOLOGY_FILES:
-            graph = minter.graph(name)
-            graphs[graph.value] = sum(1 for _ in store.quads(graph))
         progress("optimizing")
         store.optimize()
-        counts = {k: int(v.value) for k, v in store.select(get_query("_summary").text)[0].items()}
-        if counts.get("actions", 0) == 0:
-            raise InputError(corpus_dir, "the build produced no action: refusing to replace the store")
+        counts = summary_counts(store)
         triples = len(store)
         del store  # closes the RocksDB handle before the swap
         _swap_in(store_path, target)
@@ -140,6 +123,38 @@ def build(
         unresolved=list(extraction.unresolved),
         seconds=time.perf_counter() - started,
     )
+
+
+def extract_corpus(corpus_dir: Path, ner: bool, progress: Progress) -> Extraction:
+    """Read and extract the whole corpus, before anything is written: a corpus error, or a corpus
+    that yields no action, leaves every store untouched."""
+    from ctair.loaders.pipeline import extract  # spaCy is heavy: import only when building
+
+    progress(f"reading the corpus in {corpus_dir}")
+    documents = read_corpus(corpus_dir)
+    for path in ONTOLOGY_FILES.values():
+        if not path.is_file():
+            raise InputError(path, "ontology file missing")
+    progress(f"extracting {len(documents)} document(s){'' if ner else ' (no NER)'}")
+    extraction = extract(documents, Path(corpus_dir) / "curation", ner=ner)
+    if not any(records.actions for records in extraction.corrected):
+        raise InputError(corpus_dir, "the build produced no action: refusing to replace the store")
+    return extraction
+
+
+def load_ontology(store: Store, minter: IriMinter) -> dict[str, int]:
+    """The ontology and SKOS files, each into its named graph; returns the triples per graph IRI."""
+    graphs = {}
+    for name, path in ONTOLOGY_FILES.items():
+        graph = minter.graph(name)
+        store.load_file(path, graph, RdfFormat.TURTLE)
+        graphs[graph.value] = store.quads_count(graph)
+    return graphs
+
+
+def summary_counts(store: Store) -> dict[str, int]:
+    """Territories, contracts, actions, organisations… in the store (the ``_summary`` query)."""
+    return {k: int(v.value) for k, v in store.select(get_query("_summary").text)[0].items()}
 
 
 def emitted_graphs(minter: IriMinter, extraction: Extraction) -> Iterator[tuple[NamedNode, Iterator[Triple]]]:

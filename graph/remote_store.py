@@ -301,40 +301,22 @@ def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, n
     entirely before the first write: a corpus error leaves the server untouched."""
     import time
 
-    from ctair.loaders.corpus import read_corpus
-    from ctair.loaders.errors import InputError
-    from ctair.loaders.pipeline import extract
-    from ctair.ontology.vocab import ONTOLOGY_FILES
-
-    from .build import BuildSummary, stderr_progress, write_graphs
+    from .build import BuildSummary, extract_corpus, load_ontology, stderr_progress, summary_counts, write_graphs
     from .iris import IriMinter
-    from .named_queries import get_query
 
     progress = progress or stderr_progress
     started = time.perf_counter()
-    progress(f"reading the corpus in {corpus_dir}")
-    documents = read_corpus(corpus_dir)
-    for path in ONTOLOGY_FILES.values():
-        if not path.is_file():
-            raise InputError(path, "ontology file missing")
-    progress(f"extracting {len(documents)} document(s){'' if ner else ' (no NER)'}")
-    extraction = extract(documents, Path(corpus_dir) / "curation", ner=ner)
-    if not any(records.actions for records in extraction.corrected):
-        raise InputError(corpus_dir, "the build produced no action: refusing to write to the remote store")
+    extraction = extract_corpus(Path(corpus_dir), ner, progress)
     minter = IriMinter(base_iri)
     progress(f"loading into {store!r} (one Graph Store PUT per named graph)")
-    graphs: dict[str, int] = {}
-    for name, path in ONTOLOGY_FILES.items():
-        graph = minter.graph(name)
-        store.load_file(path, graph, RdfFormat.TURTLE)
-        graphs[graph.value] = store.quads_count(graph)
+    graphs = load_ontology(store, minter)
     graphs.update(write_graphs(store, minter, extraction, progress))
     prefix = minter.graph("").value
     for stale in store.named_graphs():
         if stale.value.startswith(prefix) and stale.value not in graphs:
             progress(f"  dropping {stale.value} (no longer produced)")
             store.drop_graph(stale)
-    counts = {k: int(v.value) for k, v in store.select(get_query("_summary").text)[0].items()}
+    counts = summary_counts(store)
     return BuildSummary(
         store=store.base_url,
         triples=len(store),

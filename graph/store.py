@@ -67,6 +67,11 @@ class Store(Protocol):
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         """Atomically replace the content of one named graph; returns the number of triples written."""
 
+    def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
+        """Replace the content of ``graph`` with an RDF file's."""
+
+    def quads_count(self, graph: NamedNode) -> int: ...
+
     def named_graphs(self) -> list[NamedNode]: ...
 
     def clear(self) -> None: ...
@@ -188,6 +193,8 @@ class OxigraphStore:
         self._store.bulk_extend(quads)
 
     def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
+        if self._store.contains_named_graph(graph):
+            self._store.remove_graph(graph)
         self._store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
 
     def named_graphs(self) -> list[NamedNode]:
@@ -195,6 +202,9 @@ class OxigraphStore:
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
         return self._store.quads_for_pattern(None, None, None, graph)
+
+    def quads_count(self, graph: NamedNode) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
 
     def clear(self) -> None:
         self._store.clear()

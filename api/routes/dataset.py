@@ -13,6 +13,7 @@ import hashlib
 import json
 import tempfile
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,7 +53,21 @@ def _dump_place(state, store) -> tuple[Path, str]:
         store_path = Path(state.store_path)
         return dumps_directory(store_path), store_fingerprint(store_path)
     name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", content_fingerprint(store)
+    return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", _remote_fingerprint(state, store)
+
+
+REMOTE_FINGERPRINT_SECONDS = 30.0
+
+
+def _remote_fingerprint(state, store) -> str:
+    """The remote store's content fingerprint, asked at most every 30 s: it is an aggregate over
+    every quad, too costly for each request to /dumps/ or /.well-known/void on a large server.
+    (An update through ctair clears it: :func:`ctair.api.deps.store_changed`.)"""
+    cached = getattr(state, "remote_fingerprint", None)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > REMOTE_FINGERPRINT_SECONDS:
+        cached = state.remote_fingerprint = (now, content_fingerprint(store))
+    return cached[1]
 
 
 def ensure_dumps(request: Request, store) -> list[DumpFile]:
