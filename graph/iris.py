@@ -53,11 +53,26 @@ class IriMinter:
     def action(self, territory_id: str, source_id: str, ordinal: int) -> NamedNode:
         return self._iri("id", "action", territory_id, f"{source_id}-{ordinal}")
 
-    def participation(self, action: NamedNode, role: str, organisation_id: str) -> NamedNode:
-        return NamedNode(f"{action.value}/{role}/{organisation_id}")
+    def participation(self, subject: NamedNode, role: str, organisation_id: str) -> NamedNode:
+        """An organisation's role in an action, a contract or a programme."""
+        return NamedNode(f"{subject.value}/{role}/{organisation_id}")
 
-    def quantity(self, action: NamedNode, index: int) -> NamedNode:
-        return NamedNode(f"{action.value}/quantity/{index}")
+    def quantity(self, subject: NamedNode, index: int) -> NamedNode:
+        return NamedNode(f"{subject.value}/quantity/{index}")
+
+    def programme(self, programme_id: str) -> NamedNode:
+        return self._iri("id", "programme", programme_id)
+
+    def national_programme(self) -> NamedNode:
+        """The national programme of territorial contracts, which documents describe as a whole."""
+        return self._iri("id", "programme", "national")
+
+    def event(self, subject: NamedNode, kind: str, date: str) -> NamedNode:
+        return NamedNode(f"{subject.value}/event/{kind}-{date}")
+
+    def assignment(self, subject: NamedNode, scheme: str, concept: str) -> NamedNode:
+        """The qualified fact that ``subject`` falls under ``concept`` of ``scheme`` ('axis', 'public')."""
+        return NamedNode(f"{subject.value}/{scheme}/{concept}")
 
     def person(self, name: str) -> NamedNode:
         return self._iri("id", "person", slugify(name))

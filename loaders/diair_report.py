@@ -2,13 +2,19 @@
 
 Structure read (nothing depends on line numbers):
 
-* the contract kind and year from the cover title ("Actions CTAIR 2019");
+* the contract kind from the cover title ("Actions CTAIR 2019": the year there is the actions', not
+  the contracts'); a contract's year only from a sentence that states it: the section's own
+  ("Le premier contrat territorial … porté par la Ville de Strasbourg en 2019"), else the general
+  introduction's ("… les 11 métropoles qui ont contractualisé avec l'Etat en 2019");
 * the territory sections from the table of contents (lines "Bordeaux<TAB>p.3" whose name is a
   registry territory); each section starts at the first later line that is exactly that name and
   ends at the next section (the last one before the page furniture "accueil-integration-refugies.fr");
-* a section's introduction (paragraphs before its first action) gives the contract's axes and
-  signatories (organisations with a role there, e.g. "porté par la Ville de Strasbourg … en lien
-  avec la Préfecture du Bas-Rhin");
+* a section's introduction (paragraphs before its first action) gives the contract's axes, publics,
+  figures ("120 places d'hébergement de transition") and participations (organisations with a role
+  there, e.g. "porté par la Ville de Strasbourg … en lien avec la Préfecture du Bas-Rhin"); a
+  sentence on the coordination of the contract ("La coordination du contrat territorial est confiée
+  à …"), wherever it stands in the section, gives the contract's coordinator, not the action's;
+* the general text before the first section gives the national programme's facts (``programme.py``);
 * numbered actions: a paragraph that is a bare number, then a title line; ``ordinal`` is the number
   as printed (Nantes prints 1, 3, 2, 4). A title that is a whole sentence (Strasbourg) is also the
   first paragraph of the description and its label is cut after its first bold phrase;
@@ -26,8 +32,9 @@ from dataclasses import dataclass
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
-from .facts import DocumentIndex, axes, participations, publics, quantities
-from .records import Action, Contract, ContractKind, DocumentRecords, TerritoryMention
+from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .programme import read_programme
+from .records import Action, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role, TerritoryMention
 from .registry import Registry
 from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
 
@@ -41,6 +48,19 @@ _PROJECT_NAME = re.compile(
 )
 _ITEM_LABEL = re.compile(r"^(?P<label>.+?)\s+(?:ont|a|sont|est)\s+(?:également\s+|aussi\s+)?été\b")
 _FIRST_BOLD_END = re.compile(r"\*\*[^*]+\*\*")
+_CONTRACT_WORD = r"(?:contrat|CTAIR|CTAI|PTAIR|PTAI)"
+# a sentence that states when contracts were concluded: "… qui ont contractualisé avec l'Etat en 2019",
+# "Le premier contrat territorial … porté par la Ville de Strasbourg en 2019"
+_CONTRACT_YEAR = re.compile(
+    rf"(?:\bcontractualis[ée]\w*|\b{_CONTRACT_WORD}\b[^.]{{0,160}}?\b(?:sign[ée]|port[ée]|conclu|ouvert|lanc[ée]|adopt[ée])\w*)"
+    rf"[^.]{{0,80}}?\ben\s+(?P<year>(?:19|20)\d{{2}})\b",
+    re.I,
+)
+_CONTRACT_COORDINATION = re.compile(rf"\bcoordination\s+(?:du|de\s+ce)\s+{_CONTRACT_WORD}", re.I)
+# a sentence about the contract itself ("Le premier contrat territorial … porté par la Ville de
+# Strasbourg … en lien avec la Préfecture", "La ville … a décidé de construire son engagement
+# contractuel"): the organisations it gives a role carry the contract
+_ABOUT_CONTRACT = re.compile(rf"\b{_CONTRACT_WORD}\b|\b(?:engagement|démarche)\s+contractu|\bcontractualis", re.I)
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,8 @@ def _action(index: DocumentIndex, territory: str, ordinal: int, label: str, span
     text = index.text
     description = clean(text[body.start:body.end]) if body.end > body.start else ""
     return Action(
+        programmes=tuple(programmes(index, span)),
+        events=tuple(events(index, span, ACTION_EVENTS)),
         territory=territory,
         ordinal=ordinal,
         label=label,
@@ -154,17 +176,44 @@ def _unnumbered_actions(index: DocumentIndex, blocks: list[Segment], territory: 
     return [_action(index, territory, 1, label, body, body)]
 
 
-def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | None = None, ner: bool = True) -> DocumentRecords:
-    from .pipeline import default_concepts
+def _year_sentence(index: DocumentIndex, segment: Segment) -> tuple[int, Mention] | None:
+    for sentence in index.sentences(segment):
+        hit = _CONTRACT_YEAR.search(index.text, sentence.start, sentence.end)
+        if hit:
+            return int(hit.group("year")), mention(index.source, index.text, sentence)
+    return None
 
-    concepts = concepts or default_concepts()
+
+def _contract_participations(index: DocumentIndex, section: Section, intro: Segment | None) -> tuple[list[Participation], set]:
+    """The organisations of the contract itself: its coordinator (a sentence on the coordination of
+    the contract, anywhere in the section, which is then no fact of an action), its signatories (the
+    organisations a sentence about the contract gives a role), and the other roles of the
+    introduction. Also the spans of the coordination sentences."""
+    out: dict[tuple[str, Role], Participation] = {}
+    coordination: set = set()
+    for sentence in index.sentences(section.body):
+        text = index.text
+        if _CONTRACT_COORDINATION.search(text, sentence.start, sentence.end):
+            coordination.add((sentence.start, sentence.end))
+            for p in participations(index, sentence):
+                out.setdefault((p.organisation, Role.COORDINATOR), p.model_copy(update={"role": Role.COORDINATOR}))
+        elif _ABOUT_CONTRACT.search(text, sentence.start, sentence.end):
+            for p in participations(index, sentence):
+                if p.role in (Role.OPERATOR, Role.PARTNER):
+                    out.setdefault((p.organisation, Role.SIGNATORY), p.model_copy(update={"role": Role.SIGNATORY}))
+        elif intro is not None and intro.start <= sentence.start and sentence.end <= intro.end:
+            for p in participations(index, sentence):
+                out.setdefault((p.organisation, p.role), p)
+    return list(out.values()), coordination
+
+
+def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ner: bool = True) -> DocumentRecords:
     text = document.text
     source = document.source.id
     cover = _COVER_TITLE.search(text, 0, min(len(text), 3000))
     if not cover:
         raise InputError(document.path, "diair-report: no 'CTAIR <year>' title on the cover")
     kind = ContractKind(cover.group("kind"))
-    year = int(cover.group("year"))
 
     sections = _sections(document, registry)
     starts = [s.heading.start for s in sections]
@@ -175,6 +224,8 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | N
 
     index = DocumentIndex(source, text, registry, concepts)
     index.match_organisations(territory_at)
+    general = [block for block in paragraphs(text, Segment(0, sections[0].heading.start))]
+    document_year = next((found for block in general if (found := _year_sentence(index, block))), None)
 
     contracts: list[Contract] = []
     actions: list[Action] = []
@@ -188,14 +239,26 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | N
             intro_blocks = blocks[:1]
             section_actions = _unnumbered_actions(index, blocks[1:], section.territory)
         intro = Segment(intro_blocks[0].start, intro_blocks[-1].end) if intro_blocks else section.heading
+        contract_participations, coordination = _contract_participations(index, section, intro if intro_blocks else None)
+        section_actions = [
+            a.model_copy(update={"participations": tuple(
+                p for p in a.participations if (p.mention.span.start, p.mention.span.end) not in coordination)})
+            for a in section_actions
+        ]
+        year = _year_sentence(index, section.body) or document_year
         contracts.append(
             Contract(
                 territory=section.territory,
                 kind=kind,
-                year=year,
+                year=year[0] if year else None,
+                year_mention=year[1] if year else None,
                 mention=mention(source, text, intro),
-                signatories=tuple(participations(index, intro)) if intro_blocks else (),
+                signatories=tuple(p for p in contract_participations if p.role is Role.SIGNATORY),
+                participations=tuple(contract_participations),
                 axes=tuple(axes(index, intro)) if intro_blocks else (),
+                publics=tuple(publics(index, intro)) if intro_blocks else (),
+                quantities=tuple(quantities(index, intro)) if intro_blocks else (),
+                events=tuple(contract_events(index, intro)) if intro_blocks else (),
             )
         )
         actions.extend(section_actions)
@@ -205,6 +268,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | N
         territories=tuple(territory_mentions(index)),
         contracts=tuple(contracts),
         actions=tuple(actions),
+        programme=read_programme(index, general, document.source.issued.year),
     )
     from .ner import unresolved
 

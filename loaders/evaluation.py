@@ -1,15 +1,33 @@
-"""Scoring the extraction against the hand annotation in ``corpus/curation/expectations/*.toml``.
+"""Scoring the extraction against hand annotations (``<corpus>/curation/expectations/*.toml``).
 
-Facts compared (as tuples, set semantics):
+The annotations are written by reading the documents (schema in ``docs/annotation.md``), before
+and apart from the rules; every fact type is scored on its own, so a weak type cannot hide behind
+a strong one. Facts are compared as tuples (set semantics); each type's tuple is below.
 
-* ``contract``      (source, territory, kind, year)
-* ``signatory``     (source, territory, kind, organisation)
-* ``coordinator``   (source, territory, kind, person name)
-* ``action``        (source, territory, ordinal)
-* ``participation`` (source, territory, ordinal, organisation, role)
-* ``quantity``      (source, territory, ordinal, value, unit)
+======================== ==========================================================================
+type                     tuple (after the source id)
+======================== ==========================================================================
+contract                 territory, kind
+contract-year            territory, kind, year
+contract-participation   territory, kind, organisation, role
+coordinator              territory, kind, person name
+contract-date            territory, kind, event (signature/start/end/amendment…), date as written
+contract-axis            territory, kind, axis
+contract-quantity        territory, kind, quantity (see below)
+action                   territory, ordinal
+action-link              territory, ordinal, the other document's source and ordinal
+participation            territory, ordinal, organisation, role
+programme                territory, ordinal, programme
+programme-operator       programme, organisation (what a document says runs it)
+quantity                 territory, ordinal, quantity
+axis                     territory, ordinal, axis
+public                   territory, ordinal, target public
+action-date              territory, ordinal, start/end, date as written
+national                 the programme fact's kind and its values
+======================== ==========================================================================
 
-Only documents that have an expectations file are scored.
+A quantity is compared whole: value or minimum/maximum, unit, approximate, rate period, the
+whole it is a part of (by that whole's value and unit), and its observation date.
 """
 from __future__ import annotations
 
@@ -22,10 +40,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .corpus import read_toml
 from .errors import InputError
-from .records import ContractKind, DocumentRecords, Role, Unit
+from .records import PARTIAL_DATE, ContractKind, DocumentRecords, EventKind, Quantity, Role, Unit
 from .registry import Registry, _validate
 
 Fact = tuple
+FACT_TYPES = (
+    "contract", "contract-year", "contract-participation", "coordinator", "contract-date", "contract-axis",
+    "contract-quantity", "action", "action-link", "participation", "programme", "programme-operator", "quantity",
+    "axis", "public", "action-date", "national",
+)
 
 
 class _Model(BaseModel):
@@ -38,16 +61,26 @@ class ExpectedParticipation(_Model):
 
 
 class ExpectedQuantity(_Model):
-    value: Decimal
+    value: Decimal | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
     unit: Unit
-
-
-class ExpectedAction(_Model):
-    territory: str
-    ordinal: int = Field(ge=1)
+    approximate: bool = False
+    per: Unit | None = None
+    subset_of: int | None = Field(default=None, ge=1)  # 1-based index of the whole in the same list
+    observed: str | None = Field(default=None, pattern=PARTIAL_DATE)
     label: str | None = None
-    participations: tuple[ExpectedParticipation, ...] = ()
-    quantities: tuple[ExpectedQuantity, ...] = ()
+    note: str | None = None
+
+
+class ExpectedPeriod(_Model):
+    start: str | None = Field(default=None, pattern=PARTIAL_DATE)
+    end: str | None = Field(default=None, pattern=PARTIAL_DATE)
+
+
+class ExpectedEvent(_Model):
+    kind: EventKind
+    date: str = Field(pattern=PARTIAL_DATE)
 
 
 class ExpectedPerson(_Model):
@@ -55,77 +88,230 @@ class ExpectedPerson(_Model):
     title: str | None = None
 
 
+class ExpectedProgrammeRef(_Model):
+    programme: str
+    operator: str | None = None
+
+
+class ActionRef(_Model):
+    source: str
+    ordinal: int = Field(ge=1)
+
+
 class ExpectedContract(_Model):
     territory: str
     kind: ContractKind
     year: int | None = None
-    signatories: tuple[str, ...] = ()
+    year_quote: str | None = None
+    signed: str | None = Field(default=None, pattern=PARTIAL_DATE)
+    period: ExpectedPeriod | None = None
+    events: tuple[ExpectedEvent, ...] = ()
+    description: bool | None = None
     coordinators: tuple[ExpectedPerson, ...] = ()
+    participations: tuple[ExpectedParticipation, ...] = ()
+    axes: tuple[str, ...] = ()
+    publics: tuple[str, ...] = ()
+    quantities: tuple[ExpectedQuantity, ...] = ()
+    note: str | None = None
 
 
-def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+class ExpectedAction(_Model):
+    territory: str
+    ordinal: int = Field(ge=1)
+    label: str | None = None
+    same_as: ActionRef | None = None
+    participations: tuple[ExpectedParticipation, ...] = ()
+    programmes: tuple[ExpectedProgrammeRef, ...] = ()
+    quantities: tuple[ExpectedQuantity, ...] = ()
+    axes: tuple[str, ...] = ()
+    publics: tuple[str, ...] = ()
+    period: ExpectedPeriod | None = None
+    note: str | None = None
+
+
+class ExpectedNationalFact(_Model):
+    fact: str
+    date: str | None = Field(default=None, pattern=PARTIAL_DATE)
+    value: Decimal | None = None
+    of: Decimal | None = None
+    unit: Unit | None = None
+    year: int | None = None
+    organisation: str | None = None
+    person: str | None = None
+    role: Role | None = None
+    quote: str | None = None
+    note: str | None = None
 
 
 class Expectations(_Model):
     source: str
+    issued: str | None = Field(default=None, pattern=PARTIAL_DATE)
     contracts: tuple[ExpectedContract, ...] = ()
     actions: tuple[ExpectedAction, ...] = ()
+    programme: tuple[ExpectedNationalFact, ...] = ()
 
     def facts(self) -> set[Fact]:
         s = self.source
         out: set[Fact] = set()
         for c in self.contracts:
-            out.add(("contract", s, c.territory, c.kind.value, c.year))
-            out.update(("signatory", s, c.territory, c.kind.value, o) for o in c.signatories)
-            out.update(("coordinator", s, c.territory, c.kind.value, p.name) for p in c.coordinators)
+            key = (s, c.territory, c.kind.value)
+            out.add(("contract", *key))
+            if c.year is not None:
+                out.add(("contract-year", *key, c.year))
+            out.update(("contract-participation", *key, p.organisation, p.role.value) for p in c.participations)
+            out.update(("coordinator", *key, p.name) for p in c.coordinators)
+            dates = [(EventKind.SIGNATURE.value, c.signed)] if c.signed else []
+            if c.period:
+                dates += [(kind, date) for kind, date in (("start", c.period.start), ("end", c.period.end)) if date]
+            dates += [(e.kind.value, e.date) for e in c.events]
+            out.update(("contract-date", *key, kind, date) for kind, date in dates)
+            out.update(("contract-axis", *key, axis) for axis in c.axes)
+            out.update(("contract-quantity", *key, q) for q in _expected_quantities(c.quantities))
         for a in self.actions:
-            out.add(("action", s, a.territory, a.ordinal))
-            out.update(("participation", s, a.territory, a.ordinal, p.organisation, p.role.value) for p in a.participations)
-            out.update(("quantity", s, a.territory, a.ordinal, _number(q.value), q.unit.value) for q in a.quantities)
+            key = (s, a.territory, a.ordinal)
+            out.add(("action", *key))
+            if a.same_as:
+                out.add(("action-link", *key, a.same_as.source, a.same_as.ordinal))
+            out.update(("participation", *key, p.organisation, p.role.value) for p in a.participations)
+            out.update(("programme", *key, p.programme) for p in a.programmes)
+            out.update(("programme-operator", s, p.programme, p.operator) for p in a.programmes if p.operator)
+            out.update(("quantity", *key, q) for q in _expected_quantities(a.quantities))
+            out.update(("axis", *key, axis) for axis in a.axes)
+            out.update(("public", *key, public) for public in a.publics)
+            if a.period:
+                out.update(("action-date", *key, kind, date) for kind, date in (("start", a.period.start), ("end", a.period.end)) if date)
+        out.update(("national", s, *_national(f)) for f in self.programme)
         return out
 
 
-def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectations]:
-    out: dict[str, Expectations] = {}
-    if not Path(directory).is_dir():
-        return out
-    for path in sorted(Path(directory).glob("*.toml")):
-        data, raw = read_toml(path)
-        expectations = _validate(path, raw, data, Expectations, "actions")
-        if expectations.source != path.stem:
-            raise InputError(path, f"source {expectations.source!r} must be the file's name ({path.stem!r})", 1)
-        lines = raw.splitlines()
-        def line_of_value(value: str) -> int | None:
-            return next((n for n, l in enumerate(lines, 1) if f'"{value}"' in l), None)
-        for contract in expectations.contracts:
-            for ident in (contract.territory,):
-                if ident not in registry.territories:
-                    raise InputError(path, f"unknown territory {ident!r}", line_of_value(ident))
-            for org in contract.signatories:
-                if org not in registry.organisations:
-                    raise InputError(path, f"unknown organisation {org!r}", line_of_value(org))
-        for action in expectations.actions:
-            if action.territory not in registry.territories:
-                raise InputError(path, f"unknown territory {action.territory!r}", line_of_value(action.territory))
-            for p in action.participations:
-                if p.organisation not in registry.organisations:
-                    raise InputError(path, f"unknown organisation {p.organisation!r}", line_of_value(p.organisation))
-        out[expectations.source] = expectations
-    return out
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _quantity_key(value, minimum, maximum, unit: Unit, approximate: bool, per: Unit | None,
+                  whole: tuple | None, observed: str | None) -> tuple:
+    return (_number(value), _number(minimum), _number(maximum), unit.value, approximate,
+            per.value if per else None, whole, observed)
+
+
+def _expected_quantities(quantities: tuple[ExpectedQuantity, ...]) -> list[tuple]:
+    def whole_of(q: ExpectedQuantity) -> tuple | None:
+        if q.subset_of is None or q.subset_of > len(quantities):
+            return None
+        w = quantities[q.subset_of - 1]
+        return (_number(w.value if w.value is not None else w.max), w.unit.value)
+    return [_quantity_key(q.value, q.min, q.max, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities]
+
+
+def _found_quantities(quantities: tuple[Quantity, ...]) -> list[tuple]:
+    def whole_of(q: Quantity) -> tuple | None:
+        if q.subset_of is None or q.subset_of >= len(quantities):
+            return None
+        w = quantities[q.subset_of]
+        return (_number(w.value if w.value is not None else w.maximum), w.unit.value)
+    return [_quantity_key(q.value, q.minimum, q.maximum, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities]
+
+
+def _national(f: ExpectedNationalFact) -> tuple:
+    """The compared values of a national-programme fact, by kind."""
+    if f.fact == "strategy-adopted":
+        return (f.fact, f.date)
+    if f.fact == "strategy-axes":
+        return (f.fact, _number(f.value))
+    if f.fact == "territories-under-contract":
+        return (f.fact, _number(f.value), f.year)
+    if f.fact == "funding":
+        return (f.fact, f.organisation, _number(f.value), f.year)
+    if f.fact == "large-cities-engaged":
+        return (f.fact, _number(f.value), _number(f.of))
+    if f.fact == "delegate":
+        return (f.fact, f.person, f.organisation)
+    if f.fact == "institution-role":
+        return (f.fact, f.organisation, f.role.value if f.role else None)
+    return (f.fact, f.date, _number(f.value), f.organisation, f.person)
 
 
 def facts_of(records: DocumentRecords) -> set[Fact]:
     s = records.source.id
     out: set[Fact] = set()
     for c in records.contracts:
-        out.add(("contract", s, c.territory, c.kind.value, c.year))
-        out.update(("signatory", s, c.territory, c.kind.value, p.organisation) for p in c.signatories)
-        out.update(("coordinator", s, c.territory, c.kind.value, p.name) for p in c.coordinators)
+        key = (s, c.territory, c.kind.value)
+        out.add(("contract", *key))
+        if c.year is not None:
+            out.add(("contract-year", *key, c.year))
+        out.update(("contract-participation", *key, p.organisation, p.role.value) for p in c.participations)
+        out.update(("coordinator", *key, p.name) for p in c.coordinators)
+        out.update(("contract-date", *key, e.kind.value, e.date) for e in c.events)
+        out.update(("contract-axis", *key, a.axis) for a in c.axes)
+        out.update(("contract-quantity", *key, q) for q in _found_quantities(c.quantities))
     for a in records.actions:
-        out.add(("action", s, a.territory, a.ordinal))
-        out.update(("participation", s, a.territory, a.ordinal, p.organisation, p.role.value) for p in a.participations)
-        out.update(("quantity", s, a.territory, a.ordinal, _number(q.value), q.unit.value) for q in a.quantities)
+        key = (s, a.territory, a.ordinal)
+        out.add(("action", *key))
+        if a.same_as:
+            out.add(("action-link", *key, a.same_as.source, a.same_as.ordinal))
+        out.update(("participation", *key, p.organisation, p.role.value) for p in a.participations)
+        out.update(("programme", *key, p.programme) for p in a.programmes)
+        out.update(("programme-operator", s, p.programme, p.operator.organisation) for p in a.programmes if p.operator)
+        out.update(("quantity", *key, q) for q in _found_quantities(a.quantities))
+        out.update(("axis", *key, x.axis) for x in a.axes)
+        out.update(("public", *key, x.public) for x in a.publics)
+        out.update(("action-date", *key, e.kind.value, e.date) for e in a.events)
+    programme = records.programme
+    out.update(("national", s, "strategy-adopted", e.date) for e in programme.events if e.kind is EventKind.ADOPTION)
+    quantities = programme.quantities
+    wholes = {q.subset_of for q in quantities if q.subset_of is not None}
+    for i, q in enumerate(quantities):
+        year = int(q.observed[:4]) if q.observed else None
+        if q.unit is Unit.AXIS:
+            out.add(("national", s, "strategy-axes", _number(q.value)))
+        elif q.unit is Unit.TERRITORY:
+            out.add(("national", s, "territories-under-contract", _number(q.value), year))
+        elif q.unit is Unit.EURO:
+            out.add(("national", s, "funding", q.funder, _number(q.value), year))
+        elif q.unit is Unit.CITY and q.subset_of is not None:
+            out.add(("national", s, "large-cities-engaged", _number(q.value), _number(quantities[q.subset_of].value)))
+        elif q.unit is Unit.CITY and i in wholes:
+            continue
+    out.update(("national", s, "delegate", p.name, p.head_of) for p in programme.people)
+    out.update(("national", s, "institution-role", p.organisation, p.role.value) for p in programme.participations)
+    return out
+
+
+def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectations]:
+    """Every ``*.toml`` of ``directory``, by source; ids are checked against the registry."""
+    out: dict[str, Expectations] = {}
+    if not Path(directory).is_dir():
+        return out
+    for path in sorted(Path(directory).glob("*.toml")):
+        data, raw = read_toml(path)
+        expectations = _validate(path, raw, data, Expectations, "actions")
+        lines = raw.splitlines()
+
+        def check(ident: str, known, what: str) -> None:
+            if ident not in known:
+                line = next((n for n, text in enumerate(lines, 1) if f'"{ident}"' in text), None)
+                raise InputError(path, f"unknown {what} {ident!r}", line)
+
+        for contract in expectations.contracts:
+            check(contract.territory, registry.territories, "territory")
+            for p in contract.participations:
+                check(p.organisation, registry.organisations, "organisation")
+        for action in expectations.actions:
+            check(action.territory, registry.territories, "territory")
+            for p in action.participations:
+                check(p.organisation, registry.organisations, "organisation")
+            for p in action.programmes:
+                check(p.programme, registry.programmes, "programme")
+                if p.operator:
+                    check(p.operator, registry.organisations, "organisation")
+        previous = out.get(expectations.source)
+        if previous is not None:  # several files may annotate one source: their facts add up
+            expectations = previous.model_copy(update={
+                "contracts": previous.contracts + expectations.contracts,
+                "actions": previous.actions + expectations.actions,
+                "programme": previous.programme + expectations.programme,
+            })
+        out[expectations.source] = expectations
     return out
 
 
@@ -179,12 +365,13 @@ class EvaluationReport:
             "unevaluated": self.unevaluated,
         }
 
-    def summary(self) -> str:
+    def summary(self, details: bool = True) -> str:
         lines = [f"  {source:32} {score}" for source, score in self.per_document.items()]
         lines.append(f"  {'overall':32} {self.overall}")
-        lines += [f"    {category:14} {score}" for category, score in self.per_category.items()]
-        lines += [f"  missing  {f}" for f in self.missing]
-        lines += [f"  spurious {f}" for f in self.spurious]
+        lines += [f"    {category:24} {score}" for category, score in self.per_category.items()]
+        if details:
+            lines += [f"  missing  {f}" for f in self.missing]
+            lines += [f"  spurious {f}" for f in self.spurious]
         if self.unevaluated:
             lines.append(f"  not evaluated (no expectations): {', '.join(self.unevaluated)}")
         return "\n".join(lines)
@@ -207,7 +394,7 @@ def evaluate(records: list[DocumentRecords], expectations: dict[str, Expectation
         per_document[document.source.id] = _score(found, wanted)
         all_found |= found
         all_expected |= wanted
-    categories = sorted({f[0] for f in all_found | all_expected})
+    categories = [c for c in FACT_TYPES if any(f[0] == c for f in all_found | all_expected)]
     per_category = {c: _score({f for f in all_found if f[0] == c}, {f for f in all_expected if f[0] == c}) for c in categories}
     key = lambda f: tuple(str(x) for x in f)
     return EvaluationReport(

@@ -27,8 +27,9 @@ from typing import Callable
 
 from .concepts import ConceptHit, Concepts
 from .folding import FoldedText
+from .dates import find_events, observation_date
 from .quantities import find_quantities
-from .records import AxisRef, Participation, PublicRef, Quantity, Role
+from .records import AxisRef, DatedEvent, EventKind, Participation, ProgrammeRef, PublicRef, Quantity, Role, Unit
 from .registry import Match, Registry
 from .text import Segment, enclosing, mention, paragraphs, sentences
 
@@ -40,6 +41,8 @@ ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
     (re.compile(rf"\bop{_P}rateur\b", re.I), Role.OPERATOR, 20),
     (re.compile(r"\bpar\s+l['’](?:association|organisme)\b", re.I), Role.OPERATOR, 20),
     (re.compile(rf"\b(?:pilot|coordonn|anim){_P}e?s?\s+par\b", re.I), Role.COORDINATOR, 80),
+    # the body on whose initiative something is undertaken steers it
+    (re.compile(r"\b(?:à|a|sur)\s+l['’]initiative\s+(?:de|du|des)\b", re.I), Role.COORDINATOR, 12),
     (re.compile(rf"\bcofinanc{_P}e?s?\s+(?:avec|par)\b|\bfinanc{_P}e?s?\s+par\b|\bfinancements?\s+(?:de|du|des)\b", re.I), Role.FUNDER, 60),
     (re.compile(r"\ben\s+(?:lien|partenariat|collaboration|coopération)\s+avec\b|\bavec\s+l['’]appui\s+d", re.I), Role.PARTNER, 60),
     (re.compile(r"\bavec\b", re.I), Role.PARTNER, 12),
@@ -60,6 +63,12 @@ _CHAIN_GAP = re.compile(
     r"(?:(?:association|plateforme|cabinet|opérateur|organisme)\s+)?[\s'’\"«»(*]*",
     re.I,
 )
+# "X (Y)": Y in parentheses right after X names X more precisely (a department of a Ville) or is
+# X's own tool ("l'association EmpowerNantes (plateforme Benenova)"): never a second organisation
+# of an enumeration
+_APPOSITION = re.compile(r"\s*\(\s*(?:(?:la|le|l['’])\s*)?(?:(?:plateforme|direction|service)\s+)?$", re.I)
+# "X de Y": Y owns X ("le CCAS de Dijon Métropole"), not a list
+_POSSESSIVE = re.compile(r"\)?\s+(?:de|du|des|d['’])\s*(?:la\s+|l['’])?$", re.I)
 _PREPOSITION = re.compile(r"\b(?:à|a|aux|au|pour|avec|par|sur|dans|hors|vers|chez|entre|contre|destination)\b", re.I)
 _SUBJECT_WINDOW = 45
 
@@ -78,6 +87,7 @@ class DocumentIndex:
     _org_starts: list[int] = field(init=False)
     axes: list[ConceptHit] = field(init=False)
     publics: list[ConceptHit] = field(init=False)
+    _programmes: list[Match] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.folded = FoldedText(self.text)
@@ -91,6 +101,11 @@ class DocumentIndex:
         self.organisations = self.registry.find_organisations(self.folded, territory_at)
         self._org_starts = [m.start for m in self.organisations]
 
+    def programmes_in(self, segment: Segment) -> list[Match]:
+        if self._programmes is None:
+            self._programmes = self.registry.find_programmes(self.folded)
+        return [m for m in self._programmes if segment.start <= m.start and m.end <= segment.end]
+
     def organisations_in(self, segment: Segment) -> list[Match]:
         low = bisect.bisect_left(self._org_starts, segment.start)
         high = bisect.bisect_left(self._org_starts, segment.end)
@@ -103,8 +118,13 @@ class DocumentIndex:
         return out
 
 
+# How directly a sentence states a role: a cue next to the name beats an inference (enumeration,
+# list, block default), which beats the subject position; the participation quotes the strongest.
+CUED, INFERRED, POSITIONAL = 2, 1, 0
+
+
 def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles: list[Role | None],
-             default_role: Role | None) -> Role | None:
+             default_role: Role | None) -> tuple[Role, int] | None:
     match = orgs[index]
     previous_end = orgs[index - 1].end if index > 0 else sentence.start
     # 1. adjacent cue before (nearest cue ending in the gap since the previous organisation)
@@ -115,17 +135,20 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
             if len(gap) <= max_gap and not re.search(r"[.;:!?]", gap) and (best is None or cue.end() > best[0]):
                 best = (cue.end(), role)
     if best:
-        return best[1]
+        return best[1], CUED
     # 2. cue after, before the next organisation
     next_start = orgs[index + 1].start if index + 1 < len(orgs) else sentence.end
     window_end = min(next_start, sentence.end, match.end + _AFTER_WINDOW)
     after = AFTER_CUE.search(text, match.end, window_end)
     if after and not re.search(r"[.;!?]", text[match.end:after.start()]):
-        return Role.OPERATOR
+        return Role.OPERATOR, CUED
     # 3. enumeration after the previous organisation
-    if index > 0 and roles[index - 1] is not None:
-        if _CHAIN_GAP.fullmatch(text, orgs[index - 1].end, match.start):
-            return roles[index - 1]
+    if index > 0:
+        gap_start = orgs[index - 1].end
+        if _APPOSITION.fullmatch(text, gap_start, match.start) or _POSSESSIVE.fullmatch(text, gap_start, match.start):
+            return None
+        if roles[index - 1] is not None and _CHAIN_GAP.fullmatch(text, gap_start, match.start):
+            return roles[index - 1], INFERRED
     # 4. list cue earlier in the sentence
     nearest: tuple[int, Role] | None = None
     for pattern, role in LIST_CUES:
@@ -133,41 +156,105 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
             if nearest is None or cue.end() > nearest[0]:
                 nearest = (cue.end(), role)
     if nearest:
-        return nearest[1]
+        return nearest[1], INFERRED
     # 5. block default, else subject position
     if default_role is not None:
-        return default_role
+        return default_role, INFERRED
     before = text[sentence.start:match.start]
     if len(before) <= _SUBJECT_WINDOW and not _PREPOSITION.search(before) and not re.search(r"[,;:]", before):
-        return Role.OPERATOR
+        return Role.OPERATOR, POSITIONAL
     return None
 
 
-def participations(index: DocumentIndex, segment: Segment, default_role: Role | None = None) -> list[Participation]:
-    """The organisations with a role in ``segment``, one per (organisation, role), first mention kept."""
-    out: dict[tuple[str, Role], Participation] = {}
+def participations(index: DocumentIndex, segment: Segment, default_role: Role | None = None,
+                   least: int = POSITIONAL) -> list[Participation]:
+    """The organisations with a role in ``segment``, one per (organisation, role), each quoting the
+    sentence that states that role most directly (the first such sentence); ``least`` drops roles
+    read less directly than that (a general text's subject is no operator of anything)."""
+    found: dict[tuple[str, Role], tuple[int, Participation]] = {}
     text = index.text
     for sentence in index.sentences(segment):
         orgs = index.organisations_in(sentence)
         roles: list[Role | None] = []
         for i, match in enumerate(orgs):
-            role = _role_of(text, sentence, orgs, i, roles, default_role)
-            roles.append(role)
-            if role is not None and (match.id, role) not in out:
-                out[(match.id, role)] = Participation(
-                    organisation=match.id, role=role, surface=match.surface, mention=mention(index.source, text, sentence)
-                )
+            read = _role_of(text, sentence, orgs, i, roles, default_role)
+            roles.append(read[0] if read else None)
+            if read is None:
+                continue
+            role, strength = read
+            if strength < least:
+                continue
+            following = orgs[i + 1] if i + 1 < len(orgs) else None
+            if following is not None and _APPOSITION.fullmatch(text, match.end, following.start) and \
+                    index.registry.organisations[following.id].sub_organisation_of == match.id:
+                match = following  # "la mairie de Toulouse (Direction des Solidarités …)": the department acts
+            key = (match.id, role)
+            if key not in found or strength > found[key][0]:
+                found[key] = (strength, Participation(
+                    organisation=match.id, role=role, surface=match.surface, mention=mention(index.source, text, sentence)))
+    return [participation for _, participation in sorted(found.values(), key=lambda item: item[1].mention.span.start)]
+
+
+_PROGRAMME_OPERATOR = re.compile(
+    r"[\s\"»”]*(?:\(\s*(?=\S)|,?\s*(?:g[ée]r[ée]e?s?|port[ée]e?s?|mise?s?\s+en\s+(?:œ|oe)uvre|anim[ée]e?s?|op[ée]r[ée]e?s?)\s+par\s+"
+    r"(?:l['’]association\s+|l['’]organisme\s+)?)",
+    re.I,
+)
+
+
+def programmes(index: DocumentIndex, segment: Segment) -> list[ProgrammeRef]:
+    """The programmes named in ``segment``; a programme's operator only where the words right after
+    its name say who runs it ("INSAIR 38 (ADOMA)", "« Louer solidaire 69 » gérée par Soliha")."""
+    text = index.text
+    out: dict[str, ProgrammeRef] = {}
+    sentence_list = index.sentences(segment)
+    for match in index.programmes_in(segment):
+        sentence = enclosing(sentence_list, match.start) or segment
+        operator = None
+        cue = _PROGRAMME_OPERATOR.match(text, match.end, sentence.end)
+        if cue:
+            named = next((o for o in index.organisations_in(Segment(cue.end(), sentence.end)) if o.start == cue.end()), None)
+            if named:
+                operator = Participation(organisation=named.id, role=Role.OPERATOR, surface=named.surface,
+                                         mention=mention(index.source, text, sentence))
+        if match.id not in out or (operator and out[match.id].operator is None):
+            out[match.id] = ProgrammeRef(programme=match.id, surface=match.surface,
+                                         mention=mention(index.source, text, sentence), operator=operator)
     return list(out.values())
 
 
 def quantities(index: DocumentIndex, segment: Segment) -> list[Quantity]:
+    """The figures of ``segment`` as written (ranges, parts of a whole, rates), each quoting its
+    sentence; a sentence that opens with a date ("Au 19 juin 2020, …") dates its figures."""
     out: list[Quantity] = []
     sentence_list = index.sentences(segment)
     for found in find_quantities(index.text, segment.start, segment.end):
         sentence = enclosing(sentence_list, found.start) or segment
-        out.append(Quantity(value=Decimal(found.value), unit=found.unit, label=found.label, bound=found.bound,
-                            approximate=found.approximate, mention=mention(index.source, index.text, sentence)))
+        # the clause the figure is in: from the last full stop before it ("… de la CTRR. En février 2020, 23 ménages")
+        clause_start = max(sentence.start, index.text.rfind(". ", sentence.start, found.start) + 2)
+        observed = None if found.unit in _DURATIONS else observation_date(index.text[clause_start:sentence.end])
+        out.append(Quantity(value=found.value, minimum=found.minimum, maximum=found.maximum, unit=found.unit,
+                            label=found.label, approximate=found.approximate, per=found.per,
+                            subset_of=found.subset_of, observed=observed,
+                            mention=mention(index.source, index.text, sentence)))
     return out
+
+
+_DURATIONS = frozenset({Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR})
+
+
+def events(index: DocumentIndex, segment: Segment, kinds: frozenset[EventKind] | None = None,
+           reference_year: int | None = None) -> list[DatedEvent]:
+    """Dated events of ``segment`` (optionally only ``kinds``), one per (kind, date), with their sentence."""
+    out: dict[tuple[EventKind, str], DatedEvent] = {}
+    sentence_list = index.sentences(segment)
+    for sentence in sentence_list:
+        for found in find_events(index.text, sentence.start, sentence.end, reference_year):
+            if kinds is not None and found.kind not in kinds:
+                continue
+            out.setdefault((found.kind, found.date), DatedEvent(
+                kind=found.kind, date=found.date, mention=mention(index.source, index.text, sentence)))
+    return list(out.values())
 
 
 def _concepts(index: DocumentIndex, hits: list[ConceptHit], segment: Segment) -> list[tuple[str, Segment]]:
@@ -192,3 +279,14 @@ def axes(index: DocumentIndex, segment: Segment) -> list[AxisRef]:
 
 def publics(index: DocumentIndex, segment: Segment) -> list[PublicRef]:
     return [PublicRef(public=c, mention=mention(index.source, index.text, s)) for c, s in _concepts(index, index.publics, segment)]
+
+
+ACTION_EVENTS = frozenset({EventKind.START, EventKind.END})
+
+
+def contract_events(index: DocumentIndex, segment: Segment) -> list[DatedEvent]:
+    """A contract's signature, end, amendments, extensions and renewals; a start only as part of a
+    stated period ("court de 2021 à 2023"): an "ouvert en 2019" is already the contract's year."""
+    found = events(index, segment, frozenset(EventKind) - {EventKind.ADOPTION})
+    ends = {e.mention.span for e in found if e.kind is EventKind.END}
+    return [e for e in found if e.kind is not EventKind.START or e.mention.span in ends]

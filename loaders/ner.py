@@ -83,7 +83,8 @@ def unresolved(index: DocumentIndex, people: set[str] | frozenset[str] = frozens
     blocks = paragraphs(text)
     covered = sorted([(m.start, m.end) for m in index.organisations]
                      + [(m.start, m.end) for m in registry.find_territories(index.folded)]
-                     + [(m.start, m.end) for m in registry.find_not_organisations(index.folded)])
+                     + [(m.start, m.end) for m in registry.find_not_organisations(index.folded)]
+                     + [(m.start, m.end) for m in registry.find_programmes(index.folded)])
     people_folded = {p.casefold() for p in people}
     found: dict[tuple[int, int], UnresolvedMention] = {}
     for block, start, end, label in _candidates(text, blocks, ner):

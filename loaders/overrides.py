@@ -4,7 +4,7 @@ Each ``[[override]]`` has an ``op``, the keys of the fact it touches and a manda
 
 * ``add-participation``: source, territory, ordinal, organisation, role, quote
 * ``remove-participation``: source, territory, ordinal, organisation, role
-* ``add-quantity``: source, territory, ordinal, value, unit, label, quote (bound optional)
+* ``add-quantity``: source, territory, ordinal, value (or minimum/maximum), unit, label, quote (approximate optional)
 * ``remove-quantity``: source, territory, ordinal, value, unit
 * ``set-contract-year``: source, territory, kind, year (null: unknown)
 
@@ -31,7 +31,7 @@ from .registry import Registry
 _REQUIRED = {
     "add-participation": ("source", "territory", "ordinal", "organisation", "role", "quote"),
     "remove-participation": ("source", "territory", "ordinal", "organisation", "role"),
-    "add-quantity": ("source", "territory", "ordinal", "value", "unit", "label", "quote"),
+    "add-quantity": ("source", "territory", "ordinal", "unit", "label", "quote"),
     "remove-quantity": ("source", "territory", "ordinal", "value", "unit"),
     "set-contract-year": ("source", "territory", "kind"),
 }
@@ -50,7 +50,9 @@ class Override(BaseModel):
     value: Decimal | None = None
     unit: Unit | None = None
     label: str | None = None
-    bound: Literal["min", "max"] | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    approximate: bool = False
     kind: ContractKind | None = None
     year: int | None = None
     quote: str | None = Field(default=None, min_length=3)
@@ -61,6 +63,8 @@ class Override(BaseModel):
         missing = [k for k in _REQUIRED[self.op] if getattr(self, k) is None]
         if missing:
             raise ValueError(f"{self.op} needs {', '.join(missing)}")
+        if self.op == "add-quantity" and self.value is None and self.minimum is None and self.maximum is None:
+            raise ValueError("add-quantity needs value, or minimum and/or maximum")
         return self
 
 
@@ -161,7 +165,8 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
     elif o.op == "add-quantity":
         mention = curated_mention()
         action = action.model_copy(update={"quantities": action.quantities + (
-            Quantity(value=o.value, unit=o.unit, label=o.label, bound=o.bound, mention=mention),)})
+            Quantity(value=o.value, minimum=o.minimum, maximum=o.maximum, approximate=o.approximate,
+                     unit=o.unit, label=o.label, mention=mention),)})
     elif o.op == "remove-quantity":
         kept = tuple(q for q in action.quantities if not (q.value == o.value and q.unit == o.unit))
         if len(kept) == len(action.quantities):

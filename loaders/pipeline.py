@@ -10,7 +10,8 @@ from .corpus import CorpusDocument
 from .evaluation import EvaluationReport, evaluate, load_expectations
 from .kinds import loader_for
 from .overrides import apply_overrides, load_overrides
-from .records import DocumentRecords, UnresolvedMention
+from .folding import fold
+from .records import ActionKey, DocumentRecords, UnresolvedMention
 from .registry import Registry
 
 SCHEMES = Path(__file__).resolve().parent.parent / "ontology" / "schemes.ttl"
@@ -41,7 +42,7 @@ def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = 
     curation_dir = Path(curation_dir)
     registry = Registry.load(curation_dir)
     concepts = _concepts(Path(schemes) if schemes else SCHEMES)
-    automatic = [loader_for(d)(d, registry, concepts=concepts, ner=ner) for d in documents]
+    automatic = link_same_actions([loader_for(d)(d, registry, concepts=concepts, ner=ner) for d in documents])
     overrides = load_overrides(curation_dir / "overrides.toml", registry)
     texts = {d.source.id: d.text for d in documents}
     corrected = apply_overrides(automatic, overrides, texts, curation_dir / "overrides.toml", registry)
@@ -54,6 +55,25 @@ def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = 
         unresolved=[u for records in automatic for u in records.unresolved],
         registry=registry,
     )
+
+
+def link_same_actions(documents: list[DocumentRecords]) -> list[DocumentRecords]:
+    """An action that a later document describes again (same territory, same name once folded:
+    "ENSEMBLE !" and "Ensemble !") is the same action: it keeps the first description's identity,
+    so both documents end up in one action's provenance. Documents are taken in corpus order."""
+    first: dict[tuple[str, str], ActionKey] = {}
+    out = []
+    for records in documents:
+        actions = []
+        for action in records.actions:
+            key = (action.territory, fold(action.label))
+            if key in first and first[key].source != records.source.id:
+                action = action.model_copy(update={"same_as": first[key]})
+            else:
+                first.setdefault(key, ActionKey(source=records.source.id, ordinal=action.ordinal))
+            actions.append(action)
+        out.append(records.model_copy(update={"actions": tuple(actions)}))
+    return out
 
 
 def main() -> None:  # python -m ctair.loaders.pipeline [corpus_dir] [curation_dir] [--no-ner]

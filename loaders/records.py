@@ -33,6 +33,7 @@ class Role(str, Enum):
     FUNDER = "funder"  # cofinanceur
     COORDINATOR = "coordinator"  # pilote, coordonne
     PARTICIPANT = "participant"  # takes part in a working group, a diagnosis…
+    SIGNATORY = "signatory"  # signs or carries a contract ("porté par la Ville de Strasbourg")
 
 
 class ContractKind(str, Enum):
@@ -60,6 +61,31 @@ class Unit(str, Enum):
     LANGUAGE = "language"  # traduit en 5 langues
     STUDY = "study"
     TRAINING_PROGRAMME = "training-programme"
+    CHILD = "child"
+    DAY = "day"
+    WEEK = "week"
+    YEAR = "year"
+    HOUSING_ACCESS = "housing-access"  # accessions au logement (social)
+    TERRITORY = "territory"  # territoires, métropoles under contract
+    CITY = "city"
+    AXIS = "axis"
+    INHABITANT = "inhabitant"
+
+
+class EventKind(str, Enum):
+    """What happened on a date (ontology/schemes.ttl, scheme event-kind)."""
+
+    SIGNATURE = "signature"
+    START = "start"
+    END = "end"
+    AMENDMENT = "amendment"
+    EXTENSION = "extension"
+    RENEWAL = "renewal"
+    ADOPTION = "adoption"  # a strategy adopted by the government
+
+
+# A date at the precision the text gives it: "2021", "2021-10" or "2021-10-21".
+PARTIAL_DATE = r"^(?:19|20)\d{2}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
 
 
 class Span(Record):
@@ -101,7 +127,11 @@ class SourceDocument(Record):
 
 
 class Participation(Record):
-    """An organisation (by registry id) playing a role in an action."""
+    """An organisation (by registry id) playing a role in an action, a contract or a programme.
+
+    ``mention`` is the sentence that states *this* role (the cue's sentence). A programme's curated
+    operator is not a Participation record: it lives in the registry with its public source URL.
+    """
 
     organisation: str  # registry id (canonical slug)
     role: Role
@@ -110,24 +140,67 @@ class Participation(Record):
 
 
 class Quantity(Record):
-    value: Decimal
+    """One figure as the document writes it: a value, or a range (minimum and maximum) — never two
+    figures for one range; ``approximate`` for "environ"; ``per`` for a rate ("60 … par an");
+    ``subset_of`` the index (0-based) of the whole it is part of, in the same owner's quantities
+    ("20 primo-arrivants dont 12 BPI"); ``observed`` the date of a dated observation ("Au 19 juin
+    2020, 30 ménages…"). Consumers never add a range's bounds or a subset to its whole."""
+
+    value: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
     unit: Unit
     label: str  # the words of the document, e.g. "30 places possibles en hébergement collectif"
     mention: Mention
-    # added by the loaders (optional): a range "4 à 6 mois" is two quantities, bound "min" (4) and
-    # "max" (6), with the same label; "environ 200€" is approximate.
-    bound: Literal["min", "max"] | None = None
     approximate: bool = False
+    per: Unit | None = None  # the period of a rate: year, month, week or day
+    subset_of: int | None = Field(default=None, ge=0)
+    observed: str | None = Field(default=None, pattern=PARTIAL_DATE)
+    funder: str | None = None  # organisation id providing an amount, where the text says whose money it is
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> "Quantity":
+        if (self.value is None) == (self.minimum is None and self.maximum is None):
+            raise ValueError("a quantity has either a value or a minimum/maximum range")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"range minimum {self.minimum} above its maximum {self.maximum}")
+        if self.per is not None and self.per not in (Unit.YEAR, Unit.MONTH, Unit.WEEK, Unit.DAY):
+            raise ValueError(f"a rate is per year, month, week or day, not per {self.per.value}")
+        return self
+
+
+class DatedEvent(Record):
+    """A dated fact about a contract, an action or the national strategy, with its own sentence."""
+
+    kind: EventKind
+    date: str = Field(pattern=PARTIAL_DATE)
+    mention: Mention
+
+
+class ProgrammeRef(Record):
+    """A programme or scheme (ACCELAIR, Volont'R…) named in an action: not an organisation."""
+
+    programme: str  # programme registry id
+    surface: str
+    mention: Mention
+    operator: Participation | None = None  # only when the document itself says who runs it
 
 
 class AxisRef(Record):
-    axis: str  # local name of a skos:Concept in ontology/axes.ttl, e.g. "logement"
+    axis: str  # local name of a skos:Concept of the axis scheme (ontology/schemes.ttl), e.g. "logement"
     mention: Mention
 
 
 class PublicRef(Record):
     public: str  # local name of a skos:Concept of the target-public scheme, e.g. "bpi", "jeunes"
     mention: Mention
+
+
+class ActionKey(Record):
+    """Names an action of another document: the same action described twice gets one IRI."""
+
+    source: str
+    ordinal: int = Field(ge=1)
 
 
 class Action(Record):
@@ -140,24 +213,58 @@ class Action(Record):
     quantities: tuple[Quantity, ...] = ()
     axes: tuple[AxisRef, ...] = ()
     publics: tuple[PublicRef, ...] = ()
+    programmes: tuple[ProgrammeRef, ...] = ()
+    events: tuple[DatedEvent, ...] = ()  # start / end of the action's period
+    same_as: ActionKey | None = None  # set by the pipeline when another document describes it first
 
 
 class Person(Record):
     name: str
     title: str | None = None  # the function the document gives, e.g. "maire d'Autun"
     mention: Mention
+    head_of: str | None = None  # organisation id the person heads, where the text says so
 
 
 class Contract(Record):
-    """A territory's contract of a given kind; its identity is (territory, kind)."""
+    """A territory's contract of a given kind; its identity is (territory, kind).
+
+    ``year`` is the year the contract was concluded or in force, only where a sentence states it
+    (``year_mention``). The article's zooms are contracts: their labelled fields fill
+    ``description`` (idée de départ), ``goals``, ``specificities`` and ``key_points``.
+    """
 
     territory: str
     kind: ContractKind
     year: int | None = None
+    year_mention: Mention | None = None
     mention: Mention
     signatories: tuple[Participation, ...] = ()
+    participations: tuple[Participation, ...] = ()
     coordinators: tuple[Person, ...] = ()
     axes: tuple[AxisRef, ...] = ()  # the themes a contract's introduction lists
+    publics: tuple[PublicRef, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    events: tuple[DatedEvent, ...] = ()  # signature, start, end, amendments, extensions
+    description: str | None = None
+    goals: str | None = None
+    specificities: str | None = None
+    key_points: str | None = None
+
+    @model_validator(mode="after")
+    def _year_has_its_sentence(self) -> "Contract":
+        if self.year is not None and self.year_mention is None:
+            raise ValueError(f"contract {self.territory}/{self.kind.value}: a year needs the sentence that states it")
+        return self
+
+
+class NationalProgramme(Record):
+    """What a document says about the national programme rather than one territory: the strategy's
+    adoption, counts of territories under contract, funding, the delegate and the institutions."""
+
+    events: tuple[DatedEvent, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    participations: tuple[Participation, ...] = ()
+    people: tuple[Person, ...] = ()
 
 
 class TerritoryMention(Record):
@@ -181,4 +288,5 @@ class DocumentRecords(Record):
     territories: tuple[TerritoryMention, ...] = ()
     contracts: tuple[Contract, ...] = ()
     actions: tuple[Action, ...] = ()
+    programme: NationalProgramme = NationalProgramme()
     unresolved: tuple[UnresolvedMention, ...] = ()

@@ -28,7 +28,7 @@ class _Model(BaseModel):
 
 
 # plain strings (not Enums) so that consumers can use them as dict keys and literals directly
-OrganisationKind = Literal["association", "public-body", "company", "collectivity", "research-body"]
+OrganisationKind = Literal["association", "public-body", "company", "collectivity", "research-body", "network"]
 TerritoryKind = Literal["city", "metropole", "intercommunality"]
 
 
@@ -50,6 +50,21 @@ class Alias(_Model):
         return value
 
 
+def _split_alias_data(data):
+    """``aliases`` as written (strings or tables) → plain spellings plus the rules with their guards."""
+    if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
+        rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
+        texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
+        data = {**data, "aliases": [t for t in texts if isinstance(t, str)], "alias_rules": rules}
+    return data
+
+
+def _with_name(name: str, rules: tuple[Alias, ...]) -> tuple[Alias, ...]:
+    if any(fold(a.text) == fold(name) for a in rules):
+        return rules
+    return (Alias(text=name), *rules)
+
+
 class Organisation(_Model):
     """``aliases`` are the plain spellings (for display / skos:altLabel); ``alias_rules`` the same
     aliases with their guards, as written in ``organisations.toml`` (strings or tables)."""
@@ -63,21 +78,21 @@ class Organisation(_Model):
     siren: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
     rna: str | None = Field(default=None, pattern=r"^W[0-9A-Z]{9}$")
     note: str | None = None
+    # A local legal entity of a network (a departmental CAF, a Soliha association, a Mission locale):
+    # its own node, linked to the network with org:memberOf; the network is an entry of kind "network".
+    member_of: str | None = Field(default=None, pattern=SLUG)
+    # A service of a body (a city department): linked with org:subOrganizationOf.
+    sub_organisation_of: str | None = Field(default=None, pattern=SLUG)
+    territory: str | None = Field(default=None, pattern=SLUG)  # where a local entity acts
 
     @model_validator(mode="before")
     @classmethod
     def _split_aliases(cls, data):
-        if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
-            rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
-            texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
-            data = {**data, "aliases": [t for t in texts if isinstance(t, str)], "alias_rules": rules}
-        return data
+        return _split_alias_data(data)
 
     def all_aliases(self) -> tuple[Alias, ...]:
         """The alias rules plus the canonical name (unless an alias already spells it)."""
-        if any(fold(a.text) == fold(self.name) for a in self.alias_rules):
-            return self.alias_rules
-        return (Alias(text=self.name), *self.alias_rules)
+        return _with_name(self.name, self.alias_rules)
 
     @property
     def alt_labels(self) -> tuple[str, ...]:
@@ -96,6 +111,39 @@ class Territory(_Model):
     long: float | None = Field(default=None, ge=-180, le=180)
     wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
     note: str | None = None
+
+
+class ProgrammeOperator(_Model):
+    """Who runs a programme, from a public source (curated): never from a document that does not say it."""
+
+    organisation: str = Field(pattern=SLUG)
+    source: str = Field(pattern=r"^https?://")
+    quote: str | None = None  # the words of the source, where short
+
+
+class Programme(_Model):
+    """A programme or scheme (ACCELAIR, Volont'R, INSAIR 38…): named by actions, not an organisation."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    alias_rules: tuple[Alias, ...] = ()
+    scope: Literal["national", "local"] = "local"
+    operators: tuple[ProgrammeOperator, ...] = ()
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_aliases(cls, data):
+        return _split_alias_data(data)
+
+    def all_aliases(self) -> tuple[Alias, ...]:
+        return _with_name(self.name, self.alias_rules)
+
+
+class _ProgrammesFile(_Model):
+    programmes: tuple[Programme, ...] = ()
 
 
 class NotOrganisation(_Model):
@@ -182,6 +230,9 @@ class _NameIndex:
             folded = fold(alias.text)
             if folded:
                 self.by_folded.setdefault(folded, []).append((key, alias))
+        # a territory-scoped alias (a network's local member) is tried before an unscoped one (the network)
+        for candidates in self.by_folded.values():
+            candidates.sort(key=lambda pair: not pair[1].territories)
         # word -> subtrie; the key None (never a word) holds the folded alias ending there
         self._trie: dict = {}
         for folded in self.by_folded:
@@ -251,8 +302,11 @@ class _NameIndex:
 
 class Registry:
     def __init__(self, organisations: tuple[Organisation, ...], territories: tuple[Territory, ...],
-                 not_organisations: tuple[NotOrganisation, ...] = (), directory: Path | None = None):
+                 not_organisations: tuple[NotOrganisation, ...] = (), directory: Path | None = None,
+                 programmes: tuple[Programme, ...] = ()):
         self.organisations = {o.id: o for o in organisations}
+        self.programmes = {p.id: p for p in programmes}
+        self._programme_index = _NameIndex((p.id, a) for p in programmes for a in p.all_aliases())
         self.territories = {t.id: t for t in territories}
         self.not_organisations = not_organisations
         self.directory = directory
@@ -301,9 +355,41 @@ class Registry:
                     raise InputError(organisations_path, f"{organisation.id!r}: alias {alias.text!r} has no letter or digit", line)
                 scope = frozenset(alias.territories)
                 for other_id, other_scope in claims.get(folded, []):
-                    if other_id != organisation.id and (not scope or not other_scope or scope & other_scope):
+                    if other_id == organisation.id or _network_fallback(organisations, organisation.id, scope, other_id, other_scope):
+                        continue
+                    if not scope or not other_scope or scope & other_scope:
                         raise InputError(organisations_path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", line)
                 claims.setdefault(folded, []).append((organisation.id, scope))
+
+        by_id = {o.id: o for o in organisations}
+        for index, organisation in enumerate(organisations):
+            line = _entry_line(raw, "organisations", index, organisation.id)
+            for field, must_be_network in (("member_of", True), ("sub_organisation_of", False)):
+                target = getattr(organisation, field)
+                if target is None:
+                    continue
+                if target not in by_id:
+                    raise InputError(organisations_path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", line)
+                if must_be_network and by_id[target].kind != "network":
+                    raise InputError(organisations_path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", line)
+            if organisation.territory is not None and organisation.territory not in known_territories:
+                raise InputError(organisations_path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", line)
+
+        programmes: tuple[Programme, ...] = ()
+        programmes_path = directory / "programmes.toml"
+        if programmes_path.is_file():
+            data, raw = read_toml(programmes_path)
+            programmes = _validate(programmes_path, raw, data, _ProgrammesFile, "programmes").programmes
+            _unique(programmes_path, raw, "programmes", [p.id for p in programmes])
+            organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
+            for index, programme in enumerate(programmes):
+                line = _entry_line(raw, "programmes", index, programme.id)
+                for operator in programme.operators:
+                    if operator.organisation not in by_id:
+                        raise InputError(programmes_path, f"{programme.id!r}: operator {operator.organisation!r} is not a registry organisation", line)
+                for alias in programme.all_aliases():
+                    if fold(alias.text) in organisation_names:
+                        raise InputError(programmes_path, f"{programme.id!r}: {alias.text!r} is also a name of organisation {organisation_names[fold(alias.text)]!r}", line)
 
         not_organisations: tuple[NotOrganisation, ...] = ()
         if stoplist_path.is_file():
@@ -314,13 +400,25 @@ class Registry:
                 if fold(name.text) in organisation_names:
                     line = [n for n, l in enumerate(raw.splitlines(), 1) if l.strip() == "[[names]]"][index]
                     raise InputError(stoplist_path, f"{name.text!r} is also a name of organisation {organisation_names[fold(name.text)]!r}", line)
-        return cls(organisations, territories, not_organisations, directory)
+        return cls(organisations, territories, not_organisations, directory, programmes)
 
     # ------------------------------------------------------------------ matching
     def find_organisations(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
                            start: int = 0, end: int | None = None) -> list[Match]:
         """Every registry organisation named in ``folded.text`` (optionally within ``[start, end)``)."""
         return self._organisation_index.find(folded, territory_at, start, end)
+
+    def find_programmes(self, folded: FoldedText, start: int = 0, end: int | None = None) -> list[Match]:
+        return self._programme_index.find(folded, None, start, end)
+
+    def network_of(self, organisation_id: str) -> str:
+        """The network an entity belongs to (itself when it belongs to none); a department counts with its body."""
+        organisation = self.organisations[organisation_id]
+        if organisation.member_of:
+            return organisation.member_of
+        if organisation.sub_organisation_of:
+            return self.network_of(organisation.sub_organisation_of)
+        return organisation_id
 
     def find_territories(self, folded: FoldedText, start: int = 0, end: int | None = None) -> list[Match]:
         return self._territory_index.find(folded, None, start, end)
@@ -346,6 +444,16 @@ class Registry:
 
     def is_stopword(self, name: str) -> bool:
         return fold(name) in self._stop
+
+
+def _network_fallback(organisations: tuple[Organisation, ...], one: str, one_scope: frozenset[str],
+                      other: str, other_scope: frozenset[str]) -> bool:
+    """A network may share an unscoped name with its members' territory-scoped names: in a territory
+    with a registered member the member is meant, elsewhere the network (reported for curation)."""
+    by_id = {o.id: o for o in organisations}
+    pairs = ((one, one_scope, other, other_scope), (other, other_scope, one, one_scope))
+    return any(not scope_n and scope_m and by_id[n].kind == "network" and by_id[m].member_of == n
+               for n, scope_n, m, scope_m in pairs)
 
 
 def _unique(path: Path, raw: str, table: str, ids: list[str]) -> None:

@@ -1,20 +1,28 @@
 """Loader of the Diair's web articles with territory zooms (kind ``web-article``).
 
 A zoom starts at a paragraph "Le CTAIR à Dijon (21)" / "Le PTAIR à Autun (71)" (kind, registry
-territory, department) and runs to the next zoom or the end. Its labelled fields ("L'idée de
-départ :", "Les objectifs fixés :", "Les spécificités du territoire :", "Le coordinateur :" /
-"La coordinatrice :", "Le projet :", "À retenir :") give:
+territory, department) and runs to the next zoom or the end. A zoom describes a territory's
+*contract*, not an action. Its labelled fields ("L'idée de départ :", "Les objectifs fixés :",
+"Les spécificités du territoire :", "Le coordinateur :" / "La coordinatrice :", "Le projet :",
+"À retenir :") give one ``Contract``:
 
-* one ``Contract`` per zoom: kind from the heading, year only when the zoom says the contract was
-  opened/signed/launched "en YYYY" (Lyon: "CTAIR a été ouvert en 2019"), else None; the
-  coordinator ``Person`` (name before the first comma, function after it, e.g. "maire d'Autun");
-* one ``Action`` per zoom, ordinal 1, labelled with the zoom heading, described by the "Le projet :"
-  field: the article presents each territory's programme as one whole, so its organisations are the
-  participations of that single action — the porteur ("l'association Cesam … est porteuse du
-  projet") is operator by the usual cues, and organisations of "Le projet :" without a cue are
-  partners.
+* ``description`` (idée de départ), ``goals`` (objectifs), ``specificities``, ``key_points`` (à
+  retenir), and the project text in the contract's mention;
+* its year only when the zoom says the contract was opened/signed/launched "en YYYY" (Lyon: "CTAIR
+  a été ouvert en 2019"), with that sentence; signature, period and amendments as dated events;
+* the coordinator ``Person`` (name before the first comma, function after it, e.g. "maire d'Autun")
+  and the coordinating service named with them ("avec le service de la direction sociale et
+  urbaine") as a coordinator participation;
+* the organisations taking part in the contract with their role: the porteur ("l'association Cesam
+  … est porteuse du projet") is operator by the usual cues, organisations of "Le projet :" without
+  a cue are partners;
+* figures, axes and publics of the zoom, each with its sentence.
 
-The interview part before the first zoom (general CTAI/PTAI statements) gives no contract.
+An action the zoom names ("Une action spécifique a été mise en place depuis un an : Ensemble !")
+is an ``Action`` of the contract; the pipeline gives it the IRI of the same action when another
+document describes it (same territory, same name).
+
+The interview part before the first zoom gives the national programme's facts (``programme.py``).
 """
 from __future__ import annotations
 
@@ -23,10 +31,11 @@ import re
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .diair_report import territory_mentions
-from .facts import DocumentIndex, axes, participations, publics, quantities
-from .records import Action, Contract, ContractKind, DocumentRecords, Participation, Person, Role, UnresolvedMention
+from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .programme import read_programme
+from .records import Action, Contract, ContractKind, DocumentRecords, EventKind, Participation, Person, Role, UnresolvedMention
 from .registry import Registry
-from .text import Segment, clean, mention, paragraphs, trim
+from .text import Segment, clean, mention, paragraphs, sentences, trim
 
 _ZOOM = re.compile(r"^Le\s+(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\s+(?:à|de|d['’])\s*(?P<place>[^()\n]+?)\s*\((?P<department>\d{2,3}|2A|2B)\)\s*$")
 _FIELD = re.compile(
@@ -36,6 +45,10 @@ _FIELD = re.compile(
 _YEAR = re.compile(
     r"\b(?:CTAIR|PTAIR|CTAI|PTAI|contrat|projet)\b[^.]{0,40}?\b(?:ouvert|signé|lancé|conclu|mis\s+en\s+place)e?s?\s+en\s+(?P<year>(?:19|20)\d{2})\b"
 )
+# "Une action spécifique a été mise en place depuis un an : Ensemble !"
+_NAMED_ACTION = re.compile(r"\b(?:[Uu]ne|[Ll]['’])\s*action\b[^.:]{0,80}:\s*(?P<name>[^.:\n]+?[!?]?)\s*(?:\.|$)")
+_FIELD_SLOTS = {"l'idée de départ": "description", "les objectifs fixés": "goals",
+                "les spécificités du territoire": "specificities", "à retenir": "key_points", "a retenir": "key_points"}
 _NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'\-]+){1,3}$")
 _ARTICLE = re.compile(r"^(?:le|la|les|l['’])\s*", re.I)
 _FIELD_DEFAULT_ROLE = {"le projet": Role.PARTNER}
@@ -66,10 +79,32 @@ def _person(source: str, text: str, whole: Segment, value: Segment) -> Person | 
     return Person(name=name, title=title, mention=mention(source, text, whole))
 
 
-def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | None = None, ner: bool = True) -> DocumentRecords:
-    from .pipeline import default_concepts
+def _named_actions(index: DocumentIndex, territory: str, fields: list[tuple[str, Segment, Segment]],
+                   issued_year: int) -> list[Action]:
+    text = index.text
+    out: list[Action] = []
+    for label, whole, value in fields:
+        if "coordinat" in label:
+            continue
+        for sentence in sentences(text, value):
+            hit = _NAMED_ACTION.search(text, sentence.start, sentence.end)
+            if not hit:
+                continue
+            name = clean(hit.group("name")).strip()
+            # the sentences that go on about the action ("Elle permet de …") describe it too
+            following = [s for s in sentences(text, value) if s.start >= sentence.start]
+            span = Segment(sentence.start, following[1].end if len(following) > 1 and
+                           re.match(r"\s*(?:Elle|Il|Cette action)\b", following[1].text(text)) else sentence.end)
+            out.append(Action(
+                territory=territory, ordinal=len(out) + 1, label=name, description=clean(span.text(text)),
+                mention=mention(index.source, text, span),
+                axes=tuple(axes(index, span)), publics=tuple(publics(index, span)),
+                events=tuple(events(index, span, ACTION_EVENTS, reference_year=issued_year)),
+            ))
+    return out
 
-    concepts = concepts or default_concepts()
+
+def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ner: bool = True) -> DocumentRecords:
     text = document.text
     source = document.source.id
     blocks = paragraphs(text)
@@ -92,6 +127,8 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | N
 
     index = DocumentIndex(source, text, registry, concepts)
     index.match_organisations(territory_at)
+    general_end = zooms[0][2].start if zooms else len(text)
+    general = paragraphs(text, Segment(0, general_end))
 
     contracts: list[Contract] = []
     actions: list[Action] = []
@@ -100,43 +137,49 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts | N
         if territory is None:
             unresolved_zooms.append(UnresolvedMention(surface=place, mention=mention(source, text, heading), ner_label="TERRITORY"))
             continue
-        year_hit = _YEAR.search(text, span.start, span.end)
+        body = Segment(heading.end, span.end) if span.end > heading.end else span
         fields = _fields(text, span)
+        year_hit = _YEAR.search(text, span.start, span.end)
+        year_sentence = None
+        if year_hit:
+            year_sentence = next((s for s in index.sentences(body) if s.start <= year_hit.start() < s.end), None)
         coordinators = tuple(
             person for label, whole, value in fields if "coordinat" in label
             if (person := _person(source, text, whole, value)) is not None
         )
-        contracts.append(Contract(territory=territory, kind=kind, year=int(year_hit.group("year")) if year_hit else None,
-                                  mention=mention(source, text, heading), coordinators=coordinators))
         found: dict[tuple[str, Role], Participation] = {}
         for label, whole, value in fields:
-            if "coordinat" in label:
-                continue
-            for participation in participations(index, value, _FIELD_DEFAULT_ROLE.get(label)):
+            coordinating = "coordinat" in label  # "Le coordinateur : X, maire d'Autun, avec le service …"
+            for participation in participations(index, value, Role.COORDINATOR if coordinating else _FIELD_DEFAULT_ROLE.get(label)):
+                if coordinating:
+                    participation = participation.model_copy(update={"role": Role.COORDINATOR})
                 found.setdefault((participation.organisation, participation.role), participation)
-        project = next((value for label, _, value in fields if label == "le projet"), None)
-        body = Segment(heading.end, span.end) if span.end > heading.end else span
-        actions.append(Action(
-            territory=territory,
-            ordinal=1,
-            label=clean(heading.text(text)),
-            description=clean(project.text(text)) if project else "",
+        slots = {slot: clean(value.text(text)) for label, _, value in fields if (slot := _FIELD_SLOTS.get(label))}
+        contracts.append(Contract(
+            territory=territory, kind=kind,
+            year=int(year_hit.group("year")) if year_hit else None,
+            year_mention=mention(source, text, year_sentence or heading) if year_hit else None,
             mention=mention(source, text, span),
+            coordinators=coordinators,
             participations=tuple(found.values()),
             quantities=tuple(quantities(index, body)),
             axes=tuple(axes(index, body)),
             publics=tuple(publics(index, body)),
+            events=tuple(contract_events(index, body)),
+            **slots,
         ))
+        actions.extend(_named_actions(index, territory, fields, document.source.issued.year))
 
     records = DocumentRecords(
         source=document.source,
         territories=tuple(territory_mentions(index)),
         contracts=tuple(contracts),
         actions=tuple(actions),
+        programme=read_programme(index, general, document.source.issued.year),
         unresolved=tuple(unresolved_zooms),
     )
     from .ner import unresolved
 
-    people = {p.name for c in contracts for p in c.coordinators}
+    people = {p.name for c in contracts for p in c.coordinators} | {p.name for p in records.programme.people}
     records = records.model_copy(update={"unresolved": records.unresolved + tuple(unresolved(index, people, ner=ner))})
     return records

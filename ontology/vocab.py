@@ -64,6 +64,11 @@ CTAIR_TERMS = frozenset(
         "participant", "axis", "targetPublic", "quantity", "unit", "ordinal", "inseeCode",
         "sirenCode", "rnaCode", "department", "sha256", "fileName", "extractionMethod",
         "documentKind", "surfaceForm", "nerLabel", "iatiRoleCode", "hxlAttribute",
+        # the data model of facts as the documents state them
+        "Network", "Programme", "NationalProgramme", "DatedEvent", "EventKind", "AxisAssignment",
+        "PublicAssignment", "programme", "event", "eventKind", "eventDate", "axisAssignment",
+        "publicAssignment", "subsetOf", "ratePeriod", "fundedBy", "yearDerivedFrom", "approximate",
+        "observationDate", "goal", "specificity", "keyPoint", "signatureDate",
     }
 )
 
@@ -74,6 +79,7 @@ UNIT = Namespace(VOCAB_BASE + "unit/")
 PUBLIC = Namespace(VOCAB_BASE + "public/")
 CONTRACT_KIND = Namespace(VOCAB_BASE + "contract-kind/")
 METHOD = Namespace(VOCAB_BASE + "method/")
+EVENT_KIND = Namespace(VOCAB_BASE + "event-kind/")
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
@@ -95,7 +101,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 PREFIXES: dict[str, Namespace] = {
     "ctair": CTAIR, "axis": AXIS, "role": ROLE, "unit": UNIT, "public": PUBLIC,
-    "kind": CONTRACT_KIND, "method": METHOD, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
+    "kind": CONTRACT_KIND, "method": METHOD, "event": EVENT_KIND, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
     "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "org": ORG, "schema": SCHEMA, "foaf": FOAF,
     "nif": NIF, "geo": GEO, "geosparql": GEOSPARQL, "dcat": DCAT, "void": VOID, "wd": WD,
 }

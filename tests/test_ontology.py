@@ -22,7 +22,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from ctair.loaders.records import ContractKind, Method, Role, Unit
+from ctair.loaders.records import ContractKind, EventKind, Method, Role, Unit
 from ctair.ontology.vocab import CTAIR_TERMS, ONTOLOGY_FILES, SHAPES_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,7 @@ UNIT = Namespace(BASE + "unit/")
 PUBLIC = Namespace(BASE + "public/")
 KIND = Namespace(BASE + "contract-kind/")
 METHOD = Namespace(BASE + "method/")
+EVENT_KIND = Namespace(BASE + "event-kind/")
 ID = Namespace(BASE + "id/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
@@ -58,6 +59,7 @@ SCHEMES = {
     URIRef(PUBLIC): CTAIR.TargetPublic,
     URIRef(KIND): CTAIR.ContractKind,
     URIRef(METHOD): CTAIR.ExtractionMethod,
+    URIRef(EVENT_KIND): CTAIR.EventKind,
 }
 SEVEN_AXES = {
     "pilotage", "parcours-integration", "langue-formation-emploi", "logement", "sante",
@@ -245,7 +247,7 @@ def _concepts(graph: Graph) -> set[URIRef]:
 
 @pytest.mark.parametrize(
     "enum, namespace",
-    [(Role, ROLE), (Unit, UNIT), (ContractKind, KIND), (Method, METHOD)],
+    [(Role, ROLE), (Unit, UNIT), (ContractKind, KIND), (Method, METHOD), (EventKind, EVENT_KIND)],
 )
 def test_every_enum_value_is_a_concept_of_its_scheme(schemes: Graph, enum, namespace: Namespace):
     scheme = URIRef(namespace)

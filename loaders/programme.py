@@ -1,0 +1,86 @@
+"""Facts about the national programme that a document states outside any territory's part: the
+strategy's adoption date, counts of territories and cities under contract, amounts of funding and
+whose they are, the interministerial delegate, and the institutions' roles.
+
+Read only from the document's *general* text (a report's introduction, an article's interview),
+never from a territory section, so a territory's figures never become national ones.
+"""
+from __future__ import annotations
+
+import re
+
+from .facts import CUED, DocumentIndex, events, participations, quantities
+from .records import EventKind, NationalProgramme, Participation, Person, Quantity, Role, Unit
+from .text import Segment, mention, paragraphs
+
+# the figures that describe the programme as a whole; a count of beneficiaries in a general text
+# ("300 jeunes réfugiés") describes some action, not the programme
+_PROGRAMME_UNITS = frozenset({Unit.TERRITORY, Unit.CITY, Unit.AXIS, Unit.EURO})
+_DELEGATE = re.compile(
+    r"(?:[Ll]e\s+)?[Dd]élégu[ée]e?\s+interministériel(?:le)?(?P<title_tail>[^,.]{0,90}),\s*(?P<name>[A-ZÉ][\w’'\-]+(?:\s+[A-ZÉ][\w’'\-]+){1,2})"
+    r"|(?P<name2>[A-ZÉ][\w’'\-]+(?:\s+[A-ZÉ][\w’'\-]+){1,2}),\s*(?:[Pp]réfet,\s*)?[Dd]élégu[ée]e?\s+interministériel"
+)
+_THIS_YEAR = re.compile(r"\bcette\s+année\b|\brécemment\b", re.I)  # as of the document's date
+_IN_YEAR = re.compile(r"\ben\s+(?P<year>(?:19|20)\d{2})\b")
+_WE = re.compile(r"^\s*Nous\b")
+_DELEGATION = "diair"
+
+
+def read_programme(index: DocumentIndex, general: list[Segment], issued_year: int) -> NationalProgramme:
+    text = index.text
+    people: list[Person] = []
+    found_events = []
+    found_quantities: list[Quantity] = []
+    found_participations: dict[tuple[str, Role], Participation] = {}
+    for segment in general:
+        for hit in _DELEGATE.finditer(text, segment.start, segment.end):
+            name = hit.group("name") or hit.group("name2")
+            if any(p.name == name for p in people):
+                continue
+            sentence = next((s for s in index.sentences(segment) if s.start <= hit.start() < s.end), segment)
+            tail = (hit.group("title_tail") or "").strip()
+            title = f"délégué interministériel {tail}".strip() if tail else "délégué interministériel"
+            head_of = _DELEGATION if _DELEGATION in index.registry.organisations else None
+            people.append(Person(name=name, title=title, head_of=head_of, mention=mention(index.source, text, sentence)))
+        found_events += events(index, segment, frozenset({EventKind.ADOPTION}))
+        for participation in participations(index, segment, least=CUED):
+            found_participations.setdefault((participation.organisation, participation.role), participation)
+        position: dict[int, int] = {}  # index in the segment's figures -> index in the programme's
+        for i, quantity in enumerate(quantities(index, segment)):
+            if quantity.unit not in _PROGRAMME_UNITS:
+                continue
+            whole = position.get(quantity.subset_of) if quantity.subset_of is not None else None
+            position[i] = len(found_quantities)
+            found_quantities.append(_dated_and_funded(index, quantity.model_copy(update={"subset_of": whole}),
+                                                      issued_year, people))
+    for quantity in found_quantities:
+        if quantity.funder:
+            found_participations.setdefault((quantity.funder, Role.FUNDER), Participation(
+                organisation=quantity.funder, role=Role.FUNDER,
+                surface=index.registry.organisations[quantity.funder].name, mention=quantity.mention))
+    return NationalProgramme(events=tuple(found_events), quantities=tuple(found_quantities),
+                             participations=tuple(found_participations.values()), people=tuple(people))
+
+
+def _dated_and_funded(index: DocumentIndex, quantity: Quantity, issued_year: int, people: list[Person]) -> Quantity:
+    """A programme figure is dated by its sentence ("en 2019", "cette année"); an amount is the
+    money of the organisation its sentence names first, or of the speaker's when it says "Nous"."""
+    sentence = quantity.mention.text
+    update: dict = {}
+    if quantity.observed is None:
+        year = _IN_YEAR.search(sentence)
+        # an amount's year may be given by the sentence before it ("… cette année. La DGEF ajoute 5,2 millions.")
+        paragraph = next(p for p in paragraphs(index.text) if p.start <= quantity.mention.span.start < p.end)
+        context = index.text[paragraph.start:quantity.mention.span.end] if quantity.unit is Unit.EURO else sentence
+        if year:
+            update["observed"] = year.group("year")
+        elif _THIS_YEAR.search(context):
+            update["observed"] = str(issued_year)
+    if quantity.unit is Unit.EURO:
+        span = quantity.mention.span
+        named = index.organisations_in(Segment(span.start, span.end))
+        if named:
+            update["funder"] = named[0].id
+        elif _WE.match(sentence) and any(p.head_of for p in people):
+            update["funder"] = next(p.head_of for p in people if p.head_of)
+    return quantity.model_copy(update=update) if update else quantity
