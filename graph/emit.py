@@ -177,6 +177,7 @@ class Emitter:
         if source.description:
             yield Triple(s, DCTERMS.description, Literal(source.description, language="en"))
         self._mentions: dict[NamedNode, Mention] = {}
+        self._source_id = source.id
         for contract in records.contracts:
             yield from self._contract(contract)
         for action in records.actions:
@@ -230,7 +231,7 @@ class Emitter:
             yield from self._person(person)
             yield Triple(c, CTAIR.coordinator, self.iri.person(person.name))
         yield from self._assignments(c, contract.axes, contract.publics)
-        yield from self._quantities(c, contract.quantities)
+        yield from self._quantities(c, contract.quantities, contract.mention.source)
         for event in contract.events:
             yield from self._event(c, event)
 
@@ -249,9 +250,10 @@ class Emitter:
                 yield Triple(node, shortcut, namespace[concept])
                 yield self._derived(node, mention)
 
-    def _quantities(self, owner: NamedNode, quantities: tuple[Quantity, ...]) -> Iterator[Triple]:
+    def _quantities(self, owner: NamedNode, quantities: tuple[Quantity, ...], shared_by: str | None = None) -> Iterator[Triple]:
+        """``shared_by``: the source id, when other documents may give figures of the same owner."""
         for index, quantity in enumerate(quantities, start=1):
-            q = self.iri.quantity(owner, index)
+            q = self.iri.quantity(owner, index, shared_by)
             yield Triple(owner, CTAIR.quantity, q)
             yield Triple(q, RDF.type, CTAIR.Quantity)
             if quantity.value is not None:
@@ -265,7 +267,7 @@ class Emitter:
             if quantity.per is not None:
                 yield Triple(q, CTAIR.ratePeriod, UNIT[quantity.per.value])
             if quantity.subset_of is not None:
-                yield Triple(q, CTAIR.subsetOf, self.iri.quantity(owner, quantity.subset_of + 1))
+                yield Triple(q, CTAIR.subsetOf, self.iri.quantity(owner, quantity.subset_of + 1, shared_by))
             if quantity.observed:
                 yield Triple(q, CTAIR.observationDate, partial_date(quantity.observed))
             if quantity.funder:
@@ -287,7 +289,7 @@ class Emitter:
         n = self.iri.national_programme()
         for event in programme.events:
             yield from self._event(n, event)
-        yield from self._quantities(n, programme.quantities)
+        yield from self._quantities(n, programme.quantities, self._source_id)
         for participation in programme.participations:
             yield from self._participation(n, participation)
         for person in programme.people:
@@ -327,7 +329,7 @@ class Emitter:
             yield Triple(a, CTAIR.programme, programme)
             if reference.operator is not None:
                 yield from self._participation(programme, reference.operator)
-        yield from self._quantities(a, action.quantities)
+        yield from self._quantities(a, action.quantities, records.source.id if action.same_as else None)
         for event in action.events:
             yield from self._event(a, event)
 

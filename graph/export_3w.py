@@ -9,6 +9,12 @@ and also in ``#org+name`` so that the table reads one organisation per row. ``#s
 is the axis of the national strategy, ``#subsector`` the theme, ``#adm2+name`` the territory
 and ``#loc+code`` its INSEE code. Quantities repeat on each organisation's row of an
 action: sum them per action, not per row.
+
+People, households and funding are counted as the document states them: a range ("20 à 25 BPI")
+stays a range (``people_min`` 20, ``people_max`` 25, and ``people`` "20–25"), a part of a whole
+("20 primo-arrivants dont 12 BPI") is never added to its whole, a rate ("60 accessions par an") is
+not a total, and an organisation taking part in a contract (a zoom of the 2021 article) has a row
+with its contract, without action.
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .iris import fold
-from .network import NetworkData, NetworkFilter, selected_participations
+from .network import NetworkData, NetworkFilter, QuantityInfo, selected_participations
 
 ROLE_COLUMNS = {
     "operator": ("Operator", "#org+impl"),
@@ -26,7 +32,7 @@ ROLE_COLUMNS = {
     "coordinator": ("Coordinator", "#org+lead"),
     "participant": ("Participant", "#org+participant"),
 }
-PEOPLE_UNITS = ("beneficiary", "young-person")
+PEOPLE_UNITS = ("beneficiary", "young-person", "child")  # people an action is for (not working-group participants)
 
 COLUMNS: list[tuple[str, str, str]] = [
     # (key, header, HXL hashtag)
@@ -45,7 +51,10 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("contract_kind", "Contract kind", "#x_contract+type"),
     ("year", "Year", "#date+year"),
     ("people", "People targeted", "#targeted+ind"),
+    ("people_min", "People targeted (min)", "#targeted+ind+min"),
+    ("people_max", "People targeted (max)", "#targeted+ind+max"),
     ("households", "Households targeted", "#targeted+hh"),
+    ("households_max", "Households targeted (max)", "#targeted+hh+max"),
     ("funding_eur", "Funding (EUR)", "#value+funding+eur"),
     ("quantities", "Quantities (as written)", "#meta+quantities"),
     ("source", "Source document", "#meta+source"),
@@ -59,11 +68,34 @@ class ExportError(ValueError):
     pass
 
 
-def _sum(values: list[float]) -> float | int | None:
-    if not values:
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def counted(quantities: list[QuantityInfo], units: tuple[str, ...]) -> tuple[float | int | None, float | int | None]:
+    """(minimum, maximum) of what ``quantities`` count in ``units``: the wholes only (a part is in
+    its whole), totals only (not rates), a range's bounds kept apart; None when nothing is counted."""
+    wholes = [q for q in quantities if q.unit in units and q.subset_of is None and q.per is None]
+    if not wholes:
+        return None, None
+    lows = [q.low for q in wholes]
+    highs = [q.high for q in wholes]
+    low = _number(sum(lows)) if all(v is not None for v in lows) else None
+    high = _number(sum(highs)) if all(v is not None for v in highs) else None
+    return low, high
+
+
+def as_written(low, high) -> str | float | int | None:
+    """One cell: the number when exact, "20–25" for a range, "≤ 12" or "≥ 5" for a bound."""
+    if low is None and high is None:
         return None
-    total = sum(values)
-    return int(total) if float(total).is_integer() else total
+    if low == high:
+        return low
+    if low is None:
+        return f"≤ {high}"
+    if high is None:
+        return f"≥ {low}"
+    return f"{low}–{high}"
 
 
 def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[dict]:
@@ -77,6 +109,9 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
         action = data.actions[action_iri]
         territory = data.entities[action.territory]
         quantities = action.quantities
+        people = counted(quantities, PEOPLE_UNITS)
+        households = counted(quantities, ("household",))
+        funding = counted(quantities, ("euro",))
         row = {
             "organisation": organisation.label,
             "organisation_id": organisation.id,
@@ -85,21 +120,28 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
             **{r: (organisation.label if r in role_set else "") for r in ROLE_COLUMNS},
             "axis": "; ".join(dict.fromkeys(data.axis_label(data.top_axis(a)) for a in action.axes)),
             "theme": "; ".join(data.axis_label(a) for a in action.axes),
-            "action": action.label,
-            "action_iri": action.iri,
+            "action": action.label if action.scope == "action" else "",
+            "action_iri": action.iri if action.scope == "action" else "",
             "territory": territory.label,
             "territory_id": territory.id,
             "insee_code": territory.insee_code or "",
             "contract_kind": action.kind or "",
             "year": action.year,
-            "people": _sum([q.value for q in quantities if q.unit in PEOPLE_UNITS and q.value is not None]),
-            "households": _sum([q.value for q in quantities if q.unit == "household" and q.value is not None]),
-            "funding_eur": _sum([q.value for q in quantities if q.unit == "euro" and q.value is not None]),
+            "people": as_written(*people),
+            "people_min": people[0],
+            "people_max": people[1],
+            "households": households[0],
+            "households_max": households[1],
+            "funding_eur": as_written(*funding),
             "quantities": "; ".join(q.label or (f"{q.value:g} {q.unit or ''}".strip() if q.value is not None else "") for q in quantities),
             "source": "; ".join(action.sources),
         }
         rows.append(row)
-    rows.sort(key=lambda r: (fold(r["territory"]), data.actions[r["action_iri"]].ordinal or 0, r["action_iri"], fold(r["organisation"])))
+        row["_activity"] = action_iri
+    rows.sort(key=lambda r: (fold(r["territory"]), data.actions[r["_activity"]].scope != "contract",
+                             data.actions[r["_activity"]].ordinal or 0, r["_activity"], fold(r["organisation"])))
+    for row in rows:
+        del row["_activity"]
     return rows
 
 

@@ -57,8 +57,10 @@ class IriMinter:
         """An organisation's role in an action, a contract or a programme."""
         return NamedNode(f"{subject.value}/{role}/{organisation_id}")
 
-    def quantity(self, subject: NamedNode, index: int) -> NamedNode:
-        return NamedNode(f"{subject.value}/quantity/{index}")
+    def quantity(self, subject: NamedNode, index: int, source_id: str | None = None) -> NamedNode:
+        """The index-th figure of ``subject``; ``source_id`` when several documents give figures of
+        the same subject (a contract, the national programme, an action described twice)."""
+        return NamedNode(f"{subject.value}/quantity/{source_id}-{index}" if source_id else f"{subject.value}/quantity/{index}")
 
     def programme(self, programme_id: str) -> NamedNode:
         return self._iri("id", "programme", programme_id)

@@ -30,7 +30,11 @@ from ctair.ontology.vocab import XSD, sparql_prefixes
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
-_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>[^|]+?))?\s*(?:\|\s*(?P<doc>.*))?$")
+# "name type [= default] [{choice, choice}] [| description]"
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>[^|{]+?))?"
+    r"(?:\s*\{(?P<choices>[^}]*)\})?\s*(?:\|\s*(?P<doc>.*))?$"
+)
 
 
 class QueryParameterError(ValueError):
@@ -51,6 +55,7 @@ class Parameter:
     type: str
     default: str | None = None
     description: str = ""
+    choices: tuple[str, ...] = ()  # the only values a string parameter accepts, when given
 
     @property
     def required(self) -> bool:
@@ -72,7 +77,8 @@ class NamedQuery:
             "title": self.title,
             "description": self.description,
             "parameters": [
-                {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description}
+                {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description,
+                 **({"choices": list(p.choices)} if p.choices else {})}
                 for p in self.parameters
             ],
             "sparql": self.text,
@@ -96,7 +102,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         param = _PARAM.match(value.strip())
         if not param or param["type"] not in PARAM_TYPES:
             raise ValueError(f"{path}:{number}: bad parameter declaration {value!r} (types: {', '.join(PARAM_TYPES)})")
-        parameters.append(Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip()))
+        choices = tuple(c.strip() for c in (param["choices"] or "").split(",") if c.strip())
+        parameters.append(Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip(), choices))
     if "title" not in meta:
         raise ValueError(f"{path}:1: a named query needs a '# title:' line")
     return NamedQuery(
@@ -128,8 +135,10 @@ def get_query(name_or_path: str) -> NamedQuery:
 
 def coerce(parameter: Parameter, raw: str, resolve_entity=None) -> NamedNode | Literal:
     """Turn the text a user gave into an RDF term of the parameter's type."""
+    if parameter.choices and raw.strip() not in parameter.choices:
+        raise QueryParameterError(parameter.name, f"expected one of {', '.join(parameter.choices)}, got {raw!r}")
     if parameter.type == "string":
-        return Literal(raw)
+        return Literal(raw.strip() if parameter.choices else raw)
     if parameter.type == "integer":
         if not re.fullmatch(r"[+-]?\d+", raw.strip()):
             raise QueryParameterError(parameter.name, f"expected an integer, got {raw!r}")

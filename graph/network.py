@@ -15,7 +15,9 @@ Graphs
     the ``networkx.algorithms.bipartite`` convention) and, when known, ``insee_code``,
     ``department`` and ``org_type``. An edge joins an organisation to a territory when the
     organisation takes part in at least one action of the territory's contracts (that passes
-    the filters); its attributes are ``weight`` = ``actions`` (the number of those actions),
+    the filters) or in the contract itself (an organisation a zoom names takes part in the
+    contract); its attributes are ``weight`` (actions and contracts), ``actions`` and ``contracts``
+    (their numbers),
     ``action_iris``, ``roles``, ``axes`` (the themes, as ids), ``top_axes`` (their axes of the
     national strategy), ``sources``, ``contract_kinds`` and ``years`` (sorted lists).
 ``organisation_network(B)`` / ``territory_network(B)``
@@ -26,6 +28,12 @@ Graphs
 Filters (:class:`NetworkFilter`): a role (``any`` or one of :data:`ROLES`), an axis (narrower
 themes included), a contract kind and a year. They select the participations an edge is
 made of; organisations and territories left without edges are not in the network.
+
+Level (``NetworkFilter.level``): ``entity`` (default) counts each legal entity on its own (the
+CAF of the Côte-d'Or and the CAF of the Puy-de-Dôme are two nodes); ``network`` counts each
+entity as its network (org:memberOf; a city department as its Ville), so that the recurring
+ranking answers "which networks are present in several territories". Every graph says its level
+in ``graph.graph["level"]``.
 """
 from __future__ import annotations
 
@@ -40,7 +48,8 @@ from .iris import fold
 from .named_queries import get_query
 from .store import Store
 
-ROLES = ("operator", "partner", "funder", "coordinator", "participant")
+ROLES = ("operator", "partner", "funder", "coordinator", "participant", "signatory")
+LEVELS = ("entity", "network")
 CONTRACT_KINDS = ("CTAIR", "CTAI", "PTAIR", "PTAI")
 NETWORKS = ("bipartite", "organisations", "territories")
 ORGANISATION, TERRITORY = "organisation", "territory"
@@ -69,6 +78,8 @@ class EntityInfo:
     insee_code: str | None = None
     department: str | None = None
     types: list[str] = field(default_factory=list)  # ctair classes other than Organisation/Territory
+    member_of: str | None = None  # IRI of the network an organisation is a member of
+    sub_organisation_of: str | None = None  # IRI of the body an organisation is a service of
 
 
 @dataclass
@@ -81,17 +92,37 @@ class AxisInfo:
 
 @dataclass
 class QuantityInfo:
+    """A figure as written: a value, or a range (minimum/maximum); a rate has a period; a part
+    names its whole (``subset_of``, an IRI): never add a part to its whole, nor a range's bounds."""
+
     iri: str
     value: float | None
     unit: str | None  # unit id, e.g. "dwelling"
     label: str | None
+    minimum: float | None = None
+    maximum: float | None = None
+    approximate: bool = False
+    per: str | None = None  # unit id of a rate's period, e.g. "year"
+    subset_of: str | None = None
+    observed: str | None = None
+
+    @property
+    def low(self) -> float | None:
+        return self.value if self.value is not None else self.minimum
+
+    @property
+    def high(self) -> float | None:
+        return self.value if self.value is not None else self.maximum
 
 
 @dataclass
 class ActionInfo:
+    """An action, or a contract in which organisations take part directly (``scope`` "contract")."""
+
     iri: str
     territory: str
     label: str = ""
+    scope: str = "action"
     ordinal: int | None = None
     contract: str | None = None
     kind: str | None = None
@@ -160,6 +191,18 @@ class NetworkData:
         hint = f"; close names: {', '.join(close)}" if close else f"; known: {', '.join(names)}" if names else ""
         raise NetworkError(f"unknown axis {text!r}{hint}")
 
+    def network_of(self, organisation: str) -> str:
+        """The network an organisation counts as at level ``network``: its network, its body's
+        network or its body (a city department counts as its Ville), else itself."""
+        info = self.entities.get(organisation)
+        if info is None:
+            return organisation
+        if info.member_of:
+            return info.member_of
+        if info.sub_organisation_of and info.sub_organisation_of != organisation:
+            return self.network_of(info.sub_organisation_of)
+        return organisation
+
     def action_matches_axis(self, action: ActionInfo, axis_iri: str) -> bool:
         return any(axis_iri in self.axis_ancestors(a) for a in action.axes)
 
@@ -181,6 +224,8 @@ def load_network_data(store: Store) -> NetworkData:
                 info.label = label.value
         info.insee_code = info.insee_code or _text(row, "inseeCode")
         info.department = info.department or _text(row, "department")
+        info.member_of = info.member_of or _text(row, "memberOf")
+        info.sub_organisation_of = info.sub_organisation_of or _text(row, "subOrganizationOf")
         kind_type = _text(row, "type")
         if kind_type and local_name(kind_type) not in info.types:
             info.types.append(local_name(kind_type))
@@ -204,7 +249,7 @@ def load_network_data(store: Store) -> NetworkData:
         iri = row["action"].value
         action = actions.get(iri)
         if action is None:
-            action = actions[iri] = ActionInfo(iri, row["territory"].value)
+            action = actions[iri] = ActionInfo(iri, row["territory"].value, scope=_text(row, "scope") or "action")
         if "actionLabel" in row and (not action.label or row["actionLabel"].language == "fr"):
             action.label = row["actionLabel"].value
         if "ordinal" in row and action.ordinal is None:
@@ -228,12 +273,19 @@ def load_network_data(store: Store) -> NetworkData:
         if action is None or iri in seen_quantities:
             continue
         seen_quantities.add(iri)
+        number = lambda name: float(row[name].value) if name in row else None  # noqa: E731
         action.quantities.append(
             QuantityInfo(
                 iri,
-                float(row["value"].value) if "value" in row else None,
+                number("value"),
                 local_name(row["unit"].value) if "unit" in row else None,
                 _text(row, "quantityLabel"),
+                minimum=number("minimum"),
+                maximum=number("maximum"),
+                approximate=_text(row, "approximate") == "true",
+                per=local_name(row["per"].value) if "per" in row else None,
+                subset_of=_text(row, "subsetOf"),
+                observed=_text(row, "observed"),
             )
         )
     for action in actions.values():
@@ -269,8 +321,11 @@ class NetworkFilter:
     axis: str | None = None
     kind: str | None = None
     year: int | None = None
+    level: str = "entity"
 
     def __post_init__(self):
+        if self.level not in LEVELS:
+            raise NetworkError(f"unknown level {self.level!r} (choose from {', '.join(LEVELS)})")
         if self.role != "any" and self.role not in ROLES:
             raise NetworkError(f"unknown role {self.role!r} (choose from any, {', '.join(ROLES)})")
         if self.kind is not None and self.kind.upper() not in CONTRACT_KINDS:
@@ -283,7 +338,7 @@ class NetworkFilter:
 
     def describe(self) -> str:
         parts = [f"role={self.role}"] + [f"{k}={v}" for k, v in (("axis", self.axis), ("kind", self.kind), ("year", self.year)) if v is not None]
-        return ", ".join(parts)
+        return ", ".join(parts + [f"level={self.level}"])
 
 
 def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[Participation]:
@@ -332,8 +387,11 @@ def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter(
     edges: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for p in selected_participations(data, filters):
         action = data.actions[p.action]
-        edge = edges[(p.organisation, action.territory)]
-        edge["action_iris"].add(action.iri)
+        organisation = data.network_of(p.organisation) if filters.level == "network" else p.organisation
+        edge = edges[(organisation, action.territory)]
+        edge["action_iris" if action.scope == "action" else "contract_iris"].add(action.iri)
+        if filters.level == "network" and organisation != p.organisation:
+            edge["members"].add(data.entities[p.organisation].id)
         edge["roles"].add(p.role)
         for axis in action.axes:
             if axis not in axis_ids:
@@ -346,7 +404,7 @@ def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter(
             edge["contract_kinds"].add(action.kind)
         if action.year is not None:
             edge["years"].add(action.year)
-    graph = nx.Graph(network="bipartite", filters=filters.to_json())
+    graph = nx.Graph(network="bipartite", filters=filters.to_json(), level=filters.level)
     ordered = sorted(edges)
     # nodes in order of first appearance along the sorted edges: the node order of every export and layout
     nodes = dict.fromkeys(node for pair in ordered for node in pair)
@@ -356,9 +414,12 @@ def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter(
 
 
 def _edge_attributes(edge: dict[str, set]) -> dict:
-    lists = {name: sorted(edge.get(name, ())) for name in ("action_iris", "roles", "axes", "top_axes", "sources", "contract_kinds", "years")}
-    count = len(lists["action_iris"])
-    return {"weight": count, "actions": count, **lists}
+    names = ("action_iris", "contract_iris", "roles", "axes", "top_axes", "sources", "contract_kinds", "years", "members")
+    lists = {name: sorted(edge.get(name, ())) for name in names}
+    if not lists["members"]:
+        del lists["members"]  # only at level network, when members are grouped
+    actions, contracts = len(lists["action_iris"]), len(lists["contract_iris"])
+    return {"weight": actions + contracts, "actions": actions, "contracts": contracts, **lists}
 
 
 def nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
@@ -367,7 +428,7 @@ def nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
 
 def _projection(bipartite: nx.Graph, kind: str, name: str) -> nx.Graph:
     other = TERRITORY if kind == ORGANISATION else ORGANISATION
-    graph = nx.Graph(network=name, filters=bipartite.graph.get("filters", {}))
+    graph = nx.Graph(network=name, filters=bipartite.graph.get("filters", {}), level=bipartite.graph.get("level", "entity"))
     members = sorted(nodes_of_kind(bipartite, kind))
     graph.add_nodes_from((node, bipartite.nodes[node]) for node in members)
     # counterparts in the order of their ids, so that each link's ``shared`` comes out sorted
@@ -430,7 +491,7 @@ def axis_subnetworks(data: NetworkData, filters: NetworkFilter = NetworkFilter()
     keyed by axis id; ``filters.axis`` is ignored."""
     networks = {}
     for axis in data.top_axes():
-        graph = bipartite_network(data, NetworkFilter(filters.role, axis, filters.kind, filters.year))
+        graph = bipartite_network(data, NetworkFilter(filters.role, axis, filters.kind, filters.year, filters.level))
         if graph.number_of_edges():
             graph.graph["axis"] = data.axis_id(axis)
             graph.graph["axis_label"] = data.axis_label(axis)
@@ -462,6 +523,7 @@ def metrics_json(store_or_data: Store | NetworkData, filters: NetworkFilter = Ne
     bipartite = bipartite_network(data, filters)
     return {
         "filters": filters.to_json(),
+        "level": filters.level,
         "networks": {
             "bipartite": graph_metrics(bipartite),
             "organisations": graph_metrics(organisation_network(bipartite)),

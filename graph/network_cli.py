@@ -19,7 +19,7 @@ from ctair.tables import print_rows
 
 from .dump import add_dump_command
 
-from .network import CONTRACT_KINDS, NETWORKS, ROLES, NetworkError, NetworkFilter
+from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter
 
 TABLE_FORMATS = ("table", "json", "csv")
 
@@ -31,10 +31,12 @@ def _filter_arguments(parser, *, default_role: str = "any") -> None:
     group.add_argument("--axis", default=None, help="only actions under this axis or theme (id or label; narrower themes included)")
     group.add_argument("--kind", default=None, metavar="KIND", help=f"only actions of this kind of contract: {', '.join(CONTRACT_KINDS)}")
     group.add_argument("--year", default=None, type=int, help="only actions of contracts of this year")
+    group.add_argument("--level", default="entity", choices=LEVELS,
+                       help="entity: each legal entity on its own (default); network: entities grouped by their network")
 
 
 def _filters(args) -> NetworkFilter:
-    return NetworkFilter(role=args.role, axis=args.axis, kind=args.kind, year=args.year)
+    return NetworkFilter(role=args.role, axis=args.axis, kind=args.kind, year=args.year, level=args.level)
 
 
 def _guarded(function):
@@ -80,8 +82,10 @@ def add_network_commands(commands, store_argument, open_store) -> None:
 
         ranking = recurring_organisations(bipartite_network(data_of(args), _filters(args)), min_territories=args.min_territories)
         if args.format == "json":
-            print(json.dumps(ranking, ensure_ascii=False, indent=2))
+            print(json.dumps([{**row, "level": args.level} for row in ranking], ensure_ascii=False, indent=2))
             return 0
+        if args.format == "table":
+            print(f"level: {args.level} ({'entities grouped by their network' if args.level == 'network' else 'each legal entity on its own'})")
         rows = [
             {**r, "territory_labels": ", ".join(r["territory_labels"]), "roles": " ".join(r["roles"]), "axes": " ".join(r["axes"]),
              "territory_ids": " ".join(r["territory_ids"])}

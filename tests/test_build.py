@@ -58,10 +58,33 @@ def test_every_fact_points_to_the_sentence_it_came_from(built_store_path, built_
         file = row["file"].value
         texts.setdefault(file, (CORPUS / file).read_text(encoding="utf-8"))
         assert texts[file][int(row["begin"].value):int(row["end"].value)] == row["text"].value
+    # every fact has its own sentence; a curated fact (a programme's operator) cites its public source instead
     orphan = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ctair: <https://w3id.org/ctair/ontology#>
-    SELECT ?x WHERE { VALUES ?class { ctair:Action ctair:Participation ctair:Quantity ctair:Contract }
-      ?x a ?class . FILTER NOT EXISTS { ?x prov:wasDerivedFrom ?m } }"""
+    PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX method: <https://w3id.org/ctair/method/>
+    SELECT ?x WHERE { VALUES ?class { ctair:Action ctair:Participation ctair:Quantity ctair:Contract
+                                      ctair:AxisAssignment ctair:PublicAssignment ctair:DatedEvent }
+      ?x a ?class . FILTER NOT EXISTS { ?x prov:wasDerivedFrom ?m }
+      FILTER NOT EXISTS { ?x ctair:extractionMethod method:curated ; dcterms:source ?url } }"""
     assert built_store.select(orphan) == []
+    curated = """PREFIX ctair: <https://w3id.org/ctair/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX method: <https://w3id.org/ctair/method/>
+    SELECT ?url WHERE { ?p ctair:extractionMethod method:curated ; dcterms:source ?url }"""
+    assert all(row["url"].value.startswith("https://") for row in built_store.select(curated))
+
+
+def test_a_fact_quotes_its_own_sentence_not_its_actions(built_store):
+    """An axis assignment and a role read from "porté par X" quote the sentence that states them."""
+    query = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ctair: <https://w3id.org/ctair/ontology#>
+    PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?text WHERE { ?a ctair:territory/dcterms:identifier "bordeaux" ; ctair:ordinal 2 ; ctair:participation ?p .
+      ?p ctair:organisation/dcterms:identifier "aim" ; prov:wasDerivedFrom/nif:anchorOf ?text }"""
+    (row,) = built_store.select(query)
+    assert row["text"].value.startswith("Le projet porté par l'organisme")
+    sentences = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ctair: <https://w3id.org/ctair/ontology#>
+    PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+    SELECT ?action (COUNT(DISTINCT ?m) AS ?n) WHERE { ?action a ctair:Action ; ctair:axisAssignment/prov:wasDerivedFrom ?m }
+    GROUP BY ?action"""
+    assert any(int(row["n"].value) > 1 for row in built_store.select(sentences))
 
 
 def test_each_source_document_has_its_own_named_graph(built):

@@ -42,7 +42,7 @@ from starlette.background import BackgroundTask
 
 from ctair.graph.iris import fold
 from ctair.graph.network import (
-    CONTRACT_KINDS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
+    CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
     metrics_json, network_json,
 )
 from ctair.graph.store import Store
@@ -161,9 +161,14 @@ def years_of(data: NetworkData) -> list[int]:
     return sorted({a.year for a in data.actions.values() if a.year is not None})
 
 
-def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None) -> NetworkFilter:
+def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None,
+                  level: str | None = None) -> NetworkFilter:
     """The :class:`NetworkFilter` of the query parameters, or a 400 naming the parameter and
-    its allowed values. Empty values mean "no filter" (an HTML form sends ``axis=``)."""
+    its allowed values. Empty values mean "no filter" (an HTML form sends ``axis=``); the level
+    is ``entity`` unless ``network`` is asked."""
+    level = _blank(level) or "entity"
+    if level not in LEVELS:
+        raise bad_parameter("level", f"unknown level {level!r} (choose from {', '.join(LEVELS)})", list(LEVELS))
     role = _blank(role) or "any"
     if role not in ("any", *ROLES):
         raise bad_parameter("role", f"unknown role {role!r} (choose from any, {', '.join(ROLES)})", ["any", *ROLES])
@@ -186,7 +191,7 @@ def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: s
         if year_value not in years:
             raise bad_parameter("year", f"no contract of the year {year_value} (years: {', '.join(map(str, years)) or 'none'})", years)
     try:
-        return NetworkFilter(role=role, axis=axis, kind=kind.upper() if kind else None, year=year_value)
+        return NetworkFilter(role=role, axis=axis, kind=kind.upper() if kind else None, year=year_value, level=level)
     except NetworkError as error:  # the checks above should have caught it
         raise ApiError(400, str(error), code="bad-parameter") from None
 
@@ -223,19 +228,19 @@ def _json(body: bytes) -> Response:
 
 @router.get("/api/network/metrics", summary="Graph metrics of the three networks, recurring organisations, per-axis summary")
 def get_metrics(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None, kind: str | None = None,
-                year: str | None = None, min_territories: str | None = None) -> Response:
+                year: str | None = None, min_territories: str | None = None, level: str | None = None) -> Response:
     cache = network_cache(request, store)
-    filters = parse_filters(cache.data, role, axis, kind, year)
+    filters = parse_filters(cache.data, role, axis, kind, year, level)
     minimum = parse_min_territories(min_territories)
     return _json(cache.body(("metrics", filters, minimum), lambda: metrics_json(cache.data, filters, min_territories=minimum)))
 
 
 @router.get("/api/network/{network}", summary="A network as node-link JSON, with every node's metrics")
 def get_network(network: str, request: Request, store: StoreDep, role: str | None = None, axis: str | None = None,
-                kind: str | None = None, year: str | None = None) -> Response:
+                kind: str | None = None, year: str | None = None, level: str | None = None) -> Response:
     check_network(network)
     cache = network_cache(request, store)
-    filters = parse_filters(cache.data, role, axis, kind, year)
+    filters = parse_filters(cache.data, role, axis, kind, year, level)
     return _json(cache.body(("network", network, filters), lambda: network_json(cache.data, network, filters)))
 
 
@@ -259,7 +264,8 @@ def _download(write: Callable[[Path], None], filename: str, media_type: str) -> 
 
 @router.get("/api/network/{network}/export", summary="Download a network: GEXF (Gephi), GraphML (Cytoscape, yEd), node-link JSON or a CSV edge list")
 def export_network(network: str, request: Request, store: StoreDep, format: str = "gexf", role: str | None = None,
-                   axis: str | None = None, kind: str | None = None, year: str | None = None) -> Response:
+                   axis: str | None = None, kind: str | None = None, year: str | None = None,
+                   level: str | None = None) -> Response:
     from ctair.graph.network import build_network
     from ctair.graph.network_export import write_network
     from ctair.graph.network_metrics import annotate
@@ -269,7 +275,7 @@ def export_network(network: str, request: Request, store: StoreDep, format: str 
     if fmt not in EXPORTS:
         raise bad_parameter("format", f"unknown format {format!r} (choose from {', '.join(EXPORTS)})", list(EXPORTS))
     data = network_data(request, store)
-    filters = parse_filters(data, role, axis, kind, year)
+    filters = parse_filters(data, role, axis, kind, year, level)
     media_type, extension = EXPORTS[fmt]
     graph = annotate(build_network(data, network, filters))
     return _download(lambda path: write_network(graph, path, fmt), f"ctair-{network}.{extension}", media_type)
@@ -277,14 +283,14 @@ def export_network(network: str, request: Request, store: StoreDep, format: str 
 
 @router.get("/api/export/3w", summary="Download the 3W table (who does what where, HXL-tagged): CSV or XLSX")
 def export_3w(request: Request, store: StoreDep, format: str = "csv", role: str | None = None, axis: str | None = None,
-              kind: str | None = None, year: str | None = None) -> Response:
+              kind: str | None = None, year: str | None = None, level: str | None = None) -> Response:
     from ctair.graph.export_3w import write_3w
 
     fmt = (_blank(format) or "csv").lower()
     if fmt not in TABLE_EXPORTS:
         raise bad_parameter("format", f"unknown format {format!r} (choose from {', '.join(TABLE_EXPORTS)})", list(TABLE_EXPORTS))
     data = network_data(request, store)
-    filters = parse_filters(data, role, axis, kind, year)
+    filters = parse_filters(data, role, axis, kind, year, level)
     media_type, extension = TABLE_EXPORTS[fmt]
     return _download(lambda path: write_3w(data, path, filters, fmt), f"ctair-3w.{extension}", media_type)
 
@@ -321,10 +327,11 @@ def _axis_options(data: NetworkData) -> list[dict]:
 
 
 @router.get("/network", response_class=HTMLResponse, include_in_schema=False)
-def network_page(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None) -> HTMLResponse:
+def network_page(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None,
+                 level: str | None = None) -> HTMLResponse:
     data = network_data(request, store)
     try:
-        filters = parse_filters(data, role, axis, None, None)
+        filters = parse_filters(data, role, axis, None, None, level)
         problem = None
     except ApiError as error:  # the page still renders, unfiltered, and says what was wrong
         filters, problem = NetworkFilter(), error.detail
@@ -363,7 +370,8 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
             "axes": _axis_options(data),
             "recurring": recurring,
             "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **kinds},
-            "query": urlencode([(k, v) for k, v in (("role", filters.role), ("axis", filters.axis)) if v and v != "any"]),
+            "query": urlencode([(k, v) for k, v in (("role", filters.role), ("axis", filters.axis), ("level", filters.level))
+                                if v and v not in ("any", "entity")]),
             "config": config,
             "version": _static_version(),
         },

@@ -2,13 +2,15 @@
 add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Literal
+
+from fastapi import APIRouter, Query, Response
 
 from ctair.graph.entities import EntityNotFound
 from ctair.graph.named_queries import bind, get_query
 from ctair.graph.store import plain
 from ctair.graph.who import entity_id, who
-from ctair.ontology.vocab import UNIT
+from ctair.ontology.vocab import EVENT_KIND, ROLE, UNIT
 
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
@@ -37,8 +39,60 @@ def get_who(store: StoreDep, index: IndexDep, organisation: str = Query(..., min
         raise not_found(error) from None
 
 
+def quantity_json(row, label_key: str = "itemLabel") -> dict:
+    """A quantity as the document wrote it: ``value`` for an exact figure (kept for every client),
+    ``minimum``/``maximum`` for a range, and the flags that say how to read it."""
+    def term(name):
+        return _number(row[name]) if name in row else None
+
+    return {
+        "value": term("value"),
+        "minimum": term("minimum"),
+        "maximum": term("maximum"),
+        "approximate": row["approximate"].value == "true" if "approximate" in row else False,
+        "per": UNIT.local_name(row["per"]) if "per" in row else None,
+        "subset_of": row["subsetOf"].value if "subsetOf" in row else None,
+        "observed": row["observed"].value if "observed" in row else None,
+        "unit": UNIT.local_name(row["unit"]),
+        "label": row[label_key].value,
+    }
+
+
+def _contract_facts(store) -> dict[str, dict]:
+    """Per contract IRI: its dates (signature, start, end, events), participations, quantities and
+    description fields, each event and participation with the document that states it."""
+    facts: dict[str, dict] = {}
+    for row in store.select(get_query("_contract-facts").text):
+        contract = facts.setdefault(row["contract"].value, {
+            "signed": None, "start": None, "end": None, "events": [], "participations": [], "quantities": [],
+            "description": None, "goals": None, "specificities": None, "key_points": None,
+        })
+        facet = row["facet"].value
+        if facet == "event":
+            kind = EVENT_KIND.local_name(row["kind"])
+            event = {"kind": kind, "date": row["date"].value, "source": row["source"].value}
+            if event not in contract["events"]:
+                contract["events"].append(event)
+            slot = {"signature": "signed", "start": "start", "end": "end"}.get(kind)
+            if slot and contract[slot] is None:
+                contract[slot] = event["date"]
+        elif facet == "participation":
+            item = {"organisation": {"id": row["organisationId"].value, "label": row["organisationLabel"].value},
+                    "role": ROLE.local_name(row["role"]), "source": row["source"].value}
+            if item not in contract["participations"]:
+                contract["participations"].append(item)
+        elif facet == "quantity":
+            item = {**quantity_json(row), "iri": row["item"].value}
+            if item not in contract["quantities"]:
+                contract["quantities"].append(item)
+        else:
+            contract[facet] = row["text"].value
+    return facts
+
+
 def _territories(store) -> list[dict]:
     territories: dict[str, dict] = {}
+    contract_facts = _contract_facts(store)
     for row in store.select(get_query("_territories").text):
         territory = territories.setdefault(
             row["id"].value,
@@ -52,8 +106,8 @@ def _territories(store) -> list[dict]:
             },
         )
         contract = {"iri": row["contract"].value, "type": row["kind"].value, "year": _int(row.get("year"))}
-        if contract not in territory["contracts"]:
-            territory["contracts"].append(contract)
+        if all(c["iri"] != contract["iri"] for c in territory["contracts"]):
+            territory["contracts"].append({**contract, **contract_facts.get(contract["iri"], {})})
         if "coordinator" in row:
             coordinator = {"iri": row["coordinator"].value, "label": row["coordinatorLabel"].value}
             if coordinator not in territory["coordinators"]:
@@ -87,6 +141,7 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
                 "partners": [],
                 "quantities": [],
                 "source": None,
+                "sources": [],
             },
         )
         facet = row["facet"].value
@@ -98,9 +153,12 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
             bucket = action[f"{facet}s"]
             bucket.append(item) if item not in bucket else None
         elif facet == "quantity":
-            action["quantities"].append({"value": _number(row["value"]), "unit": UNIT.local_name(row["unit"]), "label": row["itemLabel"].value})
+            action["quantities"].append({**quantity_json(row), "iri": row["item"].value})
         elif facet == "source":
-            action["source"] = {"iri": row["source"].value, "title": row["sourceTitle"].value, "file": row["file"].value}
+            source = {"iri": row["source"].value, "title": row["sourceTitle"].value, "file": row["file"].value}
+            action["source"] = action["source"] or source  # the first document; ``sources`` has every one
+            if source not in action["sources"]:
+                action["sources"].append(source)
     return {**territory, "actions": list(actions.values())}
 
 
@@ -117,6 +175,9 @@ def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=2
             "aliases": [a for a in row["aliases"].value.split("|") if a] if "aliases" in row else [],
             "territories_count": _int(row["territories"]),
             "actions_count": _int(row["actions"]),
+            "contracts_count": _int(row["contracts"]),
+            "network": {"id": row["networkId"].value, "label": row["networkLabel"].value, "iri": row["network"].value}
+            if "network" in row else None,
         }
         for row in rows
     ]
@@ -165,10 +226,18 @@ def get_axis(axis_id: str, store: StoreDep, index: IndexDep) -> dict:
 
 
 @router.get("/network/recurring", summary="Organisations present in at least N territories, most territories first")
-def recurring(store: StoreDep, index: IndexDep, min_territories: int = Query(2, ge=1, le=10_000)) -> list[dict]:
+def recurring(
+    response: Response,
+    store: StoreDep,
+    index: IndexDep,
+    min_territories: int = Query(2, ge=1, le=10_000),
+    level: Literal["entity", "network"] = Query(
+        "entity", description="entity: each legal entity on its own (default); network: grouped by their network"),
+) -> list[dict]:
     query = get_query("recurring-organisations")
     labels = {entity_id(e.iri.value): e.label for e in index.of_kind("territory")}
-    rows = store.select(query.text, bind(query, {"min_territories": str(min_territories)}))
+    rows = store.select(query.text, bind(query, {"min_territories": str(min_territories), "level": level}))
+    response.headers["X-Ctair-Level"] = level
     return [
         {
             "organisation": {"id": row["organisationId"].value, "label": row["organisationLabel"].value, "iri": row["organisation"].value},
@@ -177,7 +246,10 @@ def recurring(store: StoreDep, index: IndexDep, min_territories: int = Query(2, 
             ),
             "count": _int(row["territories"]),
             "actions_count": _int(row["actions"]),
+            "contracts_count": _int(row["contracts"]),
             "roles": sorted(row["roles"].value.split()),
+            "level": level,
+            "members": sorted(row["members"].value.split()) if "members" in row else [],
         }
         for row in rows
     ]

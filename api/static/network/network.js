@@ -21,6 +21,7 @@
   var detailsBody = document.getElementById("details-body");
   var form = document.getElementById("network-filters");
   var roleSelect = document.getElementById("role");
+  var levelSelect = document.getElementById("level");
   var axisSelect = document.getElementById("axis");
   var picker = document.getElementById("node-picker");
   var MIN = config.minTerritories || 2;
@@ -62,6 +63,7 @@
     var params = new URLSearchParams();
     if (roleSelect.value && roleSelect.value !== "any") params.set("role", roleSelect.value);
     if (axisSelect.value) params.set("axis", axisSelect.value);
+    if (levelSelect && levelSelect.value === "network") params.set("level", "network");
     return params;
   }
 
@@ -418,8 +420,10 @@
     tbody.replaceChildren.apply(tbody, trs);
     var caption = document.getElementById("recurring-caption");
     var described = describeFilters();
-    caption.textContent = "Organisations présentes dans au moins " + MIN + " territoires" + (described ? " (filtres : " + described + ")" : "") +
-      ", de la plus présente à la moins présente.";
+    var grouped = levelSelect && levelSelect.value === "network";
+    caption.textContent = (grouped ? "Réseaux d'organisations" : "Organisations (chaque entité juridique)") +
+      " présents dans au moins " + MIN + " territoires" + (described ? " (filtres : " + described + ")" : "") +
+      ", du plus présent au moins présent.";
   }
 
   // ---------------------------------------------------------------- filters and downloads
@@ -481,6 +485,7 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
   roleSelect.addEventListener("change", load);
   axisSelect.addEventListener("change", load);
+  if (levelSelect) levelSelect.addEventListener("change", load);
 
   loadAxes();
   load();
