@@ -84,8 +84,6 @@ def add_network_commands(commands, store_argument, open_store) -> None:
         if args.format == "json":
             print(json.dumps([{**row, "level": args.level} for row in ranking], ensure_ascii=False, indent=2))
             return 0
-        if args.format == "table":
-            print(f"level: {args.level} ({'entities grouped by their network' if args.level == 'network' else 'each legal entity on its own'})")
         rows = [
             {**r, "territory_labels": ", ".join(r["territory_labels"]), "roles": " ".join(r["roles"]), "axes": " ".join(r["axes"]),
              "territory_ids": " ".join(r["territory_ids"])}
@@ -95,6 +93,9 @@ def add_network_commands(commands, store_argument, open_store) -> None:
         if args.format == "csv":
             columns = ["rank", "id", "label", "territories", "actions", "roles", "axes", "territory_ids", "territory_labels", "organisation"]
         print_rows(rows, columns, args.format)
+        if args.format == "table":
+            print(f"level: {args.level} ({'entities grouped by their network' if args.level == 'network' else 'each legal entity on its own'})",
+                  file=sys.stderr)
         return 0
 
     p.set_defaults(func=cmd_recurring)

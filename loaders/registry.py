@@ -343,6 +343,20 @@ class Registry:
         organisations = _validate(organisations_path, raw, data, _OrganisationsFile, "organisations").organisations
         _unique(organisations_path, raw, "organisations", [o.id for o in organisations])
         known_territories = {t.id for t in territories}
+        by_id = {o.id: o for o in organisations}
+        for index, organisation in enumerate(organisations):
+            line = _entry_line(raw, "organisations", index, organisation.id)
+            for field, must_be_network in (("member_of", True), ("sub_organisation_of", False)):
+                target = getattr(organisation, field)
+                if target is None:
+                    continue
+                if target not in by_id:
+                    raise InputError(organisations_path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", line)
+                if must_be_network and by_id[target].kind != "network":
+                    raise InputError(organisations_path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", line)
+            if organisation.territory is not None and organisation.territory not in known_territories:
+                raise InputError(organisations_path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", line)
+
         claims: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for index, organisation in enumerate(organisations):
             line = _entry_line(raw, "organisations", index, organisation.id)
@@ -360,20 +374,6 @@ class Registry:
                     if not scope or not other_scope or scope & other_scope:
                         raise InputError(organisations_path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", line)
                 claims.setdefault(folded, []).append((organisation.id, scope))
-
-        by_id = {o.id: o for o in organisations}
-        for index, organisation in enumerate(organisations):
-            line = _entry_line(raw, "organisations", index, organisation.id)
-            for field, must_be_network in (("member_of", True), ("sub_organisation_of", False)):
-                target = getattr(organisation, field)
-                if target is None:
-                    continue
-                if target not in by_id:
-                    raise InputError(organisations_path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", line)
-                if must_be_network and by_id[target].kind != "network":
-                    raise InputError(organisations_path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", line)
-            if organisation.territory is not None and organisation.territory not in known_territories:
-                raise InputError(organisations_path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", line)
 
         programmes: tuple[Programme, ...] = ()
         programmes_path = directory / "programmes.toml"

@@ -17,12 +17,17 @@ from ctair.graph.store import OxigraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "graph.trig"
 GOLDEN = Path(__file__).parent / "golden"
+# query name[@variant] -> its parameters; the golden file is tests/golden/<name[@variant]>.json
 PARAMETERS = {
     "who-does-what-where": {"organisation": "ADOMA"},
     "recurring-organisations": {"min_territories": "2"},
+    "recurring-organisations@network": {"min_territories": "2", "level": "network"},
     "territory-actions": {"territory": "Grenoble"},
     "territories-under-axis": {"axis": "logement"},
     "contracts-by-kind-and-year": {},
+    "contract-timeline": {},
+    "programme-facts": {},
+    "territory-quantities": {"territory": "Grenoble"},
 }
 
 
@@ -38,14 +43,14 @@ def plain(term):
 
 
 def run(store, name, values):
-    query = get_query(name)
+    query = get_query(name.split("@")[0])
     index = EntityIndex(store)
     rows = store.select(query.text, bind(query, values, index.resolve_term))
     return [{k: plain(v) for k, v in sorted(row.items())} for row in rows]
 
 
 def test_every_named_query_has_a_golden_test():
-    assert sorted(load_named_queries()) == sorted(PARAMETERS)
+    assert sorted(load_named_queries()) == sorted({name.split("@")[0] for name in PARAMETERS})
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
@@ -68,6 +73,8 @@ def test_unknown_missing_and_mistyped_parameters_are_named():
         bind(query, {"min_territories": "two"})
     with pytest.raises(QueryParameterError, match="colour"):
         bind(query, {"colour": "blue"})
+    with pytest.raises(QueryParameterError, match="level.*entity, network"):
+        bind(query, {"level": "region"})
     with pytest.raises(QueryParameterError, match="organisation"):
         bind(get_query("who-does-what-where"), {})
 

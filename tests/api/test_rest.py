@@ -71,7 +71,7 @@ def test_one_territory_lists_its_actions_with_their_facts(api):
     assert lyon["id"] == "lyon"
     first = next(a for a in lyon["actions"] if a["label"].startswith("Mobiliser le parc privé"))
     assert set(first) >= {"iri", "label", "description", "axes", "operators", "partners", "quantities", "source"}
-    assert {"id": "soliha", "label": "Soliha"} in first["operators"]
+    assert {"id": "soliha-rhone", "label": "Soliha (Rhône)"} in first["operators"]  # the local entity
     assert any(a["iri"].endswith("/logement") or "logement" in a["label"].lower() for a in first["axes"])
     assert all(set(q) >= {"value", "unit", "label"} for q in first["quantities"])
     assert first["source"]["file"] == "000_cce74c661e698747.txt"

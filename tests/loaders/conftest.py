@@ -21,6 +21,11 @@ def registry() -> Registry:
 
 
 @pytest.fixture(scope="session")
+def registry_dir() -> Path:
+    return CURATION
+
+
+@pytest.fixture(scope="session")
 def mini_concepts() -> Concepts:
     return Concepts.load(FIXTURES / "schemes-mini.ttl")
 

@@ -80,16 +80,78 @@ def test_article_zooms_contracts_and_coordinators(extraction):
 def test_spellings_resolve_to_registry_ids(extraction):
     report = _records(extraction, REPORT)
     surfaces = {(p.organisation, p.surface) for a in report.actions for p in a.participations}
-    assert ("soliha", "Soliha 31") in surfaces and ("soliha", "Soliha") in surfaces
+    # one node per legal entity: the Soliha association of each territory, linked to the network
+    assert ("soliha-haute-garonne", "Soliha 31") in surfaces and ("soliha-rhone", "Soliha") in surfaces
     assert ("adoma", "ADOMA") in surfaces and ("adoma", "Adoma") in surfaces
     toulouse = [a for a in report.actions if a.territory == "toulouse"]
+    # "la mairie de Toulouse (Direction des Solidarités …)": the department named in parentheses coordinates
     assert {(p.organisation, p.role) for p in toulouse[0].participations} == {
-        ("ville-de-toulouse", Role.COORDINATOR), ("soliha", Role.OPERATOR)}
+        ("ville-de-toulouse-dscs", Role.COORDINATOR), ("soliha-haute-garonne", Role.OPERATOR)}
+    assert {(p.organisation, p.role) for p in toulouse[1].participations} == {
+        ("ville-de-toulouse", Role.COORDINATOR), ("france-horizon", Role.OPERATOR)}
+
+
+def test_the_contracts_coordinator_is_the_city_department(extraction):
+    report = _records(extraction, REPORT)
+    strasbourg = next(c for c in report.contracts if c.territory == "strasbourg")
+    assert {(p.organisation, p.role) for p in strasbourg.participations} == {
+        ("ville-de-strasbourg", Role.SIGNATORY), ("prefecture-bas-rhin", Role.SIGNATORY),
+        ("ville-de-strasbourg-dssj", Role.COORDINATOR)}
+    # the coordination sentence ends the section's last action: it is no fact of that action
+    action2 = next(a for a in report.actions if a.territory == "strasbourg" and a.ordinal == 2)
+    assert "ville-de-strasbourg-dssj" not in {p.organisation for p in action2.participations}
+    assert "sante" not in {x.axis for x in action2.axes}  # no axis from a department's name
+    assert extraction.registry.organisations["ville-de-strasbourg-dssj"].sub_organisation_of == "ville-de-strasbourg"
+
+
+def test_programmes_are_not_organisations(extraction):
+    report = _records(extraction, REPORT)
+    lyon1 = next(a for a in report.actions if a.territory == "lyon" and a.ordinal == 1)
+    assert {p.programme: p.operator and p.operator.organisation for p in lyon1.programmes} == {
+        "louer-solidaire-69": "soliha-rhone", "accelair": None}  # ACCELAIR's operator is not stated here
+    assert "forum-refugies-cosi" not in {p.organisation for p in lyon1.participations}
+    grenoble2 = next(a for a in report.actions if a.territory == "grenoble" and a.ordinal == 2)
+    assert [(p.programme, p.operator.organisation) for p in grenoble2.programmes] == [("insair-38", "adoma")]
+    accelair = extraction.registry.programmes["accelair"]
+    assert [o.organisation for o in accelair.operators] == ["forum-refugies-cosi"] and accelair.operators[0].source.startswith("https://")
+
+
+def test_one_action_described_by_two_documents_is_one_action(extraction):
+    article = _records(extraction, ARTICLE)
+    (ensemble,) = article.actions
+    assert (ensemble.territory, ensemble.label) == ("dijon", "Ensemble !")
+    assert (ensemble.same_as.source, ensemble.same_as.ordinal) == (REPORT, 1)
+
+
+def test_quantities_dates_and_programme_as_written(extraction):
+    report, article = _records(extraction, REPORT), _records(extraction, ARTICLE)
+    lyon1 = next(a for a in report.actions if a.territory == "lyon" and a.ordinal == 1)
+    (bpi,) = [q for q in lyon1.quantities if q.unit.value == "beneficiary"]
+    assert (bpi.value, bpi.minimum, bpi.maximum) == (None, 20, 25)
+    bordeaux2 = next(a for a in report.actions if a.territory == "bordeaux" and a.ordinal == 2)
+    whole, part = bordeaux2.quantities
+    assert (whole.value, part.value, part.subset_of) == (20, 12, 0)
+    grenoble2 = next(a for a in report.actions if a.territory == "grenoble" and a.ordinal == 2)
+    assert [(q.value, q.observed) for q in grenoble2.quantities if q.unit.value == "household"] == [(30, "2020-06-19")]
+    clermont3 = next(a for a in report.actions if a.territory == "clermont-ferrand" and a.ordinal == 3)
+    assert [(e.kind.value, e.date) for e in clermont3.events] == [("start", "2020-06"), ("end", "2021-06")]
+    toulouse = next(c for c in report.contracts if c.territory == "toulouse")
+    assert [(q.value, q.unit.value) for q in toulouse.quantities] == [(120, "place")]
+    lyon = next(c for c in article.contracts if c.territory == "lyon")
+    assert [(q.value, q.unit.value, q.per.value) for q in lyon.quantities] == [(60, "housing-access", "year")]
+    assert lyon.year == 2019 and "ouvert en 2019" in lyon.year_mention.text
+    assert all(c.year == 2019 and "contractualisé avec l'Etat en 2019" in c.year_mention.text
+               for c in report.contracts if c.territory != "strasbourg")
+    programme = report.programme
+    assert [(e.kind.value, e.date) for e in programme.events] == [("adoption", "2018-06-05")]
+    assert [(p.name, p.head_of) for p in programme.people] == [("Alain Régnier", "diair")]
+    funding = {(q.funder, q.value, q.observed) for q in article.programme.quantities if q.unit.value == "euro"}
+    assert funding == {("diair", 4_000_000, "2021"), ("dgef", 5_200_000, "2021")}
 
 
 def test_unresolved_are_reported_not_minted(extraction):
-    surfaces = {u.surface for u in extraction.unresolved}
-    assert "Direction des Solidarités et de la Cohésion Sociale" in surfaces
+    # the two city departments are now registry entries (sub-organisations of their Ville): nothing is left
+    assert extraction.unresolved == []
     organisations = set(extraction.registry.organisations)
     for records in extraction.automatic:
         for a in records.actions:

@@ -19,12 +19,18 @@ def fixture_records(registry, mini_concepts):
             for d in read_corpus(FIXTURES / "documents")}
 
 
+def _quantities(quantities):
+    return [(q.value, q.minimum, q.maximum, q.unit.value) for q in quantities]
+
+
 def _summary(records):
     return {
         "contracts": [(c.territory, c.kind.value, c.year, [a.axis for a in c.axes],
-                       [(p.name, p.title) for p in c.coordinators]) for c in records.contracts],
+                       [(p.name, p.title) for p in c.coordinators],
+                       [(p.organisation, p.role.value, p.surface) for p in c.participations],
+                       _quantities(c.quantities), [x.public for x in c.publics]) for c in records.contracts],
         "actions": [(a.territory, a.ordinal, a.label, [(p.organisation, p.role.value, p.surface) for p in a.participations],
-                     [(q.value, q.unit.value, q.bound) for q in a.quantities], [x.axis for x in a.axes],
+                     _quantities(a.quantities), [x.axis for x in a.axes],
                      [x.public for x in a.publics]) for a in records.actions],
         "unresolved": [(u.surface, u.territory) for u in records.unresolved],
     }
@@ -37,16 +43,19 @@ def test_registered_kinds():
 def test_diair_report_fixture(fixture_records):
     document, records = fixture_records["fixture-report"]
     assert _summary(records) == {
-        "contracts": [("lyon", "CTAIR", 2020, ["logement", "emploi"], []), ("toulouse", "CTAIR", 2020, ["logement"], [])],
+        # no sentence states when the contracts were concluded: no year (the cover's year is the actions')
+        "contracts": [("lyon", "CTAIR", None, ["logement", "emploi"], [], [], [(Decimal(2), None, None, "axis")], []),
+                      ("toulouse", "CTAIR", None, ["logement"], [], [], [], [])],
         "actions": [
             ("lyon", 2, "Loger les familles",
              [("adoma", "operator", "ADOMA"), ("fondation-abbe-pierre", "partner", "Fondation Abbé Pierre")],
-             [(Decimal(12), "dwelling", None), (Decimal(4), "household", "min"), (Decimal(6), "household", "max")],
+             [(Decimal(12), None, None, "dwelling"), (None, Decimal(4), Decimal(6), "household")],  # a range is one figure
              ["logement"], ["familles"]),
-            ("lyon", 1, "Former les jeunes", [], [(Decimal(150), "hour", None)], ["langue"], ["jeunes"]),
-            ("toulouse", 1, "40 places", [("ville-de-toulouse", "coordinator", "mairie de Toulouse"), ("soliha", "operator", "Soliha 31")],
-             [(Decimal(40), "place", None)], [], ["menages"]),
-            ("toulouse", 2, "10 places", [("france-horizon", "operator", "France Horizon")], [(Decimal(10), "place", None)], [], ["jeunes"]),
+            ("lyon", 1, "Former les jeunes", [], [(Decimal(150), None, None, "hour")], ["langue"], ["jeunes"]),
+            ("toulouse", 1, "40 places", [("ville-de-toulouse", "coordinator", "mairie de Toulouse"),
+                                          ("soliha-haute-garonne", "operator", "Soliha 31")],  # the local entity, not the network
+             [(Decimal(40), None, None, "place")], [], ["menages"]),
+            ("toulouse", 2, "10 places", [("france-horizon", "operator", "France Horizon")], [(Decimal(10), None, None, "place")], [], ["jeunes"]),
         ],
         "unresolved": [("Zéphyr Horizons Solidaires", "lyon")],
     }
@@ -57,18 +66,22 @@ def test_diair_report_fixture(fixture_records):
 
 
 def test_web_article_fixture(fixture_records):
+    """A zoom is a contract: its organisations take part in the contract, its fields describe it."""
     document, records = fixture_records["fixture-article"]
     assert _summary(records) == {
-        "contracts": [("autun", "PTAIR", 2020, [], [("Vincent Chauvet", "maire d'Autun")]),
-                      ("lyon", "CTAIR", None, [], [("Marie Dupont", "chargée de mission")])],
-        "actions": [
-            ("autun", 1, "Le PTAIR à Autun (71)", [("caf", "partner", "CAF"), ("coallia", "partner", "Coallia")], [], [], ["familles"]),
-            ("lyon", 1, "Le CTAIR à Lyon (69)", [("forum-refugies-cosi", "operator", "Forum réfugiés-Cosi")], [], [], ["bpi"]),
-        ],
+        "contracts": [("autun", "PTAIR", 2020, [], [("Vincent Chauvet", "maire d'Autun")],
+                       # the mayor coordinates for the Ville; Autun has no registered CAF: the network answers
+                       [("ville-d-autun", "coordinator", "maire d'Autun"), ("caf", "partner", "CAF"), ("coallia", "partner", "Coallia")],
+                       [], ["familles"]),
+                      ("lyon", "CTAIR", None, [], [("Marie Dupont", "chargée de mission")],
+                       [("forum-refugies-cosi", "operator", "Forum réfugiés-Cosi")], [], ["bpi"])],
+        "actions": [],
         "unresolved": [],
     }
-    assert records.actions[0].description == "Les dispositifs regroupent la CAF et Coallia. Le projet a été lancé en 2020."
-    assert records.contracts[0].coordinators[0].mention.text == "Le coordinateur : Vincent Chauvet, le maire d'Autun, avec le service social."
+    autun = records.contracts[0]
+    assert (autun.description, autun.key_points) == ("accueillir des familles.", "un suivi individualisé.")
+    assert autun.year_mention.text == "Le projet a été lancé en 2020."
+    assert autun.coordinators[0].mention.text == "Le coordinateur : Vincent Chauvet, le maire d'Autun, avec le service social."
 
 
 def test_fixture_spans(fixture_records):
@@ -92,18 +105,51 @@ def test_text_utilities_keep_offsets():
 def test_quantities_in_french():
     from ctair.loaders.quantities import find_quantities
 
-    found = [(str(q.value), q.unit.value, q.bound, q.approximate) for q in find_quantities(
+    def text(value):
+        return None if value is None else str(value)
+
+    found = [(text(q.value), text(q.minimum), text(q.maximum), q.unit.value, q.approximate) for q in find_quantities(
         "Une garantie de 1 500€, une indemnité d'environ 200€ pendant 4 à 6 mois pour deux familles, "
-        "en 2019, à 25 ans, « Louer solidaire 69 », Deux projets.")]
-    assert found == [("1500", "euro", None, False), ("200", "euro", None, True), ("4", "month", "min", False),
-                     ("6", "month", "max", False), ("2", "household", None, False), ("2", "project", None, False)]
+        "en 2019, à 25 ans, « Louer solidaire 69 », Deux projets, pour 12 mois maximum.")]
+    assert found == [("1500", None, None, "euro", False), ("200", None, None, "euro", True), (None, "4", "6", "month", False),
+                     ("2", None, None, "household", False), ("2", None, None, "project", False),
+                     (None, None, "12", "month", False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a part of a whole points at its whole, in either order of writing
+    ("Le projet bénéficie à 20 primo-arrivants dont 12 BPI.", [("20", None, "beneficiary"), ("12", 0, "beneficiary")]),
+    ("20 des 30 plus grandes villes de France", [("30", None, "city"), ("20", 0, "city")]),
+    ("Sur les 21 projets déposés, 13 seront financés.", [("21", None, "project"), ("13", 0, "project")]),
+    ("à laquelle ont participé 8 personnes dont 6 réfugiés", [("8", None, "participant"), ("6", 0, "participant")]),
+    # a rate keeps its period; a duration in years is not an age
+    ("60 accessions par an dans le parc social", [("60", None, "housing-access")]),
+    ("70 logements en deux ans, pour les moins de 25 ans", [("70", None, "dwelling"), ("2", None, "year")]),
+    ("La DGEF ajoute 5,2 millions pour les financements.", [("5200000", None, "euro")]),
+])
+def test_quantities_as_written(text, expected):
+    from ctair.loaders.quantities import find_quantities
+
+    found = [(format(q.value.normalize(), "f"), q.subset_of, q.unit.value) for q in find_quantities(text)]
+    assert found == expected
+
+
+def test_rates_and_observations():
+    from ctair.loaders.dates import observation_date
+    from ctair.loaders.quantities import find_quantities
+
+    (rate,) = find_quantities("3 à 4 jours par semaine")
+    assert (rate.minimum, rate.maximum, rate.unit.value, rate.per.value) == (Decimal(3), Decimal(4), "day", "week")
+    assert observation_date("En février 2020, 23 ménages avaient bénéficié de cette action.") == "2020-02"
+    assert observation_date("Au 19 juin 2020, 30 ménages étaient en cours d'accompagnement") == "2020-06-19"
+    assert observation_date("Les 30 ménages de 2020") is None
 
 
 def test_module_doctests():
     import doctest
 
-    from ctair.loaders import folding, quantities, text
+    from ctair.loaders import dates, folding, quantities, text
 
-    for module in (folding, quantities, text):
+    for module in (dates, folding, quantities, text):
         result = doctest.testmod(module)
         assert result.failed == 0, module.__name__

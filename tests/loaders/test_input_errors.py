@@ -83,7 +83,31 @@ def test_bad_territory_value(curation):
 def test_matching_is_folded_and_guarded(registry):
     text = "L'association soliha 31 et l'Imagine; Imagine un monde. ADOMA, adoma, l'association Imagine."
     found = [(m.id, m.surface) for m in registry.find_organisations(FoldedText(text))]
-    assert found == [("soliha", "soliha 31"), ("adoma", "ADOMA"), ("adoma", "adoma"), ("imagine", "Imagine")]
+    assert found == [("soliha-haute-garonne", "soliha 31"), ("adoma", "ADOMA"), ("adoma", "adoma"), ("imagine", "Imagine")]
+
+
+def test_a_network_member_is_found_where_it_acts(registry):
+    """"Soliha" in Lyon is the Rhône association, in Toulouse Soliha 31; a town with no registered
+    member gets the network (reported for curation), never a member of another territory."""
+    text = "La plateforme est gérée par Soliha. La CAF aussi."
+    def ids_in(territory):
+        return [m.id for m in registry.find_organisations(FoldedText(text), lambda _: territory)]
+    assert ids_in("lyon") == ["soliha-rhone", "caf"]
+    assert ids_in("toulouse") == ["soliha-haute-garonne", "caf"]
+    assert ids_in("dijon") == ["soliha", "caf-cote-d-or"]
+    assert registry.network_of("caf-cote-d-or") == "caf" and registry.network_of("ville-de-toulouse-dscs") == "ville-de-toulouse"
+
+
+def test_a_network_member_must_name_a_network(tmp_path, registry_dir):
+    import shutil
+
+    directory = tmp_path / "curation"
+    shutil.copytree(registry_dir, directory)
+    path = directory / "organisations.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('member_of = "soliha"', 'member_of = "adoma"', 1), encoding="utf-8")
+    with pytest.raises(InputError, match="member_of 'adoma' is not of kind 'network'") as error:
+        Registry.load(directory)
+    assert error.value.path == path and error.value.line is not None
 
 
 @pytest.mark.parametrize("entry, message", [

@@ -57,6 +57,8 @@ def test_bipartite_node_and_edge_attributes(data):
     assert edge == {
         "weight": 2,
         "actions": 2,
+        "contracts": 0,
+        "contract_iris": [],
         "action_iris": ["https://example.org/id/action/lyon-1", "https://example.org/id/action/lyon-2"],
         "roles": ["operator", "partner"],
         "axes": ["emploi", "logement"],

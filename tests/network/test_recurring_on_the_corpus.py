@@ -6,12 +6,15 @@ Any role, at least two territories (the sentence that places each organisation i
 - Adoma — Grenoble ("Le programme INSAIR 38 (ADOMA)"), Dijon (partners of ENSEMBLE !: "… Coallia, Adoma …").
 - Coallia — Brest ("Le Dispositif santé réfugiés (DSR) piloté par Coallia"), Dijon (partner in both documents).
 - France Horizon — Bordeaux ("France Horizon a développé un projet d'accompagnement…"), Toulouse ("l'opérateur France Horizon").
-- Soliha — Lyon ("Louer solidaire 69" gérée par Soliha), Toulouse ("L'association Soliha 31": the same network).
-- CAF — Dijon (article: "la CAF"), Clermont-Ferrand (working groups).
 - OFII — Nantes ("formations civiques de l'OFII"), Clermont-Ferrand (working groups).
-Operators only: France Horizon (Bordeaux, Toulouse) and Soliha (Lyon, Toulouse); Adoma operates only
-in Grenoble and Coallia's Brest role is "piloté par" (coordinator), per the annotation guide in
-corpus/curation/expectations/.
+At the level of legal entities (the default) that is all: the Soliha of Lyon (the Rhône association
+managing "Louer solidaire 69") and Soliha 31 (Haute-Garonne) are two associations, and so are the CAF
+of the Côte-d'Or (Dijon, article) and the CAF of the Puy-de-Dôme (Clermont-Ferrand, working groups).
+At the level of networks (``level="network"``) the Soliha network and the CAF network are present
+in two territories each.
+Operators only: France Horizon (Bordeaux, Toulouse); the Soliha network (Lyon, Toulouse) only at
+network level. Adoma operates only in Grenoble and Coallia's Brest role is "piloté par"
+(coordinator), per the annotation guide in corpus/curation/expectations/.
 """
 from __future__ import annotations
 
@@ -19,25 +22,34 @@ from ctair.graph.network import NetworkFilter, bipartite_network, load_network_d
 from ctair.graph.network_metrics import recurring_organisations
 
 
-def ranking(store, role="any"):
-    graph = bipartite_network(load_network_data(store), NetworkFilter(role=role))
+def ranking(store, role="any", level="entity"):
+    graph = bipartite_network(load_network_data(store), NetworkFilter(role=role, level=level))
+    assert graph.graph["level"] == level
     return {row["id"]: row["territory_ids"] for row in recurring_organisations(graph, min_territories=2)}
 
 
+ENTITIES = {
+    "pole-emploi": ["clermont-ferrand", "lyon", "nantes"],
+    "adoma": ["dijon", "grenoble"],
+    "coallia": ["brest", "dijon"],
+    "france-horizon": ["bordeaux", "toulouse"],
+    "ofii": ["clermont-ferrand", "nantes"],
+}
+
+
 def test_recurring_organisations_any_role(built_store):
-    assert ranking(built_store) == {
-        "pole-emploi": ["clermont-ferrand", "lyon", "nantes"],
-        "adoma": ["dijon", "grenoble"],
-        "coallia": ["brest", "dijon"],
-        "france-horizon": ["bordeaux", "toulouse"],
-        "soliha": ["lyon", "toulouse"],
-        "caf": ["clermont-ferrand", "dijon"],
-        "ofii": ["clermont-ferrand", "nantes"],
-    }
+    assert ranking(built_store) == ENTITIES
+
+
+def test_recurring_networks_any_role(built_store):
+    assert ranking(built_store, level="network") == {
+        **ENTITIES, "soliha": ["lyon", "toulouse"], "caf": ["clermont-ferrand", "dijon"]}
 
 
 def test_recurring_operators(built_store):
-    assert ranking(built_store, role="operator") == {"france-horizon": ["bordeaux", "toulouse"], "soliha": ["lyon", "toulouse"]}
+    assert ranking(built_store, role="operator") == {"france-horizon": ["bordeaux", "toulouse"]}
+    assert ranking(built_store, role="operator", level="network") == {
+        "france-horizon": ["bordeaux", "toulouse"], "soliha": ["lyon", "toulouse"]}
 
 
 def test_the_ranking_puts_the_most_present_first(built_store):
