@@ -2,9 +2,10 @@
 
 The corpus has 12 territories with actions (``/api/territories``), 11 of them with at least one
 organisation: Autun's one action (the 2021 PTAIR document) names no organisation, so Autun is
-not in the network (a network is made of participations). 57 organisations; Adoma, Coallia and
-France Horizon each work in 2 territories, Pôle emploi in 3; with ``role=operator`` only
-France Horizon and Soliha are in more than one territory.
+not in the network (a network is made of participations in actions and contracts). 66 legal
+entities; Adoma, Coallia and France Horizon each work in 2 territories, Pôle emploi in 3; with
+``role=operator`` only France Horizon is in more than one territory — and the Soliha network (its
+Rhône and Haute-Garonne associations) at ``level=network``.
 """
 from __future__ import annotations
 
@@ -51,18 +52,20 @@ def test_bipartite_network_shape_and_counts(bipartite, http):
     assert bipartite["directed"] is False and bipartite["multigraph"] is False
     graph = bipartite["graph"]
     assert graph["network"] == "bipartite"
-    assert graph["filters"] == {"role": "any", "axis": None, "kind": None, "year": None}
-    assert kinds(bipartite) == {"organisation": 57, "territory": 11}
+    assert graph["filters"] == {"role": "any", "axis": None, "kind": None, "year": None, "level": "entity"}
+    assert graph["level"] == "entity"
+    assert kinds(bipartite) == {"organisation": 66, "territory": 12}
     metrics = graph["metrics"]
-    assert metrics["nodes"] == len(bipartite["nodes"]) == 68
-    assert metrics["edges"] == len(bipartite["links"]) == 65
-    assert metrics["nodes_by_kind"] == {"organisation": 57, "territory": 11}
+    assert metrics["nodes"] == len(bipartite["nodes"]) == 78
+    assert metrics["edges"] == len(bipartite["links"]) == 72
+    assert metrics["nodes_by_kind"] == {"organisation": 66, "territory": 12}
 
-    # every territory with actions is in the network, except Autun (its action names no organisation)
+    # every territory with actions is in the network, and Autun too: its PTAIR (a zoom of the
+    # article, no action) names the Ville and its department as coordinators of the contract
     with_actions = {t["iri"] for t in http.get("/api/territories").json() if t["actions_count"]}
-    assert len(with_actions) == 12
+    assert len(with_actions) == 11
     drawn = {n["iri"] for n in bipartite["nodes"] if n["kind"] == "territory"}
-    assert with_actions - drawn == {TERRITORY + "autun"}
+    assert drawn - with_actions == {TERRITORY + "autun"}
 
     iris = {n["iri"] for n in bipartite["nodes"]}
     kind_of = {n["iri"]: n["kind"] for n in bipartite["nodes"]}
@@ -71,7 +74,8 @@ def test_bipartite_network_shape_and_counts(bipartite, http):
     for link in bipartite["links"]:
         assert link["source"] in iris and link["target"] in iris
         assert (kind_of[link["source"]], kind_of[link["target"]]) == ("organisation", "territory")
-        assert link["weight"] == link["actions"] == len(link["action_iris"]) >= 1
+        assert link["weight"] == link["actions"] + link["contracts"] >= 1
+        assert (link["actions"], link["contracts"]) == (len(link["action_iris"]), len(link["contract_iris"]))
         assert set(link["roles"]) and set(link["years"]) <= {2019}
 
 
@@ -84,7 +88,7 @@ def test_recurring_organisations_have_two_territories(bipartite):
     assert neighbours(bipartite, ORG + "france-horizon") == {TERRITORY + "bordeaux", TERRITORY + "toulouse"}
 
 
-@pytest.mark.parametrize("network, kind, count", [("organisations", "organisation", 57), ("territories", "territory", 11)])
+@pytest.mark.parametrize("network, kind, count", [("organisations", "organisation", 66), ("territories", "territory", 12)])
 def test_projections(http, network, kind, count):
     body = http.get(f"/api/network/{network}").json()
     assert body["graph"]["network"] == network
@@ -101,11 +105,12 @@ def test_organisation_projection_links_adoma_and_coallia_through_dijon(http):
 
 def test_metrics(http):
     body = http.get("/api/network/metrics").json()
-    assert set(body) == {"filters", "networks", "recurring", "axes"}
+    assert set(body) == {"filters", "level", "networks", "recurring", "axes"}
     assert set(body["networks"]) == {"bipartite", "organisations", "territories"}
-    assert body["networks"]["bipartite"]["nodes_by_kind"] == {"organisation": 57, "territory": 11}
+    assert body["networks"]["bipartite"]["nodes_by_kind"] == {"organisation": 66, "territory": 12}
     ranking = {r["id"]: r["territories"] for r in body["recurring"]}
-    assert ranking == {"pole-emploi": 3, "adoma": 2, "coallia": 2, "caf": 2, "france-horizon": 2, "ofii": 2, "soliha": 2}
+    # legal entities: the CAF of the Côte-d'Or and of the Puy-de-Dôme are two, and so are the two Soliha associations
+    assert ranking == {"pole-emploi": 3, "adoma": 2, "coallia": 2, "france-horizon": 2, "ofii": 2}
     assert body["recurring"][0]["id"] == "pole-emploi" and body["recurring"][0]["rank"] == 1
     assert body["axes"] and all({"axis", "label", "organisations", "territories", "actions", "top_organisations"} <= set(a) for a in body["axes"])
     # the same organisations as the SPARQL-based ranking of /api/network/recurring
@@ -121,7 +126,10 @@ def test_metrics(http):
 def test_role_operator_leaves_france_horizon_and_soliha(http, bipartite):
     body = http.get("/api/network/metrics", params={"role": "operator"}).json()
     assert body["filters"]["role"] == "operator"
-    assert sorted(r["label"] for r in body["recurring"]) == ["France Horizon", "Soliha"]
+    assert sorted(r["label"] for r in body["recurring"]) == ["France Horizon"]
+    grouped = http.get("/api/network/metrics", params={"role": "operator", "level": "network"}).json()
+    assert grouped["level"] == "network"
+    assert sorted(r["label"] for r in grouped["recurring"]) == ["France Horizon", "Réseau Soliha"]
     network = http.get("/api/network/bipartite", params={"role": "operator"}).json()
     assert network["graph"]["filters"]["role"] == "operator"
     assert 0 < len(network["nodes"]) < len(bipartite["nodes"])
@@ -142,8 +150,9 @@ def test_axis_filter_by_id_or_label(http, bipartite):
 
 def test_kind_and_year_filters(http, bipartite):
     ctair = http.get("/api/network/bipartite", params={"kind": "ctair", "year": "2019"}).json()
-    assert ctair["graph"]["filters"] == {"role": "any", "axis": None, "kind": "CTAIR", "year": 2019}
-    assert len(ctair["nodes"]) == len(bipartite["nodes"])  # every participation is in the 2019 CTAIR document
+    assert ctair["graph"]["filters"] == {"role": "any", "axis": None, "kind": "CTAIR", "year": 2019, "level": "entity"}
+    # every participation but the Autun PTAIR's (a PTAIR, with no stated year) is under a 2019 CTAIR
+    assert len(ctair["nodes"]) == len(bipartite["nodes"]) - 3
     ptair = http.get("/api/network/bipartite", params={"kind": "PTAIR"}).json()
     assert len(ptair["nodes"]) < len(bipartite["nodes"])
 
@@ -151,7 +160,8 @@ def test_kind_and_year_filters(http, bipartite):
 @pytest.mark.parametrize(
     "params, parameter, allowed",
     [
-        ({"role": "boss"}, "role", ["any", "operator", "partner", "funder", "coordinator", "participant"]),
+        ({"role": "boss"}, "role", ["any", "operator", "partner", "funder", "coordinator", "participant", "signatory"]),
+        ({"level": "region"}, "level", ["entity", "network"]),
         ({"kind": "CTX"}, "kind", ["CTAIR", "CTAI", "PTAIR", "PTAI"]),
         ({"year": "soon"}, "year", [2019]),
         ({"year": "1999"}, "year", [2019]),
@@ -257,7 +267,8 @@ def test_3w_csv_has_the_hxl_row(http, bipartite):
     assert rows[1][0] == "#org+name" and all(tag.startswith("#") for tag in rows[1])
     assert "#org+impl" in rows[1] and "#adm2+name" in rows[1]
     # one row per organisation × action: as many as the actions summed over the network's links
-    assert len(rows) - 2 == sum(len(link["action_iris"]) for link in bipartite["links"])
+    # one row per organisation × action, and per organisation × contract it takes part in directly
+    assert len(rows) - 2 == sum(len(link["action_iris"]) + len(link["contract_iris"]) for link in bipartite["links"])
     names = {row[0] for row in rows[2:]}
     assert {"Adoma", "Coallia", "France Horizon"} <= names
 

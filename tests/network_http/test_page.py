@@ -28,8 +28,9 @@ def test_page_html_without_javascript_parts(http):
     html = response.text
     assert '/static/vendor/cytoscape/cytoscape.min.js' in html
     assert 'id="recurring-table"' in html
-    for name in ("Pôle emploi", "Adoma", "Coallia", "France Horizon", "Soliha"):
+    for name in ("Pôle emploi", "Adoma", "Coallia", "France Horizon"):
         assert name in html
+    assert 'id="level"' in html and "Organisations (chaque entité juridique)" in html
     assert 'href="/id/organisation/adoma"' in html
     assert "/api/network/bipartite/export?format=gexf" in html and "/api/export/3w?format=xlsx" in html
 
@@ -37,8 +38,12 @@ def test_page_html_without_javascript_parts(http):
 def test_page_html_with_filters_and_a_bad_one(http):
     html = http.get("/network", params={"role": "operator"}).text
     table = html.split('id="recurring-table"', 1)[1].split("</table>", 1)[0]
-    assert "France Horizon" in table and "Soliha" in table and "Adoma" not in table
+    assert "France Horizon" in table and "Soliha" not in table and "Adoma" not in table
     assert "export?format=gexf&amp;role=operator" in html
+    grouped = http.get("/network", params={"role": "operator", "level": "network"}).text
+    table = grouped.split('id="recurring-table"', 1)[1].split("</table>", 1)[0]
+    assert "Réseaux d'organisations" in table and "Réseau Soliha" in table and "France Horizon" in table
+    assert "export?format=gexf&amp;role=operator&amp;level=network" in grouped
     bad = http.get("/network", params={"role": "boss"})
     assert bad.status_code == 200 and 'role="alert"' in bad.text and "unknown role" in bad.text
 
@@ -84,7 +89,7 @@ def test_the_network_is_drawn(page, server, bipartite):
     assert not set(shapes["organisation"]) & set(shapes["territory"])
     # recurring organisations are emphasised and named; others are not named at this zoom
     recurring = page.evaluate("window.ctairNetwork.nodes('.recurring').map(n => n.data('label')).sort()")
-    assert {"Adoma", "Coallia", "France Horizon", "Pôle emploi", "Soliha"} <= set(recurring)
+    assert {"Adoma", "Coallia", "France Horizon", "Pôle emploi"} <= set(recurring)
     assert page.evaluate("id => window.ctairNetwork.getElementById(id).style('min-zoomed-font-size')", ORG + "adoma") in ("0px", "0")
     assert page.evaluate("id => window.ctairNetwork.getElementById(id).style('min-zoomed-font-size')", ORG + "adefo") not in ("0px", "0")
     # edge width follows the number of actions
@@ -94,7 +99,7 @@ def test_the_network_is_drawn(page, server, bipartite):
     assert ordered == sorted(ordered) and ordered[0] < ordered[-1]
     # the legend, the status line, the axis list from /api/axes
     assert page.locator(".legend li").count() == 4
-    assert "57 organisations, 11 territoires, 65 liens" in page.locator("#network-status").inner_text()
+    assert "66 organisations, 12 territoires, 72 liens" in page.locator("#network-status").inner_text()
     axes = page.evaluate("fetch('/api/axes').then(r => r.json())")
     page.wait_for_function(f"() => document.querySelectorAll('#axis option').length === {len(axes) + 1}")
     assert page.locator("#network canvas").first.is_visible()
@@ -112,9 +117,9 @@ def test_operator_filter_reduces_the_network(page, server, http):
     expected = http.get("/api/network/bipartite", params={"role": "operator"}).json()
     assert node_count(page) == len(expected["nodes"])
     recurring = page.evaluate("window.ctairNetwork.nodes('.recurring').map(n => n.data('label')).sort()")
-    assert recurring == ["France Horizon", "Soliha"]
+    assert recurring == ["France Horizon"]
     rows = page.locator("#recurring-table tbody th").all_inner_texts()
-    assert rows == ["France Horizon", "Soliha"]
+    assert rows == ["France Horizon"]
     assert parse_qs(urlsplit(page.url).query) == {"role": ["operator"]}
     gexf = page.get_attribute("#download-gexf", "href")
     assert parse_qs(urlsplit(gexf).query) == {"role": ["operator"], "format": ["gexf"]}
@@ -183,7 +188,7 @@ def test_without_javascript_the_table_and_downloads_remain(browser, server):
     try:
         page = context.new_page()
         page.goto(server + "/network?role=operator")
-        assert page.locator("#recurring-table tbody th").all_inner_texts() == ["France Horizon", "Soliha"]
+        assert page.locator("#recurring-table tbody th").all_inner_texts() == ["France Horizon"]
         assert page.locator("#apply-filters").is_visible()
         assert not page.locator("#network").is_visible()  # no empty drawing area
         assert page.locator("#download-graphml").get_attribute("href").endswith("format=graphml&role=operator")
