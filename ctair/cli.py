@@ -61,6 +61,11 @@ def cmd_build(args) -> int:
             overall = report.overall
             print(f"extraction {label}: precision {overall.precision:.3f}, recall {overall.recall:.3f} "
                   f"({overall.true_positives} found, {overall.false_negatives} missing, {overall.false_positives} spurious)")
+    if summary.evaluation_before is not None:
+        from ctair.loaders.pipeline import per_type_table
+
+        print("per fact type (`ctair evaluate --details` lists every miss; `--unseen` scores the documents written for evaluation):")
+        print(per_type_table(summary.evaluation_before, summary.evaluation_after))
     if summary.unresolved:
         print("unresolved organisation mentions (add them to corpus/curation/organisations.toml or not_organisations.toml):")
         for u in summary.unresolved:
@@ -142,6 +147,30 @@ def cmd_who(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    from ctair.loaders.corpus import read_corpus
+    from ctair.loaders.pipeline import UNSEEN, evaluate_unseen, extract, per_type_table
+
+    settings = get_settings()
+    if args.unseen:
+        extraction, title = evaluate_unseen(args.corpus or UNSEEN, ner=not args.no_ner), "unseen documents (text the rules were not written from)"
+    else:
+        corpus = Path(args.corpus or settings.corpus)
+        extraction, title = extract(read_corpus(corpus), corpus / "curation", ner=not args.no_ner), "bundled corpus"
+    before, after = extraction.before, None if args.unseen else extraction.after
+    if args.json:
+        print(json.dumps({"documents": title, "before_overrides": before.to_json(),
+                          "after_overrides": after.to_json() if after else None}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Extraction scored against the hand annotation — {title}")
+    for source, score in before.per_document.items():
+        print(f"  {source:40} {score}")
+    print(per_type_table(before, after))
+    if args.details:
+        print(before.summary())
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ctair", description="Knowledge graph of France's territorial contracts for refugee integration.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +181,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (faster; unknown names are then not reported)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_build)
+
+    p = commands.add_parser("evaluate", help="precision and recall of the extraction per fact type, against the hand annotation")
+    p.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the bundled corpus/, or evaluation/unseen with --unseen)")
+    p.add_argument("--unseen", action="store_true", help="score the documents written for evaluation (evaluation/unseen), apart")
+    p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (faster)")
+    p.add_argument("--details", action="store_true", help="also list every missing and spurious fact")
+    p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.set_defaults(func=cmd_evaluate)
 
     p = commands.add_parser("serve", help="serve the graph over HTTP (builds it first if the store is missing)")
     _store_argument(p)

@@ -73,8 +73,9 @@ def read_document(manifest_path: Path) -> CorpusDocument:
     return CorpusDocument(source=source, path=path, text=text)
 
 
-def read_corpus(directory: Path) -> list[CorpusDocument]:
+def read_corpus(directory: Path | str) -> list[CorpusDocument]:
     """Every document of the corpus, in manifest-name order; two manifests may not share an id."""
+    directory = Path(directory)
     if not directory.is_dir():
         raise InputError(directory, "corpus directory not found")
     documents = [read_document(p) for p in sorted(directory.glob("*.toml"))]

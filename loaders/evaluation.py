@@ -80,7 +80,7 @@ class ExpectedPeriod(_Model):
 
 class ExpectedEvent(_Model):
     kind: EventKind
-    date: str = Field(pattern=PARTIAL_DATE)
+    date: str | None = Field(default=None, pattern=PARTIAL_DATE)  # an event the text does not date
 
 
 class ExpectedPerson(_Model):
@@ -112,6 +112,7 @@ class ExpectedContract(_Model):
     axes: tuple[str, ...] = ()
     publics: tuple[str, ...] = ()
     quantities: tuple[ExpectedQuantity, ...] = ()
+    programmes: tuple[ExpectedProgrammeRef, ...] = ()  # named by the contract itself (not scored yet)
     note: str | None = None
 
 
@@ -133,8 +134,12 @@ class ExpectedNationalFact(_Model):
     fact: str
     date: str | None = Field(default=None, pattern=PARTIAL_DATE)
     value: Decimal | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
     of: Decimal | None = None
     unit: Unit | None = None
+    scope: str | None = None  # e.g. "per-contract": an amount each contract gets
+    observed: str | None = Field(default=None, pattern=PARTIAL_DATE)
     year: int | None = None
     organisation: str | None = None
     person: str | None = None
@@ -221,6 +226,8 @@ def _national(f: ExpectedNationalFact) -> tuple:
     if f.fact == "territories-under-contract":
         return (f.fact, _number(f.value), f.year)
     if f.fact == "funding":
+        if f.value is None:  # a range of amounts ("de 150 000 à 300 000 euros")
+            return (f.fact, f.organisation, f"{_number(f.min)}–{_number(f.max)}", f.year)
         return (f.fact, f.organisation, _number(f.value), f.year)
     if f.fact == "large-cities-engaged":
         return (f.fact, _number(f.value), _number(f.of))
@@ -267,7 +274,8 @@ def facts_of(records: DocumentRecords) -> set[Fact]:
         elif q.unit is Unit.TERRITORY:
             out.add(("national", s, "territories-under-contract", _number(q.value), year))
         elif q.unit is Unit.EURO:
-            out.add(("national", s, "funding", q.funder, _number(q.value), year))
+            amount = _number(q.value) if q.value is not None else f"{_number(q.minimum)}–{_number(q.maximum)}"
+            out.add(("national", s, "funding", q.funder, amount, year))
         elif q.unit is Unit.CITY and q.subset_of is not None:
             out.add(("national", s, "large-cities-engaged", _number(q.value), _number(quantities[q.subset_of].value)))
         elif q.unit is Unit.CITY and i in wholes:
@@ -296,6 +304,8 @@ def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectat
             check(contract.territory, registry.territories, "territory")
             for p in contract.participations:
                 check(p.organisation, registry.organisations, "organisation")
+            for p in contract.programmes:
+                check(p.programme, registry.programmes, "programme")
         for action in expectations.actions:
             check(action.territory, registry.territories, "territory")
             for p in action.participations:

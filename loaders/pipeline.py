@@ -38,15 +38,22 @@ class Extraction:
 
 
 def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = True,
-            schemes: Path | None = None) -> Extraction:
+            schemes: Path | None = None, extra_curation: tuple[Path, ...] = (),
+            expectations_dir: Path | None = None) -> Extraction:
+    """Read ``documents`` with the registry of ``curation_dir`` (extended by ``extra_curation``
+    directories), apply its overrides and score both against the expectations
+    (``expectations_dir``, by default ``<curation_dir>/expectations``)."""
     curation_dir = Path(curation_dir)
-    registry = Registry.load(curation_dir)
+    registry = Registry.load(curation_dir, *extra_curation)
     concepts = _concepts(Path(schemes) if schemes else SCHEMES)
     automatic = link_same_actions([loader_for(d)(d, registry, concepts=concepts, ner=ner) for d in documents])
-    overrides = load_overrides(curation_dir / "overrides.toml", registry)
     texts = {d.source.id: d.text for d in documents}
-    corrected = apply_overrides(automatic, overrides, texts, curation_dir / "overrides.toml", registry)
-    expectations = load_expectations(curation_dir / "expectations", registry)
+    if extra_curation:  # a document set of its own: the main corpus's overrides are about other documents
+        corrected = automatic
+    else:
+        overrides = load_overrides(curation_dir / "overrides.toml", registry)
+        corrected = apply_overrides(automatic, overrides, texts, curation_dir / "overrides.toml", registry)
+    expectations = load_expectations(Path(expectations_dir or curation_dir / "expectations"), registry)
     return Extraction(
         automatic=automatic,
         corrected=corrected,
@@ -76,29 +83,35 @@ def link_same_actions(documents: list[DocumentRecords]) -> list[DocumentRecords]
     return out
 
 
-def main() -> None:  # python -m ctair.loaders.pipeline [corpus_dir] [curation_dir] [--no-ner]
-    import sys
-    import time
+UNSEEN = Path(__file__).resolve().parent.parent / "evaluation" / "unseen"
 
+
+def evaluate_unseen(directory: Path = UNSEEN, curation_dir: Path | None = None, *, ner: bool = True) -> Extraction:
+    """The documents written for evaluation (``evaluation/unseen``): text the rules were not written
+    from, annotated before the loaders ever read it, with the registry entries it needs in its own
+    ``curation/`` (the main registry is extended, never changed)."""
     from .corpus import read_corpus
 
-    root = Path(__file__).resolve().parent.parent
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    corpus = Path(args[0]) if args else root / "corpus"
-    curation = Path(args[1]) if len(args) > 1 else corpus / "curation"
-    started = time.perf_counter()
-    result = extract(read_corpus(corpus), curation, ner="--no-ner" not in sys.argv)
-    elapsed = time.perf_counter() - started
-    print("BEFORE overrides (automatic extraction)")
-    print(result.before.summary())
-    print("\nAFTER overrides")
-    print(result.after.summary())
-    print(f"\nactions per territory: {result.before.actions_per_territory}")
-    print(f"unresolved mentions ({len(result.unresolved)}):")
-    for u in result.unresolved:
-        print(f"  {u.ner_label or '-':5} {u.territory or '-':17} {u.surface!r}")
-    print(f"\n{elapsed:.2f}s")
+    directory = Path(directory)
+    curation_dir = curation_dir or directory.parent.parent / "corpus" / "curation"
+    return extract(read_corpus(directory), curation_dir, ner=ner, extra_curation=(directory / "curation",),
+                   expectations_dir=directory / "expectations")
 
 
-if __name__ == "__main__":
-    main()
+def per_type_table(before: EvaluationReport, after: EvaluationReport | None = None) -> str:
+    """One line per fact type: its precision and recall, before (and after) the overrides."""
+    header = f"  {'fact type':24} {'precision':>9} {'recall':>7} {'found':>6} {'expected':>8}"
+    if after is not None:
+        header += f"   {'after overrides: P':>18} {'R':>6}"
+    lines = [header]
+    for kind, score in before.per_category.items():
+        line = (f"  {kind:24} {score.precision:9.3f} {score.recall:7.3f} {score.true_positives + score.false_positives:6d} "
+                f"{score.true_positives + score.false_negatives:8d}")
+        if after is not None and kind in after.per_category:
+            line += f"   {after.per_category[kind].precision:18.3f} {after.per_category[kind].recall:6.3f}"
+        lines.append(line)
+    overall = before.overall
+    lines.append(f"  {'all facts':24} {overall.precision:9.3f} {overall.recall:7.3f}"
+                 f" {overall.true_positives + overall.false_positives:6d} {overall.true_positives + overall.false_negatives:8d}"
+                 + (f"   {after.overall.precision:18.3f} {after.overall.recall:6.3f}" if after is not None else ""))
+    return "\n".join(lines)

@@ -124,6 +124,7 @@ class SourceDocument(Record):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     language: str = "fr"
     description: str | None = None
+    sources: tuple[str, ...] = ()  # public pages the document's facts come from (a document written for evaluation)
 
 
 class Participation(Record):

@@ -319,88 +319,73 @@ class Registry:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, directory: Path) -> "Registry":
-        directory = Path(directory)
-        territories_path = directory / "territories.toml"
-        organisations_path = directory / "organisations.toml"
-        stoplist_path = directory / "not_organisations.toml"
-        for path in (territories_path, organisations_path):
-            if not path.is_file():
-                raise InputError(path, "registry file missing")
+    def load(cls, directory: Path, *extra: Path) -> "Registry":
+        """The registry of ``directory``, extended by the entries of ``extra`` curation directories
+        (their files are optional; a document set of its own, such as ``evaluation/unseen``, names
+        what the main registry lacks there). Every problem names its file and line."""
+        directories = [Path(directory), *map(Path, extra)]
+        for name in ("territories.toml", "organisations.toml"):
+            if not (directories[0] / name).is_file():
+                raise InputError(directories[0] / name, "registry file missing")
 
-        data, raw = read_toml(territories_path)
-        territories = _validate(territories_path, raw, data, _TerritoriesFile, "territories").territories
-        _unique(territories_path, raw, "territories", [t.id for t in territories])
+        territory_entries = _read_entries(directories, "territories.toml", _TerritoriesFile, "territories")
+        territories = tuple(entry for entry, _ in territory_entries)
         seen_labels: dict[str, str] = {}
-        for index, territory in enumerate(territories):
+        for territory, where in territory_entries:
             for label in (territory.label, *territory.alt_labels):
                 other = seen_labels.setdefault(fold(label), territory.id)
                 if other != territory.id:
-                    raise InputError(territories_path, f"label {label!r} of {territory.id!r} is already a label of {other!r}",
-                                     _entry_line(raw, "territories", index, territory.id))
+                    raise InputError(where.path, f"label {label!r} of {territory.id!r} is already a label of {other!r}", where.line)
 
-        data, raw = read_toml(organisations_path)
-        organisations = _validate(organisations_path, raw, data, _OrganisationsFile, "organisations").organisations
-        _unique(organisations_path, raw, "organisations", [o.id for o in organisations])
+        organisation_entries = _read_entries(directories, "organisations.toml", _OrganisationsFile, "organisations")
+        organisations = tuple(entry for entry, _ in organisation_entries)
         known_territories = {t.id for t in territories}
         by_id = {o.id: o for o in organisations}
-        for index, organisation in enumerate(organisations):
-            line = _entry_line(raw, "organisations", index, organisation.id)
+        for organisation, where in organisation_entries:
             for field, must_be_network in (("member_of", True), ("sub_organisation_of", False)):
                 target = getattr(organisation, field)
                 if target is None:
                     continue
                 if target not in by_id:
-                    raise InputError(organisations_path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", line)
+                    raise InputError(where.path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", where.line)
                 if must_be_network and by_id[target].kind != "network":
-                    raise InputError(organisations_path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", line)
+                    raise InputError(where.path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", where.line)
             if organisation.territory is not None and organisation.territory not in known_territories:
-                raise InputError(organisations_path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", line)
+                raise InputError(where.path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", where.line)
 
         claims: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        for index, organisation in enumerate(organisations):
-            line = _entry_line(raw, "organisations", index, organisation.id)
+        for organisation, where in organisation_entries:
             for alias in organisation.all_aliases():
                 unknown = set(alias.territories) - known_territories
                 if unknown:
-                    raise InputError(organisations_path, f"{organisation.id!r}: alias {alias.text!r} is scoped to unknown territories {sorted(unknown)}", line)
+                    raise InputError(where.path, f"{organisation.id!r}: alias {alias.text!r} is scoped to unknown territories {sorted(unknown)}", where.line)
                 folded = fold(alias.text)
                 if not folded:
-                    raise InputError(organisations_path, f"{organisation.id!r}: alias {alias.text!r} has no letter or digit", line)
+                    raise InputError(where.path, f"{organisation.id!r}: alias {alias.text!r} has no letter or digit", where.line)
                 scope = frozenset(alias.territories)
                 for other_id, other_scope in claims.get(folded, []):
                     if other_id == organisation.id or _network_fallback(organisations, organisation.id, scope, other_id, other_scope):
                         continue
                     if not scope or not other_scope or scope & other_scope:
-                        raise InputError(organisations_path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", line)
+                        raise InputError(where.path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", where.line)
                 claims.setdefault(folded, []).append((organisation.id, scope))
 
-        programmes: tuple[Programme, ...] = ()
-        programmes_path = directory / "programmes.toml"
-        if programmes_path.is_file():
-            data, raw = read_toml(programmes_path)
-            programmes = _validate(programmes_path, raw, data, _ProgrammesFile, "programmes").programmes
-            _unique(programmes_path, raw, "programmes", [p.id for p in programmes])
-            organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
-            for index, programme in enumerate(programmes):
-                line = _entry_line(raw, "programmes", index, programme.id)
-                for operator in programme.operators:
-                    if operator.organisation not in by_id:
-                        raise InputError(programmes_path, f"{programme.id!r}: operator {operator.organisation!r} is not a registry organisation", line)
-                for alias in programme.all_aliases():
-                    if fold(alias.text) in organisation_names:
-                        raise InputError(programmes_path, f"{programme.id!r}: {alias.text!r} is also a name of organisation {organisation_names[fold(alias.text)]!r}", line)
+        organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
+        programme_entries = _read_entries(directories, "programmes.toml", _ProgrammesFile, "programmes")
+        for programme, where in programme_entries:
+            for operator in programme.operators:
+                if operator.organisation not in by_id:
+                    raise InputError(where.path, f"{programme.id!r}: operator {operator.organisation!r} is not a registry organisation", where.line)
+            for alias in programme.all_aliases():
+                if fold(alias.text) in organisation_names:
+                    raise InputError(where.path, f"{programme.id!r}: {alias.text!r} is also a name of organisation {organisation_names[fold(alias.text)]!r}", where.line)
 
-        not_organisations: tuple[NotOrganisation, ...] = ()
-        if stoplist_path.is_file():
-            data, raw = read_toml(stoplist_path)
-            not_organisations = _validate(stoplist_path, raw, data, _StoplistFile, "names").names
-            organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
-            for index, name in enumerate(not_organisations):
-                if fold(name.text) in organisation_names:
-                    line = [n for n, l in enumerate(raw.splitlines(), 1) if l.strip() == "[[names]]"][index]
-                    raise InputError(stoplist_path, f"{name.text!r} is also a name of organisation {organisation_names[fold(name.text)]!r}", line)
-        return cls(organisations, territories, not_organisations, directory, programmes)
+        stop_entries = _read_entries(directories, "not_organisations.toml", _StoplistFile, "names")
+        for name, where in stop_entries:
+            if fold(name.text) in organisation_names:
+                raise InputError(where.path, f"{name.text!r} is also a name of organisation {organisation_names[fold(name.text)]!r}", where.line)
+        return cls(organisations, territories, tuple(n for n, _ in stop_entries), directories[0],
+                   tuple(p for p, _ in programme_entries))
 
     # ------------------------------------------------------------------ matching
     def find_organisations(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
@@ -454,6 +439,41 @@ def _network_fallback(organisations: tuple[Organisation, ...], one: str, one_sco
     pairs = ((one, one_scope, other, other_scope), (other, other_scope, one, one_scope))
     return any(not scope_n and scope_m and by_id[n].kind == "network" and by_id[m].member_of == n
                for n, scope_n, m, scope_m in pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    path: Path
+    line: int | None
+
+
+def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel], table: str) -> list[tuple]:
+    """(entry, where it is written) for every entry of ``file_name`` in each directory that has
+    the file; ids are unique across all of them."""
+    out: list[tuple] = []
+    first_seen: dict[str, Path] = {}
+    for directory in directories:
+        path = directory / file_name
+        if not path.is_file():
+            continue
+        data, raw = read_toml(path)
+        entries = getattr(_validate(path, raw, data, model, table), table)
+        ids = [getattr(e, "id", None) for e in entries]
+        if all(ids):
+            _unique(path, raw, table, ids)
+        for index, entry in enumerate(entries):
+            entry_id = getattr(entry, "id", None)
+            if table == "names":
+                headers = [n for n, line in enumerate(raw.splitlines(), 1) if line.strip() == "[[names]]"]
+                line = headers[index] if index < len(headers) else None
+            else:
+                line = _entry_line(raw, table, index, entry_id)
+            if entry_id is not None:
+                if entry_id in first_seen:
+                    raise InputError(path, f"duplicate id {entry_id!r} in [[{table}]] (also in {first_seen[entry_id]})", line)
+                first_seen[entry_id] = path
+            out.append((entry, _Origin(path, line)))
+    return out
 
 
 def _unique(path: Path, raw: str, table: str, ids: list[str]) -> None:

@@ -62,7 +62,7 @@ def test_id_answers_303_to_the_document(server):
 @pytest.mark.parametrize("path", [
     "/id/territory/lyon", "/id/organisation/adoma", "/id/contract/lyon-ctair",
     "/id/action/lyon/diair-actions-ctair-2019-1", "/id/action/lyon/diair-actions-ctair-2019-1/quantity/1",
-    "/id/action/lyon/diair-actions-ctair-2019-1/operator/soliha", "/id/person/benjamin-damasco",
+    "/id/action/lyon/diair-actions-ctair-2019-1/operator/soliha-rhone", "/id/person/benjamin-damasco",
     "/id/source/diair-actions-ctair-2019", "/id/source/diair-actions-ctair-2019/4069-4173",
     "/id/territory/lyon/geometry", "/axis/logement", "/axis/", "/role/operator", "/unit/dwelling",
     "/public/bpi", "/contract-kind/CTAIR", "/method/rule",
