@@ -81,8 +81,9 @@ class DocumentIndex:
 
     def __post_init__(self) -> None:
         self.folded = FoldedText(self.text)
-        self.axes = self.concepts.axes.find(self.folded)
-        self.publics = self.concepts.publics.find(self.folded)
+        analysed = self.concepts.analyse(self.text)  # tokens, lemmas, names and negations, once
+        self.axes = self.concepts.axes.find(analysed)
+        self.publics = self.concepts.publics.find(analysed)
         self.organisations = []
         self._org_starts = []
 
@@ -90,6 +91,11 @@ class DocumentIndex:
         self.territory_at = territory_at
         self.organisations = self.registry.find_organisations(self.folded, territory_at)
         self._org_starts = [m.start for m in self.organisations]
+        # a label inside an organisation's name ("Forum réfugiés-Cosi", "Pôle emploi") names the
+        # organisation, not the action's public or axis
+        spans = [(m.start, m.end) for m in self.organisations]
+        self.axes = _outside(self.axes, spans)
+        self.publics = _outside(self.publics, spans)
 
     def organisations_in(self, segment: Segment) -> list[Match]:
         low = bisect.bisect_left(self._org_starts, segment.start)
@@ -101,6 +107,22 @@ class DocumentIndex:
         for paragraph in paragraphs(self.text, segment):
             out.extend(sentences(self.text, paragraph))
         return out
+
+
+def _outside(hits: list[ConceptHit], spans: list[tuple[int, int]]) -> list[ConceptHit]:
+    """``hits`` that overlap none of ``spans`` (both sorted by start; spans may overlap each other)."""
+    if not spans:
+        return hits
+    ends: list[int] = []  # running maximum end, so one bisect finds any overlap on the left
+    for _, end in spans:
+        ends.append(max(end, ends[-1]) if ends else end)
+    starts = [s for s, _ in spans]
+    out = []
+    for hit in hits:
+        i = bisect.bisect_left(starts, hit.end) - 1  # last span starting before the hit ends
+        if i < 0 or ends[i] <= hit.start:
+            out.append(hit)
+    return out
 
 
 def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles: list[Role | None],

