@@ -28,7 +28,11 @@ A label occurrence does not count (context rules, in this order):
    vers le logement"); "ne proposent pas un simple hébergement" is not accommodation;
 4. *origin*: after "sortant de", "sortir de", "sortie de" the concept is where people come
    from, not what the action provides ("réfugiés sortant de dispositifs d'hébergement" is not
-   the accommodation axis; the action is about what comes after).
+   the accommodation axis; the action is about what comes after);
+5. *asides*: a parenthesised list of examples ("cette action facilite les autres aspects de
+   l'intégration (scolarisation des enfants, insertion professionnelle, etc.)", "les champs de la
+   vie quotidienne (social, culturel, mobilité, santé)") names fields the action touches, not
+   what it does. A parenthesis without a comma still counts ("(30 places en hébergement collectif)").
 """
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .lemmas import LemmaKeys
+from .lemmas import LemmaKeys, fold_word
 
 AXIS_NS = "https://w3id.org/ctair/axis/"
 PUBLIC_NS = "https://w3id.org/ctair/public/"
@@ -115,21 +119,28 @@ def _acronym_spans(text: str) -> list[tuple[int, int]]:
         if len(words) < len(letters) or not letters:
             continue
         tail = words[len(words) - len(letters):]
-        if [w[0].lower() for _, _, w in tail] == letters and _HEAD_WORD.match(tail[0][2].lower()):
+        if [fold_word(w[0]) for _, _, w in tail] == letters and _HEAD_WORD.match(tail[0][2].lower()):
             out.append((tail[0][0], hit.end()))
     return out
 
 
+# "Unis-Cité", "Forum Réfugiés-Cosi": capitalised words joined by hyphens are a proper name
+_HYPHENATED_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[A-ZÀ-ÖØ-Þ][\w'’]*)+")
+# "(scolarisation des enfants, insertion professionnelle, etc.)": a parenthesised list of examples
+_ASIDE = re.compile(r"\((?=[^()\n]*,)[^()\n]*\)")
+
+
 def name_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, merged spans of ``text`` that are names of bodies, departments, programmes or a
-    person's portfolio (rule 2 above), found without the registry."""
-    spans: list[tuple[int, int]] = []
+    person's portfolio (rule 2 above), found without the registry, and asides (rule 5)."""
+    spans: list[tuple[int, int]] = [(hit.start(), hit.end()) for hit in _ASIDE.finditer(text)]
     for hit in _INSTITUTION.finditer(text):
         extended = " " in hit.group().strip() or "," in hit.group()
         # a capitalised head alone at the start of a sentence is a common noun ("Dispositif de …")
         if extended or not _SENTENCE_START.search(text, max(0, hit.start() - 3), hit.start()):
             spans.append((hit.start(), hit.end()))
     spans.extend(_acronym_spans(text))
+    spans.extend((hit.start(), hit.end()) for hit in _HYPHENATED_NAME.finditer(text))
     for pattern in (_QUOTED_NAME, _CAPITAL_NAME):
         spans.extend((hit.start("name"), hit.end("name")) for hit in pattern.finditer(text))
     for pattern in (_DEPARTMENT, _PORTFOLIO):

@@ -90,6 +90,21 @@ def test_programme_defined_by_its_acronym_is_a_name(concepts):
     assert axes(concepts, "Le Dispositif santé réfugiés (DSR) est piloté par Coallia.") == set()
 
 
+def test_acronym_with_accented_initial_is_a_name(concepts):
+    text = "La Direction générale des étrangers en France (DGEF) cofinance le contrat."
+    assert publics(concepts, text) == set()  # not "migrants" from the name
+
+
+def test_hyphenated_capitalised_name_is_a_name(concepts):
+    assert axes(concepts, "L'Oiseau bleu et Unis-Cité accompagnent les jeunes.") == set()
+
+
+def test_parenthesised_examples_are_asides(concepts):
+    text = "Cette action facilite l'intégration des familles (scolarisation des enfants, insertion professionnelle, etc.)."
+    assert axes(concepts, text) == set()
+    assert axes(concepts, "Un accueil (30 places en hébergement collectif) est ouvert.") == {"hebergement"}
+
+
 def test_quoted_programme_name_is_a_name(concepts):
     assert "culture" not in axes(concepts, "L'association \"Danse à tous les étages\" recrute un comptable.")
     # the same word outside a name still counts
