@@ -224,3 +224,40 @@ def test_generalisation_to_unseen_sentences(concepts):
     precision = true_positive / (true_positive + false_positive)
     recall = true_positive / (true_positive + false_negative)
     assert precision >= 0.95 and recall >= 0.8, (precision, recall)
+
+
+# --- scripts/score_concepts.py -------------------------------------------------------------------
+
+
+def _score_module():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "score_concepts.py"
+    spec = importlib.util.spec_from_file_location("score_concepts", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_score_keys_actions_and_unites_zooms_with_their_contract():
+    from types import SimpleNamespace as N
+
+    score = _score_module()._score
+    axis, public = (lambda name: N(axis=name)), (lambda name: N(public=name))
+    report = N(source=N(kind="diair-report"),
+               contracts=[N(territory="lyon", axes=[axis("logement")])],
+               actions=[N(territory="lyon", ordinal=2, axes=[axis("logement"), axis("emploi")], publics=[public("bpi")])])
+    expected = {"contracts": [{"territory": "lyon", "axes": ["logement", "emploi"]}],
+                "actions": [{"territory": "lyon", "ordinal": 2, "axes": ["logement"], "publics": ["bpi", "jeunes"]},
+                            {"territory": "lyon", "ordinal": 3, "axes": ["sante"]}]}
+    out = score(report, expected)
+    assert (out["actions"][0].tp, out["actions"][0].fp, out["actions"][0].fn) == (1, 1, 1)  # emploi extra, sante missed
+    assert (out["actions"][1].tp, out["actions"][1].fp, out["actions"][1].fn) == (1, 0, 1)
+    assert (out["contracts"][0].tp, out["contracts"][0].fn) == (1, 1)
+    article = N(source=N(kind="web-article"), contracts=[N(territory="dijon", axes=[])],
+                actions=[N(territory="dijon", ordinal=1, axes=[axis("citoyennete")], publics=[])])
+    out = score(article, {"contracts": [{"territory": "dijon", "axes": ["citoyennete"]}],
+                          "actions": [{"territory": "dijon", "ordinal": 1}]})
+    assert (out["zooms"][0].tp, out["zooms"][0].fp, out["zooms"][0].fn) == (1, 0, 0)
