@@ -261,3 +261,16 @@ def test_score_keys_actions_and_unites_zooms_with_their_contract():
     out = score(article, {"contracts": [{"territory": "dijon", "axes": ["citoyennete"]}],
                           "actions": [{"territory": "dijon", "ordinal": 1}]})
     assert (out["zooms"][0].tp, out["zooms"][0].fp, out["zooms"][0].fn) == (1, 0, 0)
+
+
+def test_no_two_concepts_share_a_lemma_key(concepts):
+    """Two labels of different concepts that lemmatise alike would make the matcher pick one
+    silently (the folded-label uniqueness of tests/test_ontology.py does not see lemmas)."""
+    from ctair.loaders.concepts import label_keys
+
+    for matcher in (concepts.axes, concepts.publics):
+        owners: dict[tuple[str, ...], set[str]] = {}
+        for concept, labels in matcher.labels.items():
+            for label in labels:
+                owners.setdefault(label_keys(label, concepts.keys), set()).add(concept)
+        assert not {key: names for key, names in owners.items() if len(names) > 1}
