@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 
 MODEL = "fr_core_news_sm"
@@ -97,6 +98,9 @@ class LemmaKeys:
 
     def __init__(self, use_model: bool = True):
         self.tables = _tables() if use_model else None
+        if use_model and self.tables is None:
+            warnings.warn(f"spaCy model {MODEL} not found: concept labels are matched on folded words "
+                          "without one plural mark, not on lemmas (lower recall)", stacklevel=2)
         self.cache: dict[str, str] = {}
 
     @property
