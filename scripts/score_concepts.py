@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import sys
 import tempfile
 import time
 import tomllib
