@@ -163,6 +163,22 @@ def inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int
     return i + 1 < len(spans) and spans[i + 1][0] < end
 
 
+def outside(hits: list[ConceptHit], spans: list[tuple[int, int]]) -> list[ConceptHit]:
+    """``hits`` that overlap none of ``spans`` (both sorted by start; spans may overlap each other)."""
+    if not spans:
+        return hits
+    ends: list[int] = []  # running maximum end, so one bisect finds any overlap on the left
+    for _, end in spans:
+        ends.append(max(end, ends[-1]) if ends else end)
+    starts = [s for s, _ in spans]
+    out = []
+    for hit in hits:
+        i = bisect.bisect_left(starts, hit.end) - 1  # last span starting before the hit ends
+        if i < 0 or ends[i] <= hit.start:
+            out.append(hit)
+    return out
+
+
 # --- tokens ------------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from .concepts import ConceptHit, Concepts
+from .concepts import ConceptHit, Concepts, outside
 from .folding import FoldedText
 from .quantities import find_quantities
 from .records import AxisRef, Participation, PublicRef, Quantity, Role
@@ -94,8 +94,8 @@ class DocumentIndex:
         # a label inside an organisation's name ("Forum réfugiés-Cosi", "Pôle emploi") names the
         # organisation, not the action's public or axis
         spans = [(m.start, m.end) for m in self.organisations]
-        self.axes = _outside(self.axes, spans)
-        self.publics = _outside(self.publics, spans)
+        self.axes = outside(self.axes, spans)
+        self.publics = outside(self.publics, spans)
 
     def organisations_in(self, segment: Segment) -> list[Match]:
         low = bisect.bisect_left(self._org_starts, segment.start)
@@ -107,22 +107,6 @@ class DocumentIndex:
         for paragraph in paragraphs(self.text, segment):
             out.extend(sentences(self.text, paragraph))
         return out
-
-
-def _outside(hits: list[ConceptHit], spans: list[tuple[int, int]]) -> list[ConceptHit]:
-    """``hits`` that overlap none of ``spans`` (both sorted by start; spans may overlap each other)."""
-    if not spans:
-        return hits
-    ends: list[int] = []  # running maximum end, so one bisect finds any overlap on the left
-    for _, end in spans:
-        ends.append(max(end, ends[-1]) if ends else end)
-    starts = [s for s, _ in spans]
-    out = []
-    for hit in hits:
-        i = bisect.bisect_left(starts, hit.end) - 1  # last span starting before the hit ends
-        if i < 0 or ends[i] <= hit.start:
-            out.append(hit)
-    return out
 
 
 def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles: list[Role | None],

@@ -274,3 +274,12 @@ def test_no_two_concepts_share_a_lemma_key(concepts):
             for label in labels:
                 owners.setdefault(label_keys(label, concepts.keys), set()).add(concept)
         assert not {key: names for key, names in owners.items() if len(names) > 1}
+
+
+def test_outside_drops_hits_overlapping_any_span():
+    from ctair.loaders.concepts import ConceptHit, outside
+
+    hits = [ConceptHit("a", 0, 3), ConceptHit("b", 5, 8), ConceptHit("c", 12, 14), ConceptHit("d", 20, 22)]
+    # spans overlap each other: (4, 13) reaches past (6, 7), which starts later
+    assert [h.concept for h in outside(hits, [(4, 13), (6, 7)])] == ["a", "d"]
+    assert outside(hits, []) == hits
