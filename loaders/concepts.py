@@ -2,18 +2,47 @@
 
 The concepts are read with rdflib: every ``skos:Concept`` whose IRI is in the axis namespace
 (``https://w3id.org/ctair/axis/``) or the public namespace (``…/public/``), with its
-``skos:prefLabel``, ``skos:altLabel`` and ``skos:hiddenLabel`` in French (or without language). A label matches
-accent-, case- and punctuation-insensitively on word boundaries, longest first, each word
-allowing a plural ``s``/``x`` ("changement de regards" matches the label "changement de regard").
+``skos:prefLabel``, ``skos:altLabel`` and ``skos:hiddenLabel`` in French (or without language).
+
+Matching works on lemmas (``loaders/lemmas.py``): label words and text words are reduced to the
+same key (lemma, folded, doubled letters collapsed), articles and the prepositions de/à/en are
+skipped on both sides, so "l'accès aux logements sociaux" meets the label "logement social" and
+"logements" meets "logement". The match is leftmost, longest first, non-overlapping, so a specific
+label ("groupe de travail", pilotage) shadows the general words it contains ("travail").
+
+A label occurrence does not count (context rules, in this order):
+
+1. *blocked phrases* (``BLOCKED``): set phrases that contain a label word without meaning the
+   concept — "droit commun" (mainstream services) is not access to rights;
+2. *names*: inside the name of an organisation, a department or a programme the words name the
+   body, not the action's theme ("Direction des Solidarités, de la Santé et de la Jeunesse" is
+   not health; "Commission Territoriale de Relogement des Réfugiés" is not a public). ``name_spans``
+   finds them without the registry (capitalised institutional names, "X (ACRONYM)" definitions,
+   quoted or capitalised programme names after "projet", "programme"…, lowercase departments
+   "la direction des sports", a person's portfolio "déléguée à la santé"); ``DocumentIndex``
+   also drops hits inside the registry's organisation matches;
+3. *negation*: "sans", "hors", "ni", "non" before the label, or the label inside the scope of
+   "ne … pas/plus/jamais/aucun" (to the end of the clause). Decision: a negated mention never
+   asserts its concept. "jeunes BPI sans logement" describes the public's situation, it does not
+   put the action on the housing axis (the action gets housing from what it does: "accompagnement
+   vers le logement"); "ne proposent pas un simple hébergement" is not accommodation;
+4. *origin*: after "sortant de", "sortir de", "sortie de" the concept is where people come
+   from, not what the action provides ("réfugiés sortant de dispositifs d'hébergement" is not
+   the accommodation axis; the action is about what comes after);
+5. *asides*: a parenthesised list of examples ("cette action facilite les autres aspects de
+   l'intégration (scolarisation des enfants, insertion professionnelle, etc.)", "les champs de la
+   vie quotidienne (social, culturel, mobilité, santé)") names fields the action touches, not
+   what it does. A parenthesis without a comma still counts ("(30 places en hébergement collectif)").
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .folding import FoldedText, fold
+from .lemmas import LemmaKeys, fold_word
 
 AXIS_NS = "https://w3id.org/ctair/axis/"
 PUBLIC_NS = "https://w3id.org/ctair/public/"
@@ -27,41 +56,206 @@ class ConceptHit:
     end: int
 
 
-def _norm(word: str) -> str:
-    """A word without one plural mark, so that "regards" meets the label "regard"."""
-    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+# words, and the punctuation that ends a clause (a label never spans it; negation stops at it)
+_TOKEN = re.compile(r"[^\W_]+|[.,;:!?()\[\]«»\"“”/]")
+_BARRIER = frozenset(".,;:!?()[]«»\"“”/")
+# skipped on both sides: "accès au logement" = "accès à un logement" = "accès logement"
+_FUNCTION = frozenset("""le la les l un une des de du d à a au aux en et ou leur leurs son sa ses ce cet cette ces
+notre nos votre vos mon ma mes y""".split())
+_NEGATE_NEXT = frozenset({"sans", "hors", "ni", "non"})
+_NE = frozenset({"ne", "n"})
+_NE_PARTNER = frozenset({"pas", "plus", "jamais", "point", "guère", "guere", "aucun", "aucune", "rien", "nullement"})
+# a negation's scope ends at a new clause: "n'ont jamais été hébergés afin de définir un projet"
+_CLAUSE_END = frozenset({"mais", "car", "puis", "afin", "pour", "qui", "que", "qu", "quand", "lorsque", "dont", "où", "si"})
+_CONJUNCTION = frozenset({"et", "ou"})  # function words, but they end a negation's scope too
+_NEGATION_SCOPE = 6  # content tokens after "pas": "ne proposent pas un simple hébergement"
+_ORIGIN = frozenset({"sortant", "sortir", "sortie"})  # keys (lemmas)
+_ORIGIN_GAP = 2  # content tokens between "sortant de" and the label ("sortant de dispositifs d'hébergement")
+
+# Phrases whose words are labels but which do not mean the concept (matched like labels, and win
+# when longer or leftmost); each with why.
+BLOCKED = (
+    "droit commun",  # "dispositifs de droit commun": mainstream services, not access to rights
+    "socio-éducatif",  # "accompagnement socio-éducatif": social support, not schooling
+    "situation sanitaire",  # the epidemic, not health care
+    "service civique",  # a volunteering contract, not citizenship
+    "langue étrangère",  # "Français Langue étrangère": the language, not foreigners (a langue label wins)
+)
+
+# --- names (rule 2) ----------------------------------------------------------------------------
+_HEADS = (
+    "Direction|Délégation|Commission|Comité|Conseil|Dispositif|Programme|Plan|Service|Agence|Centre|Caisse|Office|"
+    "Maison|Pôle|Plateforme|Mission|Ministère|Résidence|Fondation|Association|Université|Institut|Observatoire|"
+    "Académie|Fédération|Union|Secrétariat|Préfecture|Assurance|Établissement|Foyer|Conférence|Réseau|Collectif"
+)
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
+_CONNECTOR = r"(?:[ \t]*[,/]?[ \t]*(?:(?:de|des|du|d['’]|la|le|les|l['’]|et|pour|à|aux|au|en|sur|contre)[ \t]*)*)"
+# "Direction des Solidarités, de la Santé et de la Jeunesse", "Commission Territoriale de Relogement des Réfugiés"
+_INSTITUTION = re.compile(rf"\b(?:{_HEADS})s?\b(?:{_CONNECTOR}{_CAP})*")
+_SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[«\"*\-–]\s*)$")
+# "centre communal d'action sociale (CCAS)", "Dispositif national d'accueil (DNA)"
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Z0-9]{1,7})\s*\)")
+_HEAD_WORD = re.compile(rf"^(?:{_HEADS.lower()})s?$")
+_NAMING = r"(?:projet|programme|dispositif|portail|plateforme|label|opération|festival|association|collectif|intitulée?s?|appelée?s?|nommée?s?)"
+# 'l'association "Danse à tous les étages"', 'le portail numérique « Bonjour Strasbourg »'
+_QUOTED_NAME = re.compile(rf"\b{_NAMING}\b(?:\s+[\w'’\-]+){{0,4}}?\s*[«\"“]\s*(?P<name>[^»\"”\n]{{1,80}}?)\s*[»\"”]", re.I)
+# "le programme INSAIR 38", "le projet Tero Loko" (a capitalised run after a naming noun, same line)
+_CAPITAL_NAME = re.compile(rf"\b(?:projet|programme|dispositif|plateforme|portail|label)[ \t]+(?P<name>{_CAP}(?:[ \t]+(?:{_CAP}|\d+))*)")
+# "la direction des sports", "le pôle de la santé": a department, lowercase
+_DEPARTMENT = re.compile(r"\b(?:direction|département|pôle)s?\s+(?:des|du|de\s+la|de\s+l['’]|de|d['’])\s*[\w\-]+", re.I)
+# "vice-présidente déléguée à la citoyenneté, aux politiques sociales et à la santé": a portfolio
+_PORTFOLIO = re.compile(r"\b(?:délégu|adjoint)(?:é|e)?e?s?\s+(?:à|au|aux)\b[^.\n]*|\bchargée?s?\s+de\s+mission\b[^.\n]*", re.I)
 
 
-_WORD = re.compile(r"[0-9a-z]+")
+def _acronym_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of "head … (ACR)" where the acronym's letters are the initials of the words before it
+    and the first of those words is an institutional head ("Dispositif", "centre"…)."""
+    out = []
+    for hit in _ACRONYM_DEF.finditer(text):
+        letters = [c for c in hit.group("acronym").lower() if c.isalpha()]
+        window_start = max(0, hit.start() - 160)
+        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\W\d_]+", text[window_start:hit.start()])]
+        words = [(s + window_start, e + window_start, w) for s, e, w in words if w.lower() not in _FUNCTION]
+        if len(words) < len(letters) or not letters:
+            continue
+        tail = words[len(words) - len(letters):]
+        if [fold_word(w[0]) for _, _, w in tail] == letters and _HEAD_WORD.match(tail[0][2].lower()):
+            out.append((tail[0][0], hit.end()))
+    return out
+
+
+# "Unis-Cité", "Forum Réfugiés-Cosi": capitalised words joined by hyphens are a proper name
+_HYPHENATED_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[A-ZÀ-ÖØ-Þ][\w'’]*)+")
+# "(scolarisation des enfants, insertion professionnelle, etc.)": a parenthesised list of examples
+_ASIDE = re.compile(r"\((?=[^()\n]*,)[^()\n]*\)")
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, merged spans of ``text`` that are names of bodies, departments, programmes or a
+    person's portfolio (rule 2 above), found without the registry, and asides (rule 5)."""
+    spans: list[tuple[int, int]] = [(hit.start(), hit.end()) for hit in _ASIDE.finditer(text)]
+    for hit in _INSTITUTION.finditer(text):
+        extended = " " in hit.group().strip() or "," in hit.group()
+        # a capitalised head alone at the start of a sentence is a common noun ("Dispositif de …")
+        if extended or not _SENTENCE_START.search(text, max(0, hit.start() - 3), hit.start()):
+            spans.append((hit.start(), hit.end()))
+    spans.extend(_acronym_spans(text))
+    spans.extend((hit.start(), hit.end()) for hit in _HYPHENATED_NAME.finditer(text))
+    for pattern in (_QUOTED_NAME, _CAPITAL_NAME):
+        spans.extend((hit.start("name"), hit.end("name")) for hit in pattern.finditer(text))
+    for pattern in (_DEPARTMENT, _PORTFOLIO):
+        spans.extend((hit.start(), hit.end()) for hit in pattern.finditer(text))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, disjoint ``spans`` (``starts``: their starts)."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and spans[i][1] > start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
+def outside(hits: list[ConceptHit], spans: list[tuple[int, int]]) -> list[ConceptHit]:
+    """``hits`` that overlap none of ``spans`` (both sorted by start; spans may overlap each other)."""
+    if not spans:
+        return hits
+    ends: list[int] = []  # running maximum end, so one bisect finds any overlap on the left
+    for _, end in spans:
+        ends.append(max(end, ends[-1]) if ends else end)
+    starts = [s for s, _ in spans]
+    out = []
+    for hit in hits:
+        i = bisect.bisect_left(starts, hit.end) - 1  # last span starting before the hit ends
+        if i < 0 or ends[i] <= hit.start:
+            out.append(hit)
+    return out
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+
+@dataclass
+class AnalysedText:
+    """A text's content tokens (function words dropped) with their keys, and where each token
+    is negated or an origin; computed once, shared by the axis and public matchers."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]
+    blocked: list[bool]  # negated, or an origin (rules 3 and 4): a hit starting here does not count
+    names: list[tuple[int, int]]
+    _name_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._name_starts = [s for s, _ in self.names]
+
+    def in_name(self, start: int, end: int) -> bool:
+        return inside(self.names, self._name_starts, start, end)
+
+
+def _negations(words: list[str], keys: list[str], after_conjunction: list[bool]) -> list[bool]:
+    """Per content token: True when a hit starting there is negated or names an origin."""
+    count = len(words)
+    out = [False] * count
+    for i, word in enumerate(words):
+        if word in _NEGATE_NEXT and i + 1 < count:
+            out[i + 1] = True  # "sans logement", "hors centres pour demandeurs d'asile"
+        elif keys[i] in _ORIGIN:
+            for j in range(i + 1, min(count, i + 2 + _ORIGIN_GAP)):
+                if words[j] in _BARRIER:
+                    break
+                out[j] = True
+        elif word in _NE:
+            # "ne … pas": the scope starts after the partner and runs to the end of the clause
+            partner = next((j for j in range(i + 1, min(count, i + 5)) if words[j] in _NE_PARTNER), None)
+            if partner is None:
+                continue
+            for j in range(partner + 1, min(count, partner + 1 + _NEGATION_SCOPE)):
+                if words[j] in _BARRIER or words[j] in _CLAUSE_END or after_conjunction[j]:
+                    break
+                out[j] = True
+    return out
 
 
 class ConceptMatcher:
-    """Longest-first, leftmost, non-overlapping match of label word sequences over the folded text
-    (a dictionary of word n-grams: one lookup per position and length, no regex per label)."""
+    """Longest-first, leftmost, non-overlapping match of label key sequences over the content
+    tokens (a dictionary of key n-grams: one lookup per position and length, no regex per label)."""
 
-    def __init__(self, labels: dict[str, list[str]]):
+    def __init__(self, labels: dict[str, list[str]], keys: LemmaKeys, blocked: tuple[str, ...] = BLOCKED):
         """``labels``: local name -> labels."""
         self.labels = labels
-        self._keys: dict[tuple[str, ...], str] = {}
+        self._keys: dict[tuple[str, ...], str | None] = {}
         for concept in sorted(labels):
             for name in labels[concept]:
-                words = tuple(_norm(w) for w in fold(name).split())
+                words = label_keys(name, keys)
                 if words:
                     self._keys.setdefault(words, concept)
+        for phrase in blocked:  # None: consumed, no hit
+            self._keys.setdefault(label_keys(phrase, keys), None)
         self._longest = max((len(k) for k in self._keys), default=0)
 
-    def find(self, folded: FoldedText, start: int = 0, end: int | None = None) -> list[ConceptHit]:
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(folded.folded)]
-        words = [_norm(folded.folded[a:b]) for a, b in spans]
+    def find(self, analysed: AnalysedText, start: int = 0, end: int | None = None) -> list[ConceptHit]:
+        keys, starts, ends = analysed.keys, analysed.starts, analysed.ends
         out = []
-        i, count = 0, len(words)
-        keys, longest = self._keys, self._longest
+        i, count = 0, len(keys)
+        table, longest = self._keys, self._longest
         while i < count:
             for n in range(min(longest, count - i), 0, -1):
-                concept = keys.get(tuple(words[i:i + n]))
-                if concept is not None:
-                    o_start, o_end = folded.original_span(spans[i][0], spans[i + n - 1][1])
-                    if o_start >= start and (end is None or o_end <= end):
+                key = tuple(keys[i:i + n]) if n > 1 else (keys[i],)
+                if key in table:
+                    concept = table[key]
+                    o_start, o_end = starts[i], ends[i + n - 1]
+                    if (concept is not None and o_start >= start and (end is None or o_end <= end)
+                            and not analysed.blocked[i] and not analysed.in_name(o_start, o_end)):
                         out.append(ConceptHit(concept, o_start, o_end))
                     i += n
                     break
@@ -70,13 +264,49 @@ class ConceptMatcher:
         return out
 
 
+def _content(text: str, keys: LemmaKeys) -> tuple[list[int], list[int], list[str], list[str], list[bool]]:
+    """(starts, ends, lower-cased words, keys, after "et"/"ou") of the tokens of ``text`` that are
+    not function words."""
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    out: list[str] = []
+    after: list[bool] = []
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters lower to two ("İ"): keep offsets exact
+        lower = "".join(c.lower()[:1] or c for c in text)
+    cache, key = keys.cache, keys.key
+    conjunction = False
+    for hit in _TOKEN.finditer(lower):
+        word = hit.group()
+        if word in _FUNCTION:
+            conjunction = conjunction or word in _CONJUNCTION
+            continue
+        starts.append(hit.start())
+        ends.append(hit.end())
+        words.append(word)
+        after.append(conjunction)
+        conjunction = False
+        out.append(word if word in _BARRIER else (cache.get(word) or key(word)))
+    return starts, ends, words, out, after
+
+
+def label_keys(label: str, keys: LemmaKeys) -> tuple[str, ...]:
+    return tuple(_content(label, keys)[3])
+
+
 @dataclass(frozen=True)
 class Concepts:
     axes: ConceptMatcher
     publics: ConceptMatcher
+    keys: LemmaKeys
+
+    def analyse(self, text: str) -> AnalysedText:
+        starts, ends, words, keys, after_conjunction = _content(text, self.keys)
+        return AnalysedText(text, starts, ends, keys, _negations(words, keys, after_conjunction), name_spans(text))
 
     @classmethod
-    def load(cls, path: Path) -> "Concepts":
+    def load(cls, path: Path, keys: LemmaKeys | None = None) -> "Concepts":
         from rdflib import Graph, URIRef
         from rdflib.namespace import RDF
 
@@ -105,4 +335,5 @@ class Concepts:
                         names.append(str(label))
         if not axes:
             raise InputError(path, f"no skos:Concept in the axis namespace <{AXIS_NS}>")
-        return cls(ConceptMatcher(axes), ConceptMatcher(publics))
+        keys = keys or LemmaKeys()
+        return cls(ConceptMatcher(axes, keys), ConceptMatcher(publics, keys), keys)

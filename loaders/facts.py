@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from .concepts import ConceptHit, Concepts
+from .concepts import ConceptHit, Concepts, outside
 from .folding import FoldedText
 from .dates import find_events, observation_date
 from .quantities import find_quantities
@@ -91,8 +91,9 @@ class DocumentIndex:
 
     def __post_init__(self) -> None:
         self.folded = FoldedText(self.text)
-        self.axes = self.concepts.axes.find(self.folded)
-        self.publics = self.concepts.publics.find(self.folded)
+        analysed = self.concepts.analyse(self.text)  # tokens, lemmas, names and negations, once
+        self.axes = self.concepts.axes.find(analysed)
+        self.publics = self.concepts.publics.find(analysed)
         self.organisations = []
         self._org_starts = []
 
@@ -100,6 +101,11 @@ class DocumentIndex:
         self.territory_at = territory_at
         self.organisations = self.registry.find_organisations(self.folded, territory_at)
         self._org_starts = [m.start for m in self.organisations]
+        # a label inside an organisation's name ("Forum réfugiés-Cosi", "Pôle emploi") names the
+        # organisation, not the action's public or axis
+        spans = [(m.start, m.end) for m in self.organisations]
+        self.axes = outside(self.axes, spans)
+        self.publics = outside(self.publics, spans)
 
     def programmes_in(self, segment: Segment) -> list[Match]:
         if self._programmes is None:

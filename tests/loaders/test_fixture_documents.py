@@ -74,7 +74,8 @@ def test_web_article_fixture(fixture_records):
                        [("ville-d-autun", "coordinator", "maire d'Autun"), ("caf", "partner", "CAF"), ("coallia", "partner", "Coallia")],
                        [], ["familles"]),
                       ("lyon", "CTAIR", None, [], [("Marie Dupont", "chargée de mission")],
-                       [("forum-refugies-cosi", "operator", "Forum réfugiés-Cosi")], [], ["bpi"])],
+                       # no public: "réfugiés" is only inside the organisation name "Forum réfugiés-Cosi"
+                       [("forum-refugies-cosi", "operator", "Forum réfugiés-Cosi")], [], [])],
         "actions": [],
         "unresolved": [],
     }
