@@ -231,10 +231,11 @@ class Page:
     def links(self, nodes) -> list[dict]:
         return sorted((self.link(n) for n in dict.fromkeys(nodes)), key=lambda l: fold(l["label"]))
 
-    def sources(self, node) -> list[dict]:
-        """The mentions ``node`` was derived from: the quoted sentence, its document and offsets."""
+    def sources(self, node, predicate=PROV.wasDerivedFrom) -> list[dict]:
+        """The mentions ``node`` was derived from (or that ``predicate`` names, e.g. the sentence of a
+        contract's year): the quoted sentence, its document and offsets."""
         found = []
-        for m in self.view.objects(node, PROV.wasDerivedFrom):
+        for m in self.view.objects(node, predicate):
             doc = self.view.first(m, PROV.wasQuotedFrom)
             found.append({
                 "href": href(self.request, m.value),
@@ -273,14 +274,50 @@ def _participations(page: Page, view: View, action) -> list[dict]:
     return sorted(rows, key=lambda r: (r["role_id"] != "operator", fold(r["organisation"]["label"])))
 
 
-def _quantities(page: Page, view: View, action) -> list[dict]:
+def as_written(value: str, minimum: str, maximum: str, approximate: bool, per: str | None) -> str:
+    """A figure as the document gives it: "≈ 200", "20–25", "≤ 12", "60 / an" — a range stays a range."""
+    if value:
+        text = value
+    elif minimum and maximum:
+        text = f"{minimum}–{maximum}"
+    elif maximum:
+        text = f"≤ {maximum}"
+    else:
+        text = f"≥ {minimum}" if minimum else ""
+    if approximate and text:
+        text = f"≈ {text}"
+    return f"{text} par {per}" if per and text else text
+
+
+def _quantities(page: Page, view: View, owner) -> list[dict]:
     rows = []
-    for q in view.objects(action, CTAIR.quantity):
-        unit = view.first(q, CTAIR.unit)
-        rows.append({"label": view.literal(q, RDFS.label), "value": _number(view.value(q, SCHEMA.value)),
+    for q in view.objects(owner, CTAIR.quantity):
+        unit, period, whole = view.first(q, CTAIR.unit), view.first(q, CTAIR.ratePeriod), view.first(q, CTAIR.subsetOf)
+        value, minimum, maximum = (_number(view.value(q, p)) for p in (SCHEMA.value, SCHEMA.minValue, SCHEMA.maxValue))
+        approximate = view.value(q, CTAIR.approximate) == "true"
+        rows.append({"label": view.literal(q, RDFS.label), "value": value, "minimum": minimum, "maximum": maximum,
+                     "approximate": approximate, "observed": view.value(q, CTAIR.observationDate),
+                     "display": as_written(value, minimum, maximum, approximate, view.label(period) if period is not None else None),
+                     "part_of": view.literal(whole, RDFS.label) if whole is not None else None,
                      "unit": page.link(unit) if unit is not None else None, "href": href(page.request, q.value),
                      "sources": page.sources(q)})
     return sorted(rows, key=lambda r: r["href"])
+
+
+def _timeline(page: Page, view: View, subject) -> list[dict]:
+    """The dated facts of a contract or an action, oldest first, each with its sentence."""
+    rows = []
+    year = view.value(subject, CTAIR.year)
+    if year:
+        rows.append({"date": year, "kind": "année du contrat", "kind_en": "contract year",
+                     "sources": page.sources(subject, CTAIR.yearDerivedFrom)})
+    for event in view.objects(subject, CTAIR.event):
+        kind = view.first(event, CTAIR.eventKind)
+        rows.append({"date": view.value(event, CTAIR.eventDate) or "", "kind": view.label(kind) if kind is not None else "",
+                     "kind_en": view.english(kind) if kind is not None else "", "sources": page.sources(event)})
+    return sorted(rows, key=lambda r: r["date"])
+
+
 
 
 def _action_summary(page: Page, view: View, action) -> dict:
@@ -295,6 +332,8 @@ def _action_summary(page: Page, view: View, action) -> dict:
         "ordinal": int(view.value(action, CTAIR.ordinal) or 0),
         "territory": page.link(view.first(action, CTAIR.territory)) if view.first(action, CTAIR.territory) else None,
         "contract": page.link(view.first(action, CTAIR.contract)) if view.first(action, CTAIR.contract) else None,
+        "timeline": _timeline(page, view, action),
+        "programmes": page.links(view.objects(action, CTAIR.programme)),
     }
 
 
@@ -309,6 +348,12 @@ def _contract_summary(page: Page, view: View, contract) -> dict:
         "signatories": page.links(view.objects(contract, CTAIR.signatory)),
         "axes": page.links(view.objects(contract, CTAIR.axis)),
         "sources": page.sources(contract),
+        "timeline": _timeline(page, view, contract),
+        "participations": _participations(page, view, contract),
+        "quantities": _quantities(page, view, contract),
+        "goals": view.literal(contract, CTAIR.goal),
+        "specificities": view.literal(contract, CTAIR.specificity),
+        "key_points": view.literal(contract, CTAIR.keyPoint),
     }
 
 
