@@ -259,7 +259,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                 publics=tuple(publics(index, intro)) if intro_blocks else (),
                 quantities=tuple(quantities(index, intro)) if intro_blocks else (),
                 events=tuple(contract_events(index, intro)) if intro_blocks else (),
-            )
+            ).with_year_of_signature()
         )
         actions.extend(section_actions)
 

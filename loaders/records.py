@@ -251,6 +251,16 @@ class Contract(Record):
     specificities: str | None = None
     key_points: str | None = None
 
+    def with_year_of_signature(self) -> "Contract":
+        """A contract whose year no sentence gives, but whose signature date one does ("signé le
+        21 octobre 2021"): that sentence states its year too."""
+        if self.year is not None:
+            return self
+        signature = next((e for e in self.events if e.kind is EventKind.SIGNATURE), None)
+        if signature is None:
+            return self
+        return self.model_copy(update={"year": int(signature.date[:4]), "year_mention": signature.mention})
+
     @model_validator(mode="after")
     def _year_has_its_sentence(self) -> "Contract":
         if self.year is not None and self.year_mention is None:

@@ -167,7 +167,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
             publics=tuple(publics(index, body)),
             events=tuple(contract_events(index, body)),
             **slots,
-        ))
+        ).with_year_of_signature())
         actions.extend(_named_actions(index, territory, fields, document.source.issued.year))
 
     records = DocumentRecords(

@@ -52,7 +52,7 @@ def readme_examples() -> list[list[str]]:
     for block in code_blocks(README):
         for line in block.splitlines():
             line = line.split("  #")[0].strip()
-            if line.startswith("ctair ") and not re.search(r"[A-Z]{3,}|…|\[", line) and line.split()[1] not in ("serve", "build", "queries"):
+            if line.startswith("ctair ") and not re.search(r"[A-Z]{3,}|…|\[", line) and line.split()[1] not in ("serve", "build", "queries", "evaluate"):
                 examples.append(shlex.split(line)[1:])
     return examples
 
