@@ -159,34 +159,51 @@ class Expectations(_Model):
         s = self.source
         out: set[Fact] = set()
         for c in self.contracts:
-            key = (s, c.territory, c.kind.value)
-            out.add(("contract", *key))
-            if c.year is not None:
-                out.add(("contract-year", *key, c.year))
-            out.update(("contract-participation", *key, p.organisation, p.role.value) for p in c.participations)
-            out.update(("coordinator", *key, p.name) for p in c.coordinators)
             dates = [(EventKind.SIGNATURE.value, c.signed)] if c.signed else []
             if c.period:
                 dates += [(kind, date) for kind, date in (("start", c.period.start), ("end", c.period.end)) if date]
             dates += [(e.kind.value, e.date) for e in c.events]
-            out.update(("contract-date", *key, kind, date) for kind, date in dates)
-            out.update(("contract-axis", *key, axis) for axis in c.axes)
-            out.update(("contract-quantity", *key, q) for q in _expected_quantities(c.quantities))
+            out |= _contract_facts((s, c.territory, c.kind.value), c.year,
+                                   [(p.organisation, p.role.value) for p in c.participations],
+                                   [p.name for p in c.coordinators], dates, c.axes, _expected_quantities(c.quantities))
         for a in self.actions:
-            key = (s, a.territory, a.ordinal)
-            out.add(("action", *key))
-            if a.same_as:
-                out.add(("action-link", *key, a.same_as.source, a.same_as.ordinal))
-            out.update(("participation", *key, p.organisation, p.role.value) for p in a.participations)
-            out.update(("programme", *key, p.programme) for p in a.programmes)
-            out.update(("programme-operator", s, p.programme, p.operator) for p in a.programmes if p.operator)
-            out.update(("quantity", *key, q) for q in _expected_quantities(a.quantities))
-            out.update(("axis", *key, axis) for axis in a.axes)
-            out.update(("public", *key, public) for public in a.publics)
-            if a.period:
-                out.update(("action-date", *key, kind, date) for kind, date in (("start", a.period.start), ("end", a.period.end)) if date)
+            period = [(kind, date) for kind, date in (("start", a.period.start), ("end", a.period.end)) if date] if a.period else []
+            out |= _action_facts((s, a.territory, a.ordinal), (a.same_as.source, a.same_as.ordinal) if a.same_as else None,
+                                 [(p.organisation, p.role.value) for p in a.participations],
+                                 [(p.programme, p.operator) for p in a.programmes], _expected_quantities(a.quantities),
+                                 a.axes, a.publics, period)
         out.update(("national", s, *_national(f)) for f in self.programme)
         return out
+
+
+def _contract_facts(key: tuple, year: int | None, participations: list, coordinators: list, dates: list,
+                    axes, quantities: list) -> set[Fact]:
+    """The facts of one contract, from the annotation or from the records alike."""
+    out: set[Fact] = {("contract", *key)}
+    if year is not None:
+        out.add(("contract-year", *key, year))
+    out.update(("contract-participation", *key, organisation, role) for organisation, role in participations)
+    out.update(("coordinator", *key, name) for name in coordinators)
+    out.update(("contract-date", *key, kind, date) for kind, date in dates)
+    out.update(("contract-axis", *key, axis) for axis in axes)
+    out.update(("contract-quantity", *key, q) for q in quantities)
+    return out
+
+
+def _action_facts(key: tuple, same_as: tuple | None, participations: list, programmes: list, quantities: list,
+                  axes, publics, dates: list) -> set[Fact]:
+    """The facts of one action, from the annotation or from the records alike."""
+    out: set[Fact] = {("action", *key)}
+    if same_as:
+        out.add(("action-link", *key, *same_as))
+    out.update(("participation", *key, organisation, role) for organisation, role in participations)
+    out.update(("programme", *key, programme) for programme, _ in programmes)
+    out.update(("programme-operator", key[0], programme, operator) for programme, operator in programmes if operator)
+    out.update(("quantity", *key, q) for q in quantities)
+    out.update(("axis", *key, axis) for axis in axes)
+    out.update(("public", *key, public) for public in publics)
+    out.update(("action-date", *key, kind, date) for kind, date in dates)
+    return out
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -242,27 +259,16 @@ def facts_of(records: DocumentRecords) -> set[Fact]:
     s = records.source.id
     out: set[Fact] = set()
     for c in records.contracts:
-        key = (s, c.territory, c.kind.value)
-        out.add(("contract", *key))
-        if c.year is not None:
-            out.add(("contract-year", *key, c.year))
-        out.update(("contract-participation", *key, p.organisation, p.role.value) for p in c.participations)
-        out.update(("coordinator", *key, p.name) for p in c.coordinators)
-        out.update(("contract-date", *key, e.kind.value, e.date) for e in c.events)
-        out.update(("contract-axis", *key, a.axis) for a in c.axes)
-        out.update(("contract-quantity", *key, q) for q in _found_quantities(c.quantities))
+        out |= _contract_facts((s, c.territory, c.kind.value), c.year,
+                               [(p.organisation, p.role.value) for p in c.participations],
+                               [p.name for p in c.coordinators], [(e.kind.value, e.date) for e in c.events],
+                               [a.axis for a in c.axes], _found_quantities(c.quantities))
     for a in records.actions:
-        key = (s, a.territory, a.ordinal)
-        out.add(("action", *key))
-        if a.same_as:
-            out.add(("action-link", *key, a.same_as.source, a.same_as.ordinal))
-        out.update(("participation", *key, p.organisation, p.role.value) for p in a.participations)
-        out.update(("programme", *key, p.programme) for p in a.programmes)
-        out.update(("programme-operator", s, p.programme, p.operator.organisation) for p in a.programmes if p.operator)
-        out.update(("quantity", *key, q) for q in _found_quantities(a.quantities))
-        out.update(("axis", *key, x.axis) for x in a.axes)
-        out.update(("public", *key, x.public) for x in a.publics)
-        out.update(("action-date", *key, e.kind.value, e.date) for e in a.events)
+        out |= _action_facts((s, a.territory, a.ordinal), (a.same_as.source, a.same_as.ordinal) if a.same_as else None,
+                             [(p.organisation, p.role.value) for p in a.participations],
+                             [(p.programme, p.operator.organisation if p.operator else None) for p in a.programmes],
+                             _found_quantities(a.quantities), [x.axis for x in a.axes], [x.public for x in a.publics],
+                             [(e.kind.value, e.date) for e in a.events])
     programme = records.programme
     out.update(("national", s, "strategy-adopted", e.date) for e in programme.events if e.kind is EventKind.ADOPTION)
     quantities = programme.quantities

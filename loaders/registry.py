@@ -50,30 +50,34 @@ class Alias(_Model):
         return value
 
 
-def _split_alias_data(data):
-    """``aliases`` as written (strings or tables) → plain spellings plus the rules with their guards."""
-    if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
-        rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
-        texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
-        data = {**data, "aliases": [t for t in texts if isinstance(t, str)], "alias_rules": rules}
-    return data
-
-
-def _with_name(name: str, rules: tuple[Alias, ...]) -> tuple[Alias, ...]:
-    if any(fold(a.text) == fold(name) for a in rules):
-        return rules
-    return (Alias(text=name), *rules)
-
-
-class Organisation(_Model):
-    """``aliases`` are the plain spellings (for display / skos:altLabel); ``alias_rules`` the same
-    aliases with their guards, as written in ``organisations.toml`` (strings or tables)."""
+class _Named(_Model):
+    """An entry found in text by its name and aliases. ``aliases`` are the plain spellings (for
+    display / skos:altLabel); ``alias_rules`` the same aliases with their guards, as written in the
+    TOML file (strings or tables)."""
 
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
-    kind: OrganisationKind
     aliases: tuple[str, ...] = ()
     alias_rules: tuple[Alias, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_aliases(cls, data):
+        if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
+            rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
+            texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
+            data = {**data, "aliases": [t for t in texts if isinstance(t, str)], "alias_rules": rules}
+        return data
+
+    def all_aliases(self) -> tuple[Alias, ...]:
+        """The alias rules plus the canonical name (unless an alias already spells it)."""
+        if any(fold(a.text) == fold(self.name) for a in self.alias_rules):
+            return self.alias_rules
+        return (Alias(text=self.name), *self.alias_rules)
+
+
+class Organisation(_Named):
+    kind: OrganisationKind
     wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
     siren: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
     rna: str | None = Field(default=None, pattern=r"^W[0-9A-Z]{9}$")
@@ -84,15 +88,6 @@ class Organisation(_Model):
     # A service of a body (a city department): linked with org:subOrganizationOf.
     sub_organisation_of: str | None = Field(default=None, pattern=SLUG)
     territory: str | None = Field(default=None, pattern=SLUG)  # where a local entity acts
-
-    @model_validator(mode="before")
-    @classmethod
-    def _split_aliases(cls, data):
-        return _split_alias_data(data)
-
-    def all_aliases(self) -> tuple[Alias, ...]:
-        """The alias rules plus the canonical name (unless an alias already spells it)."""
-        return _with_name(self.name, self.alias_rules)
 
     @property
     def alt_labels(self) -> tuple[str, ...]:
@@ -121,25 +116,13 @@ class ProgrammeOperator(_Model):
     quote: str | None = None  # the words of the source, where short
 
 
-class Programme(_Model):
+class Programme(_Named):
     """A programme or scheme (ACCELAIR, Volont'R, INSAIR 38…): named by actions, not an organisation."""
 
-    id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
-    alias_rules: tuple[Alias, ...] = ()
     scope: Literal["national", "local"] = "local"
     operators: tuple[ProgrammeOperator, ...] = ()
     url: str | None = Field(default=None, pattern=r"^https?://")
     note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _split_aliases(cls, data):
-        return _split_alias_data(data)
-
-    def all_aliases(self) -> tuple[Alias, ...]:
-        return _with_name(self.name, self.alias_rules)
 
 
 class _ProgrammesFile(_Model):
