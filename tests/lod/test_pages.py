@@ -83,3 +83,27 @@ def test_other_pages_render_locally(server, page, path):
     assert page.locator("h1").count() >= 1
     name = path.strip("/").replace("/", "-") or "index"
     page.screenshot(path=str(SCREENSHOTS / f"lod-{name}.png"), full_page=False)
+
+
+def test_contract_page_has_its_timeline_organisations_and_figures(server, page):
+    """A zoom of the 2021 article is a contract: its year with the sentence that states it, the
+    organisations taking part in it, and a rate kept as a rate."""
+    page.goto(server + "/id/contract/lyon-ctair")
+    timeline = page.locator("#h-timeline + ol.timeline li").all_inner_texts()
+    assert any(item.startswith("2019") and "année du contrat" in item for item in timeline)
+    assert "Métropole de Lyon" in page.locator("#h-participations + ul").inner_text()
+    figures = page.locator("#h-quantities + ul").inner_text()
+    assert "60 accessions par an" in figures and "60 par an" in figures
+    page.goto(server + "/id/contract/dijon-ctair")
+    organisations = page.locator("#h-participations + ul").inner_text()
+    assert "Caisse d'allocations familiales de la Côte-d'Or" in organisations and "CESAM" in organisations
+    page.screenshot(path=str(SCREENSHOTS / "contract-dijon.png"), full_page=True)
+
+
+def test_a_range_is_shown_as_a_range(server, page):
+    page.goto(server + "/id/action/lyon/diair-actions-ctair-2019-1")
+    shown = page.locator("span.quantity").all_inner_texts()
+    assert "20–25" in shown and "45" not in shown  # "20 à 25 BPI", never their sum
+    page.goto(server + "/id/action/lyon/diair-actions-ctair-2019-2")
+    shown = page.locator("span.quantity").all_inner_texts()
+    assert "≈ 200" in shown and "≤ 12" in shown  # "environ 200€", "12 mois maximum"
