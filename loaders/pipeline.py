@@ -65,19 +65,23 @@ def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = 
 
 
 def link_same_actions(documents: list[DocumentRecords]) -> list[DocumentRecords]:
-    """An action that a later document describes again (same territory, same name once folded:
-    "ENSEMBLE !" and "Ensemble !") is the same action: it keeps the first description's identity,
-    so both documents end up in one action's provenance. Documents are taken in corpus order."""
-    first: dict[tuple[str, str], ActionKey] = {}
+    """An action a document only names ("Une action spécifique … : Ensemble !") that another
+    document describes under the same name in the same territory ("ENSEMBLE !") is that action:
+    it keeps the description's identity, so both documents end up in one action's provenance. Two
+    actions that merely share a title are not linked, nor is a name that fits several actions."""
+    described: dict[tuple[str, str], list[ActionKey]] = {}
+    for records in documents:
+        for action in records.actions:
+            if not action.named_reference:
+                described.setdefault((action.territory, fold(action.label)), []).append(
+                    ActionKey(source=records.source.id, ordinal=action.ordinal))
     out = []
     for records in documents:
         actions = []
         for action in records.actions:
-            key = (action.territory, fold(action.label))
-            if key in first and first[key].source != records.source.id:
-                action = action.model_copy(update={"same_as": first[key]})
-            else:
-                first.setdefault(key, ActionKey(source=records.source.id, ordinal=action.ordinal))
+            candidates = [k for k in described.get((action.territory, fold(action.label)), []) if k.source != records.source.id]
+            if action.named_reference and len(candidates) == 1:
+                action = action.model_copy(update={"same_as": candidates[0]})
             actions.append(action)
         out.append(records.model_copy(update={"actions": tuple(actions)}))
     return out

@@ -217,6 +217,9 @@ class Action(Record):
     programmes: tuple[ProgrammeRef, ...] = ()
     events: tuple[DatedEvent, ...] = ()  # start / end of the action's period
     same_as: ActionKey | None = None  # set by the pipeline when another document describes it first
+    # a document that only names an action by its name ("Une action spécifique … : Ensemble !"),
+    # which may be the action another document describes: the pipeline looks for it by that name
+    named_reference: bool = False
 
 
 class Person(Record):

@@ -97,7 +97,7 @@ def _named_actions(index: DocumentIndex, territory: str, fields: list[tuple[str,
                            re.match(r"\s*(?:Elle|Il|Cette action)\b", following[1].text(text)) else sentence.end)
             out.append(Action(
                 territory=territory, ordinal=len(out) + 1, label=name, description=clean(span.text(text)),
-                mention=mention(index.source, text, span),
+                mention=mention(index.source, text, span), named_reference=True,
                 axes=tuple(axes(index, span)), publics=tuple(publics(index, span)),
                 events=tuple(events(index, span, ACTION_EVENTS, reference_year=issued_year)),
             ))

@@ -196,3 +196,18 @@ def test_curated_facts_carry_method_and_quote(extraction):
     ofii = next(p for p in nantes1.participations if p.organisation == "ofii")
     assert ofii.mention.method.value == "curated" and ofii.surface == "OFII"
     assert "formation civique de l'OFII" in ofii.mention.text
+
+
+def test_actions_sharing_a_title_are_not_merged(extraction):
+    """Only an action a document names (the zoom's "Une action spécifique … : Ensemble !") is linked to
+    the one another document describes; two described actions with the same title stay two."""
+    from ctair.loaders.pipeline import link_same_actions
+
+    report = _records(extraction, REPORT)
+    lyon1 = next(a for a in report.actions if a.territory == "lyon" and a.ordinal == 1)
+    later = report.model_copy(update={"source": report.source.model_copy(update={"id": "report-2020"}),
+                                      "actions": (lyon1.model_copy(update={"ordinal": 7}),)})
+    linked = link_same_actions([report, later])
+    assert linked[1].actions[0].same_as is None
+    named = later.model_copy(update={"actions": (lyon1.model_copy(update={"named_reference": True}),)})
+    assert link_same_actions([report, named])[1].actions[0].same_as.ordinal == 1
