@@ -79,7 +79,9 @@ class NamedQuery:
         }
 
 
-def parse_query_file(path: Path) -> NamedQuery:
+def parse_query_file(path: Path, *, header_required: bool = True) -> NamedQuery:
+    """A query file and its header. The catalogue in ``queries/`` needs a ``# title:``; a
+    researcher's own file (``header_required=False``) may be plain SPARQL: its title is its name."""
     raw = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
     parameters: list[Parameter] = []
@@ -97,6 +99,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         if not param or param["type"] not in PARAM_TYPES:
             raise ValueError(f"{path}:{number}: bad parameter declaration {value!r} (types: {', '.join(PARAM_TYPES)})")
         parameters.append(Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip()))
+    if "title" not in meta and not header_required:
+        meta["title"] = path.stem
     if "title" not in meta:
         raise ValueError(f"{path}:1: a named query needs a '# title:' line")
     return NamedQuery(
@@ -118,7 +122,9 @@ def get_query(name_or_path: str) -> NamedQuery:
     """A named query by name, or any ``.rq`` file by path."""
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
-        return parse_query_file(path)
+        return parse_query_file(path, header_required=False)
+    if path.suffix == ".rq" or len(path.parts) > 1:
+        raise UnknownQueryError(f"no query file {name_or_path!r} (and no named query of that name; see `ctair queries`)")
     queries = load_named_queries(include_internal=True)
     if name_or_path not in queries:
         known = ", ".join(sorted(n for n in queries if not n.startswith("_")))

@@ -244,7 +244,7 @@
       var size = n.kind === "territory" ? 30 + 30 * Math.sqrt(Math.max(ratio, 0)) : (recurring ? 28 : 15) + 16 * Math.max(ratio, 0);
       elements.push({
         group: "nodes",
-        data: { id: n.iri, label: n.label, kind: n.kind, entityId: n.id, degree: n.degree, actions: n.weighted_degree, size: size },
+        data: { id: n.iri, label: n.label, kind: n.kind, entityId: n.slug, degree: n.degree, actions: n.weighted_degree, size: size },
         classes: recurring ? "recurring" : "",
         position: { x: positions[n.iri].x, y: positions[n.iri].y }
       });
