@@ -168,3 +168,15 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict
             raise QueryParameterError(name, f"required by query {query.name!r}")
         bindings[name] = coerce(parameter, str(raw), resolve_entity)
     return bindings
+
+
+def select_columns(store, text: str, bindings: dict | None = None) -> list[str]:
+    """The projected variables of a SELECT, in order, also when it has no row (the rows of
+    ``Store.select`` are dicts without the unbound ones)."""
+    if hasattr(store, "select_variables"):  # a remote store
+        return store.select_variables(text, bindings)
+    from .binding import with_values
+
+    query = with_values(text, bindings) if bindings else text
+    return [v.value for v in store.oxigraph.query(query, use_default_graph_as_union=True).variables]
+

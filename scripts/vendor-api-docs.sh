@@ -28,6 +28,10 @@ mkdir -p "$VENDOR/swagger_ui" "$VENDOR/redoc"
 rm -f "$VENDOR/swagger_ui"/* "$VENDOR/redoc"/*
 cp swagger/package/swagger-ui-bundle.js swagger/package/swagger-ui.css swagger/package/LICENSE "$VENDOR/swagger_ui/"
 cp redoc/package/bundles/redoc.standalone.js redoc/package/LICENSE "$VENDOR/redoc/"
+# ReDoc's footer shows a logo from cdn.redoc.ly, unconditionally: point it at an empty data URL
+# (its onError handler then hides it), so that the page asks no other host for anything.
+sed -i 's#"https://cdn.redoc.ly/redoc/logo-mini.svg"#"data:,"#' "$VENDOR/redoc/redoc.standalone.js"
+grep -q 'cdn.redoc.ly/redoc/logo-mini' "$VENDOR/redoc/redoc.standalone.js" && { echo "vendor-api-docs: the logo URL is still there" >&2; exit 1; }
 # The bundles end with a sourceMappingURL comment; the maps are not vendored.
 ls -l "$VENDOR/swagger_ui" "$VENDOR/redoc"
 sha256sum "$VENDOR/swagger_ui"/*.js "$VENDOR/swagger_ui"/*.css "$VENDOR/redoc"/*.js
