@@ -3,7 +3,10 @@
 A query file starts with a comment header::
 
     # title: Organisations present in at least N territories
+    # title@fr: Organisations présentes dans au moins N territoires
+    # group: Organisations
     # description: The recurring-operator ranking.
+    # description@fr: Le classement des opérateurs récurrents.
     # param: min_territories integer = 2 | Minimum number of territories
     # param: organisation organisation | Any spelling of an organisation's name
 
@@ -29,7 +32,7 @@ from ctair.ontology.vocab import XSD, sparql_prefixes
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title@fr|title|description@fr|description|group|param):\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>[^|]+?))?\s*(?:\|\s*(?P<doc>.*))?$")
 
 
@@ -65,12 +68,24 @@ class NamedQuery:
     text: str  # the SPARQL, with the standard PREFIX block prepended
     path: Path
     parameters: tuple[Parameter, ...] = field(default=())
+    title_fr: str = ""  # the query page shows these in French (``# title@fr:``, ``# description@fr:``)
+    description_fr: str = ""
+    group: str = ""  # the query page groups the examples by it (``# group:``)
+
+    def localised(self, language: str) -> tuple[str, str]:
+        """(title, description) in ``language`` ("fr" or "en"), English when there is no French."""
+        if language == "fr":
+            return self.title_fr or self.title, self.description_fr or self.description
+        return self.title, self.description
 
     def to_json(self) -> dict:
         return {
             "name": self.name,
             "title": self.title,
             "description": self.description,
+            "title_fr": self.title_fr,
+            "description_fr": self.description_fr,
+            "group": self.group,
             "parameters": [
                 {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description}
                 for p in self.parameters
@@ -110,6 +125,9 @@ def parse_query_file(path: Path, *, header_required: bool = True) -> NamedQuery:
         text=sparql_prefixes() + raw,
         path=path,
         parameters=tuple(parameters),
+        title_fr=meta.get("title@fr", ""),
+        description_fr=meta.get("description@fr", ""),
+        group=meta.get("group", ""),
     )
 
 
