@@ -50,6 +50,10 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
     app.include_router(queries.router)
     app.include_router(pages.router)
 
+    from .routes import permalinks
+
+    app.include_router(permalinks.router)  # /api/permalinks, /q/{id}
+
     from .routes import dataset, resources
 
     app.include_router(resources.router)  # linked data: /id/… → 303 → /doc/…, pages, /search

@@ -45,6 +45,24 @@ def list_queries(request: Request) -> list[dict]:
     return [query.to_json() for query in named_queries(request).values()]
 
 
+@router.get("/{name}/sparql", summary="The SPARQL text of a named query with its parameters bound (for the query page's forms)")
+def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
+    """The query as the page's editor shows it, its VALUES block holding the given parameters,
+    each resolved like ``GET /api/queries/{name}`` does (a label, an id or an IRI) and written
+    as an RDF term; a missing required parameter or an unknown name is a 400 naming it."""
+    from .pages import editor_text
+
+    query = named_queries(request).get(name)
+    if query is None:
+        raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
+    values = {k: v for k, v in request.query_params.items() if v.strip()}  # an empty field is "not given"
+    try:
+        bindings = bind(query, values, index.resolve_term)
+    except QueryParameterError as error:
+        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    return {"query": query.name, "parameters": {k: v.value for k, v in bindings.items()}, "sparql": editor_text(query, bindings)}
+
+
 @router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)", response_model=None)
 def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> Response | dict:
     query = named_queries(request).get(name)
