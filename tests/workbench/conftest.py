@@ -36,7 +36,7 @@ def _page(request, width: int):
 
 def _check(page) -> None:
     # a 4xx that the page shows to the user (a form error) is logged by the browser: allowed when the test says so
-    errors = [e for e in page.errors if not (getattr(page, "errors_allowed", False) and "status of 400" in e)]
+    errors = [e for e in page.errors if not (getattr(page, "errors_allowed", False) and "Failed to load resource" in e)]
     assert not errors, f"JavaScript errors on the page: {errors}"
     hosts = {urlsplit(url).hostname for url in page.requests if not url.startswith(("data:", "about:", "blob:"))}
     assert hosts <= {"127.0.0.1"}, f"requests left 127.0.0.1: {hosts}"
