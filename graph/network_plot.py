@@ -128,9 +128,11 @@ def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 4
                     fontsize=9, color=TERRITORY_COLOUR, path_effects=_OUTLINE, gid=f"label-{graph.nodes[node]['id']}")
     for node in recurring:
         x, y = positions[node]
-        below = -(math.sqrt(160 + 120 * graph.degree(node)) / 2 + 2)
-        ax.annotate(f"{short_label(graph.nodes[node]['label'])} ({graph.degree(node)})", (x, y), xytext=(0, below), textcoords="offset points",
-                    ha="center", va="top", fontsize=10, fontweight="bold", color="black", path_effects=_OUTLINE,
+        # beside the circle, not under it: territory names sit above their squares, and an
+        # organisation between two territories had its name written over the lower one's
+        beside = math.sqrt(160 + 120 * graph.degree(node)) / 2 + 3
+        ax.annotate(f"{short_label(graph.nodes[node]['label'])} ({graph.degree(node)})", (x, y), xytext=(beside, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=10, fontweight="bold", color="black", path_effects=_OUTLINE,
                     gid=f"label-{graph.nodes[node]['id']}")
     if small:
         for node in others:
@@ -153,6 +155,7 @@ def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 4
         legend.append(Line2D([], [], color=EDGE_COLOUR, alpha=0.55, linewidth=1, linestyle="dashed", label="only partner, funder… roles"))
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False, borderaxespad=0.5)
     ax.margins(0.08)
+    ax.set_aspect("equal", adjustable="datalim")
     if title:
         ax.set_title(title, fontsize=13, loc="left")
     return ax
@@ -185,7 +188,15 @@ def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2,
     path = _check_path(path)
     n = graph.number_of_nodes()
     side = min(26.0, max(9.0, 5.0 + 0.9 * math.sqrt(max(n, 1)) * 1.6))
-    figure = Figure(figsize=(side + 3.5, side * 0.75), layout="constrained")
+    # The figure takes the drawing's own proportions (plus the legend's column on the right): a
+    # fixed wide figure left an empty third beside a drawing that is taller than wide.
+    height, drawing_width = side * 0.8, side * 0.8
+    if n:
+        xs, ys = zip(*_layout(graph, seed).values())
+        spread_x, spread_y = max(xs) - min(xs), max(ys) - min(ys)
+        if spread_x > 0 and spread_y > 0:
+            drawing_width = height * min(2.0, max(0.6, spread_x / spread_y))
+    figure = Figure(figsize=(drawing_width + 4.0, height), layout="constrained")
     draw_network(graph, figure.add_subplot(), min_territories=min_territories, title=title, seed=seed)
     _save(figure, path)
     return path
