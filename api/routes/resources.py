@@ -512,8 +512,23 @@ def territories(request: Request, index: IndexDep) -> HTMLResponse:
 
 
 @router.get("/organisations", response_class=HTMLResponse)
-def organisations(request: Request, index: IndexDep) -> HTMLResponse:
-    return _index_page(request, index, ("organisation",))
+def organisations(request: Request, index: IndexDep, store: StoreDep) -> HTMLResponse:
+    """Every organisation of the graph, and why the count differs from the network's: the
+    network and ``ctair build`` count those that take part in an action; the others only sign a
+    contract or are only in the curated registry (national bodies the documents do not tie to
+    an action). They are marked in the list."""
+    involvement = {}
+    for row in store.select(get_query("_organisation-involvement").text):
+        acts, signs = row.get("inActions"), row.get("signsContract")
+        involvement[row["organisation"].value] = "action" if acts is not None else ("signatory" if signs is not None else "registry")
+    rows = _entity_rows(request, index, "organisation")
+    notes = {"signatory": "signataire d'un contrat seulement", "registry": "registre seulement"}
+    for row in rows:
+        row["note"] = notes.get(involvement.get(row["iri"], "action"))
+    counts = {kind: sum(1 for v in involvement.values() if v == kind) for kind in ("action", "signatory", "registry")}
+    return html_response(request, "index.html", {
+        "sections": [{"kind": "organisation", "rows": rows}], "kind": "index", "organisation_counts": counts,
+    })
 
 
 KIND_LABELS = {"territory": "Territoire", "organisation": "Organisation", "axis": "Axe", "action": "Action",

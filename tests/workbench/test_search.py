@@ -33,3 +33,13 @@ def test_no_result_suggests_close_names(server):
     assert hits == []
     suggestions = html.split('class="suggestions"')[1].split("</ul>")[0]
     assert "Coallia" in suggestions and "/doc/id/organisation/coallia" in suggestions
+
+
+def test_the_organisations_page_says_why_its_count_differs_from_the_networks(server, built):
+    with urllib.request.urlopen(server + "/organisations", timeout=30) as response:
+        html = response.read().decode()
+    total = int(re.search(r"Organisations — (\d+)", html).group(1))
+    explained = re.search(r'<p id="organisation-counts">(\d+) prennent part.*?(\d+) signent seulement.*?(\d+) ne sont que', html, re.S)
+    in_actions, signatories, registry = map(int, explained.groups())
+    assert in_actions + signatories + registry == total
+    assert in_actions == built[1].counts["organisations"]  # what `ctair build` prints
