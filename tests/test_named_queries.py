@@ -35,6 +35,7 @@ PARAMETERS = {
     "organisations-of-a-territory": {"territory": "Grenoble"},
     "contracts-of-each-territory": {},
     "actions-by-kind-and-axis": {},
+    "territories-on-a-map": {},
 }
 
 

@@ -287,6 +287,20 @@ GROUPS_IN_ENGLISH = {"Contrats": "Contracts", "Territoires": "Territories", "Org
                      "Axes": "Axes", "Actions": "Actions"}
 
 
+def _map_outline() -> dict:
+    import math
+
+    from .resources import CORSICA, FRANCE, MAP_BOX, MAP_WIDTH, _project
+
+    cos = math.cos(math.radians(46.5))
+    return {
+        "width": MAP_WIDTH, "height": _project(MAP_BOX[0], MAP_BOX[2])[1], "box": list(MAP_BOX), "cos": cos,
+        "scale": MAP_WIDTH / ((MAP_BOX[1] - MAP_BOX[0]) * cos),
+        "france": " ".join(f"{x},{y}" for x, y in (_project(*p) for p in FRANCE)),
+        "corsica": " ".join(f"{x},{y}" for x, y in (_project(*p) for p in CORSICA)),
+    }
+
+
 def _example(query: NamedQuery, language: str) -> dict:
     title, description = query.localised(language)
     group = query.group if language == "fr" else GROUPS_IN_ENGLISH.get(query.group, query.group)
@@ -318,6 +332,7 @@ def page_config(request: Request, language: str = "fr") -> dict:
         "baseIri": request.app.state.settings.base_iri,
         "bindUrl": "api/queries/",  # + name + "/sparql?…": the form's values, resolved and bound
         "permalinkUrl": "api/permalinks",
+        "map": _map_outline(),  # the map view draws on the same tile-free outline as the territory pages
     }
 
 

@@ -71,7 +71,7 @@
     autofocus: false,
     tabName: config.labels.tab,
     yasqe: { value: config.defaultQuery, editorHeight: "300px" },
-    yasr: { defaultPlugin: "table", pluginOrder: ["table", "response"] },
+    yasr: { defaultPlugin: "table", pluginOrder: ["table", "chart", "map", "graph", "response"] },
   });
   window.ctairYasgui = yasgui; // for the browser tests and the curious
 
