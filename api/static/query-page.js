@@ -44,6 +44,23 @@
     language.zeroRecords = "Aucune ligne ne correspond au filtre";
   }
 
+  // French names for YASR's own views (they set their label in their constructor)
+  if (document.documentElement.lang === "fr") {
+    [["table", "Tableau"], ["response", "Réponse"]].forEach(function (pair) {
+      var Base = Yasgui.Yasr.plugins[pair[0]];
+      if (!Base) return;
+      var Named = function (yasr) {
+        var plugin = Reflect.construct(Base, [yasr], Named);
+        plugin.label = pair[1];
+        return plugin;
+      };
+      Named.prototype = Object.create(Base.prototype);
+      Named.prototype.constructor = Named;
+      Object.setPrototypeOf(Named, Base);
+      Yasgui.Yasr.plugins[pair[0]] = Named;
+    });
+  }
+
   // ---- YASGUI -----------------------------------------------------------------------------
   function ownEndpoint(requestConfig) {
     requestConfig.endpoint = endpoint;
