@@ -26,3 +26,10 @@ def test_licence_is_an_spdx_expression():
 
 def test_the_notebook_extra_installs_jupyterlab():
     assert any(r.startswith("jupyterlab") for r in PYPROJECT["project"]["optional-dependencies"]["notebook"])
+
+
+def test_make_run_takes_port_and_host():
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "run", "PORT=8080", "HOST=127.0.0.1"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert "serve --host 127.0.0.1 --port 8080" in dry.stdout
