@@ -39,15 +39,30 @@ _NAMES = {"SELECT": ["json", "xml", "csv", "tsv"], "ASK": ["json", "xml"],
 
 
 def requested_format(params: Iterable[tuple[str, str]], form: str | None) -> results.Format | None:
-    """The format the URL asks for (``None``: negotiate by ``Accept``), or a 400."""
-    given = [(name, value) for name, value in params if name in PARAMETERS]
+    """The format the URL asks for (``None``: negotiate by ``Accept``), or a 400.
+
+    Clients such as SPARQLWrapper send both ``format=`` and ``output=`` with the same value;
+    that is one request. A media type (``format=text/csv``) is understood too.
+
+    >>> requested_format([("format", "json"), ("output", "json")], "SELECT").key
+    'json'
+    >>> requested_format([("format", "text/csv")], "SELECT").key
+    'csv'
+    """
+    given = [(name, value.strip()) for name, value in params if name in PARAMETERS]
     if not given:
         return None
-    if len(given) > 1:
-        raise ApiError(400, "give the result format once (format= or output=)", code="bad-parameter", parameter=given[1][0])
     name, value = given[0]
-    key = value.strip().lower()
-    if form is None:  # the form could not be told: take the key's SELECT meaning, else its graph one
+    if any(other.lower() != value.lower() for _, other in given[1:]):
+        raise ApiError(400, "format= and output= ask for different result formats: give one",
+                       code="bad-parameter", parameter=given[1][0])
+    key = value.lower()
+    offers = results.OFFERS.get(form) if form else None
+    if "/" in key:  # a media type: the offered format that carries it
+        candidates = offers or tuple(results.BY_KEY.values())
+        chosen = next((f for f in candidates if key.split(";")[0].strip() in f.accepts), None)
+        allowed = [f.media_type for f in candidates]
+    elif form is None:  # the form could not be told: take the key's SELECT meaning, else its graph one
         chosen = _SOLUTIONS.get(key) or _GRAPHS.get(key)
         allowed = sorted(set(_NAMES["SELECT"]) | set(_NAMES["CONSTRUCT"]))
     else:

@@ -39,6 +39,7 @@ def test_an_api_route_never_answers_a_page(server):
 
 @pytest.mark.browser
 def test_the_404_page_in_chromium(server, page):
+    page.errors_allowed = True  # the browser logs the 404 itself
     response = page.goto(server + "/no/such/page")
     assert response.status == 404
     assert page.locator("header.site nav a", has_text="Organisations").count() == 1

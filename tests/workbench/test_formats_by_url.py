@@ -79,3 +79,21 @@ def test_named_query_without_format_keeps_ctairs_json(server):
 def test_named_query_bad_format_is_a_400(server):
     status, _, body = get(server + "/api/queries/contracts-by-kind-and-year?format=pdf")
     assert status == 400 and json.loads(body)["error"]["parameter"] == "format"
+
+
+def test_format_and_output_together_as_sparqlwrapper_sends_them(server):
+    status, content_type, _ = get(sparql_url(server, SELECT, format="csv", output="csv"))
+    assert status == 200 and content_type.startswith("text/csv")
+    status, _, body = get(sparql_url(server, SELECT, format="csv", output="json"))
+    assert status == 400 and json.loads(body)["error"]["code"] == "bad-parameter"
+
+
+def test_sparqlwrapper_and_pandas_and_rdflib_clients(server):
+    from SPARQLWrapper import CSV, JSON, SPARQLWrapper
+
+    sparql = SPARQLWrapper(server + "/sparql")
+    sparql.setQuery(SELECT)
+    sparql.setReturnFormat(JSON)
+    assert sparql.query().convert()["results"]["bindings"]
+    sparql.setReturnFormat(CSV)
+    assert sparql.query().convert().decode().startswith("t,label")
