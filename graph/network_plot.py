@@ -184,8 +184,9 @@ def draw_recurring_bars(graph: nx.Graph, ax, *, top: int = 25, min_territories: 
     return ax
 
 
-def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2, title: str | None = None, seed: int = 42) -> Path:
-    path = _check_path(path)
+def network_figure(graph: nx.Graph, *, min_territories: int = 2, title: str | None = None, seed: int = 42,
+                   separate: bool = True) -> tuple[Figure, object]:
+    """The figure ``ctair network plot`` writes, and its axes."""
     n = graph.number_of_nodes()
     side = min(26.0, max(9.0, 5.0 + 0.9 * math.sqrt(max(n, 1)) * 1.6))
     # The figure takes the drawing's own proportions (plus the legend's column on the right): a
@@ -197,9 +198,54 @@ def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2,
         if spread_x > 0 and spread_y > 0:
             drawing_width = height * min(2.0, max(0.6, spread_x / spread_y))
     figure = Figure(figsize=(drawing_width + 4.0, height), layout="constrained")
-    draw_network(graph, figure.add_subplot(), min_territories=min_territories, title=title, seed=seed)
+    ax = figure.add_subplot()
+    draw_network(graph, ax, min_territories=min_territories, title=title, seed=seed)
+    if separate and n:
+        separate_labels(figure, ax)
+    return figure, ax
+
+
+def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2, title: str | None = None, seed: int = 42) -> Path:
+    path = _check_path(path)
+    figure, _ = network_figure(graph, min_territories=min_territories, title=title, seed=seed)
     _save(figure, path)
     return path
+
+
+def _label_boxes(figure: Figure, ax):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    figure.canvas.draw()  # the final layout: text extents are only known once drawn
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in ax.texts if str(t.get_gid() or "").startswith("label-")]
+    return labels, renderer
+
+
+def overlapping_labels(figure: Figure, ax) -> list[tuple[str, str]]:
+    """Pairs of node labels whose boxes overlap (for the tests and for :func:`separate_labels`)."""
+    labels, renderer = _label_boxes(figure, ax)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+    return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
+
+
+def separate_labels(figure: Figure, ax, tries: int = 10) -> None:
+    """Move a label that overlaps one already placed down or up by its own height, alternately,
+    further each try (territories first, then recurring organisations, then the others)."""
+    labels, renderer = _label_boxes(figure, ax)
+    placed = []
+    for label in labels:
+        x0, y0 = label.xyann
+        box = label.get_window_extent(renderer)
+        step = box.height * 72 / figure.dpi + 1
+        for attempt in range(1, tries + 1):
+            if not any(box.overlaps(other) for other in placed):
+                break
+            offset = step * ((attempt + 1) // 2) * (-1 if attempt % 2 else 1)
+            label.xyann = (x0, y0 + offset)
+            box = label.get_window_extent(renderer)
+        placed.append(box)
 
 
 def plot_recurring_bars(graph: nx.Graph, path: Path | str, *, top: int = 25, title: str | None = None) -> Path:

@@ -43,3 +43,13 @@ def test_the_cli_picture_takes_the_drawings_proportions(tmp_path, built_store_pa
     assert main(["network", "plot", "--store", str(built_store_path), "--out", str(tmp_path / "n.png"), "--chart", "network"]) == 0
     height, width = imread(tmp_path / "n.png").shape[:2]
     assert width / height < 1.6  # it was about 1.9: a third of the picture was empty
+
+
+def test_the_cli_picture_has_no_overlapping_labels(built_store_path):
+    from ctair.graph.network import bipartite_network, load_network_data
+    from ctair.graph.network_plot import network_figure, overlapping_labels
+    from ctair.graph.store import OxigraphStore
+
+    graph = bipartite_network(load_network_data(OxigraphStore(built_store_path, read_only=True)))
+    figure, ax = network_figure(graph)
+    assert overlapping_labels(figure, ax) == []
