@@ -25,6 +25,8 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
         title="ctair",
         description="Open knowledge graph of France's territorial contracts for the reception and integration of refugees.",
         version="0.1.0",
+        docs_url=None,  # served from vendored files below (the defaults load from a CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store_path = Path(store_path or settings.store)
@@ -48,10 +50,17 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
     app.include_router(queries.router)
     app.include_router(pages.router)
 
+    from .routes import permalinks
+
+    app.include_router(permalinks.router)  # /api/permalinks, /q/{id}
+
     from .routes import dataset, resources
 
     app.include_router(resources.router)  # linked data: /id/… → 303 → /doc/…, pages, /search
     resources.add_vocabulary_routes(app, settings)
     app.include_router(dataset.router)  # /.well-known/void, /dumps/, /context.jsonld, /ontology
+    from .routes.api_docs import add_api_docs_routes
+
+    add_api_docs_routes(app)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

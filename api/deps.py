@@ -34,6 +34,17 @@ def get_index(request: Request, store: Annotated[Store, Depends(get_store)]) -> 
         return state.entity_index
 
 
+def get_search_index(request: Request, store: Annotated[Store, Depends(get_store)],
+                     index: Annotated[EntityIndex, Depends(get_index)]):
+    from ctair.graph.search import SearchIndex
+
+    state = request.app.state
+    with _lock:
+        if getattr(state, "search_index", None) is None:
+            state.search_index = SearchIndex(store, index)
+        return state.search_index
+
+
 def store_changed(app) -> None:
     """Call after the store was written (SPARQL Update): the next request reopens the embedded
     store (a read-only handle does not see later writes) and rebuilds the entity index, the
@@ -42,9 +53,11 @@ def store_changed(app) -> None:
         if getattr(app.state, "remote_store", None) is None:
             app.state.store = None
         app.state.entity_index = None
+        app.state.search_index = None
         app.state.network_cache = None
         app.state.remote_fingerprint = None
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 IndexDep = Annotated[EntityIndex, Depends(get_index)]
+SearchDep = Annotated[object, Depends(get_search_index)]  # a ctair.graph.search.SearchIndex

@@ -9,8 +9,10 @@ Every error response (4xx, 5xx), whichever route raised it, has this JSON body::
                ...}}                          # optional extras, e.g. "line"/"column"
                                               #  of a syntax error, "limit", "allowed"
 
-served as ``application/json``, or as ``text/plain; charset=utf-8`` when the client's
-preferred media range is a ``text/*`` one (e.g. ``Accept: text/csv``)::
+served as ``application/json``; as an HTML page with the site's navigation when a browser asks
+for a page (its preferred media type is ``text/html``; not under ``/api/`` or ``/sparql``, whose
+clients are programs); or as ``text/plain; charset=utf-8`` when the client's preferred media
+range is another ``text/*`` one (e.g. ``Accept: text/csv``)::
 
     400 Bad Request (query-syntax)
     error at 1:6: expected ...
@@ -36,7 +38,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from ctair.api.results import prefers_text
+from ctair.api.results import parse_accept, prefers_text
 from ctair.graph.store import StoreError
 
 log = logging.getLogger("ctair.api")
@@ -83,12 +85,46 @@ def error_response(request: Request | None, status: int, detail: str, *, code: s
     code = code or _CODES_BY_STATUS.get(status, "error")
     body = error_body(status, detail, code, **extra)
     accept = request.headers.get("accept") if request is not None else None
+    if request is not None and prefers_html(accept) and not request.url.path.startswith(_PROGRAM_PATHS):
+        return _html_error(request, status, detail, body["error"]["title"], headers)
     if prefers_text(accept):
         error = body["error"]
         lines = [f"{status} {error['title']} ({code})", detail]
         lines += [f"{key}: {value}" for key, value in extra.items()]
         return PlainTextResponse("\n".join(lines) + "\n", status_code=status, headers=headers)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+_PROGRAM_PATHS = ("/api/", "/sparql", "/openapi.json")
+_FRENCH_TITLES = {400: "Requête incorrecte", 403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise",
+                  406: "Format non disponible", 413: "Requête trop longue", 422: "Paramètres invalides",
+                  500: "Erreur du serveur", 502: "Erreur de la base distante", 503: "Service indisponible"}
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether the client names ``text/html`` as its preferred type (browsers do; ``*/*`` is not enough).
+
+    >>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> prefers_html("application/json"), prefers_html(None), prefers_html("*/*")
+    (False, False, False)
+    """
+    accepted = [a for a in parse_accept(accept) if a[1] > 0]
+    if not accepted:
+        return False
+    top = max(accepted, key=lambda a: (a[1], -a[2]))
+    return top[0] in ("text/html", "application/xhtml+xml")
+
+
+def _html_error(request: Request, status: int, detail: str, title: str, headers: dict | None) -> Response:
+    from ctair.api.routes.resources import html_response
+
+    response = html_response(request, "error.html", {
+        "status": status, "title": title, "title_fr": _FRENCH_TITLES.get(status, title), "detail": detail, "kind": "error",
+    }, status_code=status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -3,7 +3,8 @@
 * Queries by GET (``?query=``), POST form (``query=``) and POST ``application/sparql-query``;
   ``default-graph-uri`` / ``named-graph-uri`` honoured. Without them, and without FROM in
   the query, the default graph is the union of all the graphs of the store.
-* Results by content negotiation (``Accept``; absent or ``*/*`` gives the first):
+* Results by content negotiation (``Accept``; absent or ``*/*`` gives the first), or by
+  ``format=``/``output=`` in the URL (:mod:`ctair.api.result_format`):
   SELECT → SPARQL JSON, SPARQL XML, CSV, TSV; ASK → SPARQL JSON, SPARQL XML;
   CONSTRUCT/DESCRIBE → Turtle, N-Triples, JSON-LD, RDF/XML. 406 when none fits.
 * ``GET /sparql`` without a query: the SPARQL Service Description (Turtle, N-Triples,
@@ -41,6 +42,7 @@ from ctair.api import results
 from ctair.api.deps import store_changed
 from ctair.api.errors import ApiError
 from ctair.api.remote_sparql import RemoteQueryRunner
+from ctair.api.result_format import requested_format
 from ctair.api.sparql_text import (
     DatasetConflict,
     add_using_clauses,
@@ -251,7 +253,8 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     form = query_form(text, tokens)
     if form == "UPDATE":
         raise ApiError(400, "this is a SPARQL Update: send it as 'update', by POST", code="update-as-query")
-    accept = request.headers.get("accept")
+    url_format = requested_format(params, form)  # format=/output= in the URL wins over Accept
+    accept = url_format.media_type if url_format else request.headers.get("accept")
     if form is not None:
         try:
             results.negotiate(accept, form)

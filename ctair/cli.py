@@ -104,22 +104,14 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def cmd_query(args) -> int:
     from ctair.graph.entities import EntityIndex
-    from ctair.graph.named_queries import bind, get_query
+    from ctair.graph.named_queries import bind, get_query, select_columns
 
     query = get_query(args.query)
     store = _open_store(args)
     bindings = bind(query, _parse_params(args.param), lambda kind, raw, name: EntityIndex(store).resolve_term(kind, raw, name))
     rows = store.select(query.text, bindings)
-    columns = _select_columns(store, query.text, bindings) if not rows else list(dict.fromkeys(k for r in rows for k in r))
-    print_rows(rows, columns, args.format)
+    print_rows(rows, select_columns(store, query.text, bindings), args.format)
     return 0
-
-
-def _select_columns(store, text, bindings) -> list[str]:
-    if hasattr(store, "select_variables"):  # a remote store
-        return store.select_variables(text, bindings)
-    results = store.oxigraph.query(text, use_default_graph_as_union=True)
-    return [v.value for v in results.variables]
 
 
 def cmd_queries(args) -> int:

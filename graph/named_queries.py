@@ -3,7 +3,10 @@
 A query file starts with a comment header::
 
     # title: Organisations present in at least N territories
+    # title@fr: Organisations présentes dans au moins N territoires
+    # group: Organisations
     # description: The recurring-operator ranking.
+    # description@fr: Le classement des opérateurs récurrents.
     # param: min_territories integer = 2 | Minimum number of territories
     # param: organisation organisation | Any spelling of an organisation's name
 
@@ -29,7 +32,7 @@ from ctair.ontology.vocab import XSD, sparql_prefixes
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title@fr|title|description@fr|description|group|param):\s*(.*)$")
 # "name type [= default] [{choice, choice}] [| description]"
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>[^|{]+?))?"
@@ -70,12 +73,24 @@ class NamedQuery:
     text: str  # the SPARQL, with the standard PREFIX block prepended
     path: Path
     parameters: tuple[Parameter, ...] = field(default=())
+    title_fr: str = ""  # the query page shows these in French (``# title@fr:``, ``# description@fr:``)
+    description_fr: str = ""
+    group: str = ""  # the query page groups the examples by it (``# group:``)
+
+    def localised(self, language: str) -> tuple[str, str]:
+        """(title, description) in ``language`` ("fr" or "en"), English when there is no French."""
+        if language == "fr":
+            return self.title_fr or self.title, self.description_fr or self.description
+        return self.title, self.description
 
     def to_json(self) -> dict:
         return {
             "name": self.name,
             "title": self.title,
             "description": self.description,
+            "title_fr": self.title_fr,
+            "description_fr": self.description_fr,
+            "group": self.group,
             "parameters": [
                 {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description,
                  **({"choices": list(p.choices)} if p.choices else {})}
@@ -85,7 +100,9 @@ class NamedQuery:
         }
 
 
-def parse_query_file(path: Path) -> NamedQuery:
+def parse_query_file(path: Path, *, header_required: bool = True) -> NamedQuery:
+    """A query file and its header. The catalogue in ``queries/`` needs a ``# title:``; a
+    researcher's own file (``header_required=False``) may be plain SPARQL: its title is its name."""
     raw = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
     parameters: list[Parameter] = []
@@ -104,6 +121,8 @@ def parse_query_file(path: Path) -> NamedQuery:
             raise ValueError(f"{path}:{number}: bad parameter declaration {value!r} (types: {', '.join(PARAM_TYPES)})")
         choices = tuple(c.strip() for c in (param["choices"] or "").split(",") if c.strip())
         parameters.append(Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip(), choices))
+    if "title" not in meta and not header_required:
+        meta["title"] = path.stem
     if "title" not in meta:
         raise ValueError(f"{path}:1: a named query needs a '# title:' line")
     return NamedQuery(
@@ -113,6 +132,9 @@ def parse_query_file(path: Path) -> NamedQuery:
         text=sparql_prefixes() + raw,
         path=path,
         parameters=tuple(parameters),
+        title_fr=meta.get("title@fr", ""),
+        description_fr=meta.get("description@fr", ""),
+        group=meta.get("group", ""),
     )
 
 
@@ -125,7 +147,9 @@ def get_query(name_or_path: str) -> NamedQuery:
     """A named query by name, or any ``.rq`` file by path."""
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
-        return parse_query_file(path)
+        return parse_query_file(path, header_required=False)
+    if path.suffix == ".rq" or len(path.parts) > 1:
+        raise UnknownQueryError(f"no query file {name_or_path!r} (and no named query of that name; see `ctair queries`)")
     queries = load_named_queries(include_internal=True)
     if name_or_path not in queries:
         known = ", ".join(sorted(n for n in queries if not n.startswith("_")))
@@ -171,3 +195,15 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict
             raise QueryParameterError(name, f"required by query {query.name!r}")
         bindings[name] = coerce(parameter, str(raw), resolve_entity)
     return bindings
+
+
+def select_columns(store, text: str, bindings: dict | None = None) -> list[str]:
+    """The projected variables of a SELECT, in order, also when it has no row (the rows of
+    ``Store.select`` are dicts without the unbound ones)."""
+    if hasattr(store, "select_variables"):  # a remote store
+        return store.select_variables(text, bindings)
+    from .binding import with_values
+
+    query = with_values(text, bindings) if bindings else text
+    return [v.value for v in store.oxigraph.query(query, use_default_graph_as_union=True).variables]
+

@@ -511,7 +511,11 @@ def network_json(store_or_data: Store | NetworkData, network: str = "bipartite",
     from .network_metrics import annotate
 
     data = store_or_data if isinstance(store_or_data, NetworkData) else load_network_data(store_or_data)
-    return node_link(annotate(build_network(data, network, filters)))
+    body = node_link(annotate(build_network(data, network, filters)))
+    # the labels of the actions behind the links, for the page's details panel
+    iris = {iri for link in body["links"] for iri in link.get("action_iris", ())}
+    body["actions"] = {iri: data.actions[iri].label for iri in sorted(iris) if iri in data.actions}
+    return body
 
 
 def metrics_json(store_or_data: Store | NetworkData, filters: NetworkFilter = NetworkFilter(), *, min_territories: int = 2) -> dict:

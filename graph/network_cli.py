@@ -63,7 +63,13 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     def data_of(args):
         from .network import load_network_data
 
-        return load_network_data(open_store(args))
+        data = load_network_data(open_store(args))
+        year = getattr(args, "year", None)
+        if year is not None:  # an absent year is a typo more often than a question: say which years exist
+            years = sorted({a.year for a in data.actions.values() if a.year is not None})
+            if year not in years:
+                raise NetworkError(f"no contract of the year {year} (years: {', '.join(map(str, years)) or 'none'})")
+        return data
 
     # ------------------------------------------------------------------ ctair network …
     network = commands.add_parser("network", help="the organisation–territory network: recurring organisations, metrics, exports, pictures")
@@ -83,6 +89,9 @@ def add_network_commands(commands, store_argument, open_store) -> None:
         ranking = recurring_organisations(bipartite_network(data_of(args), _filters(args)), min_territories=args.min_territories)
         if args.format == "json":
             print(json.dumps([{**row, "level": args.level} for row in ranking], ensure_ascii=False, indent=2))
+            return 0
+        if not ranking and args.format == "table":
+            print(f"no organisation works in {args.min_territories} or more territories ({_filters(args).describe()})")
             return 0
         rows = [
             {**r, "territory_labels": ", ".join(r["territory_labels"]), "roles": " ".join(r["roles"]), "axes": " ".join(r["axes"]),

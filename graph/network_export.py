@@ -5,8 +5,9 @@ GEXF and GraphML only hold scalar attributes, so lists are joined with ``"; "`` 
 attributes that are not scalars are flattened (``filters`` → ``filter_role`` …). In GEXF the
 node ``id`` and ``label`` are reserved words of the format: the node's IRI is the GEXF id, its
 label the GEXF label, and ``id`` is written as ``entity_id``. Node-link JSON keeps lists and
-uses ``iri`` as the node key (``links`` reference IRIs), so a d3 force layout takes
-``.id(d => d.iri)``.
+has one identifier: each node's ``id`` is its IRI and ``links`` reference the same IRIs, which is
+what ``networkx.node_link_graph(data, edges="links")`` and d3's ``forceLink().id(d => d.id)``
+expect; ``iri`` repeats it for readers of older files, and the short id is ``slug``.
 """
 from __future__ import annotations
 
@@ -74,10 +75,19 @@ def oriented_edges(graph: nx.Graph):
 
 
 def node_link(graph: nx.Graph) -> dict:
-    """Node-link JSON (``nodes``, ``links``; node key ``iri``), JSON-serialisable."""
-    data = nx.node_link_data(graph, edges="links", name="iri")
-    data["links"] = [{**d, "source": u, "target": v} for u, v, d in oriented_edges(graph)]
-    return data
+    """Node-link JSON (``nodes``, ``links``; node key ``id`` = the IRI), JSON-serialisable."""
+    nodes = []
+    for node, attributes in graph.nodes(data=True):
+        attributes = dict(attributes)
+        slug = attributes.pop("id", None)  # the short id would otherwise shadow the key readers expect
+        nodes.append({**attributes, "slug": slug, "iri": node, "id": node})
+    return {
+        "directed": graph.is_directed(),
+        "multigraph": graph.is_multigraph(),
+        "graph": dict(graph.graph),
+        "nodes": nodes,
+        "links": [{**d, "source": u, "target": v} for u, v, d in oriented_edges(graph)],
+    }
 
 
 def write_csv_edges(graph: nx.Graph, out) -> None:

@@ -128,9 +128,11 @@ def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 4
                     fontsize=9, color=TERRITORY_COLOUR, path_effects=_OUTLINE, gid=f"label-{graph.nodes[node]['id']}")
     for node in recurring:
         x, y = positions[node]
-        below = -(math.sqrt(160 + 120 * graph.degree(node)) / 2 + 2)
-        ax.annotate(f"{short_label(graph.nodes[node]['label'])} ({graph.degree(node)})", (x, y), xytext=(0, below), textcoords="offset points",
-                    ha="center", va="top", fontsize=10, fontweight="bold", color="black", path_effects=_OUTLINE,
+        # beside the circle, not under it: territory names sit above their squares, and an
+        # organisation between two territories had its name written over the lower one's
+        beside = math.sqrt(160 + 120 * graph.degree(node)) / 2 + 3
+        ax.annotate(f"{short_label(graph.nodes[node]['label'])} ({graph.degree(node)})", (x, y), xytext=(beside, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=10, fontweight="bold", color="black", path_effects=_OUTLINE,
                     gid=f"label-{graph.nodes[node]['id']}")
     if small:
         for node in others:
@@ -153,6 +155,7 @@ def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 4
         legend.append(Line2D([], [], color=EDGE_COLOUR, alpha=0.55, linewidth=1, linestyle="dashed", label="only partner, funder… roles"))
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False, borderaxespad=0.5)
     ax.margins(0.08)
+    ax.set_aspect("equal", adjustable="datalim")
     if title:
         ax.set_title(title, fontsize=13, loc="left")
     return ax
@@ -181,14 +184,68 @@ def draw_recurring_bars(graph: nx.Graph, ax, *, top: int = 25, min_territories: 
     return ax
 
 
-def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2, title: str | None = None, seed: int = 42) -> Path:
-    path = _check_path(path)
+def network_figure(graph: nx.Graph, *, min_territories: int = 2, title: str | None = None, seed: int = 42,
+                   separate: bool = True) -> tuple[Figure, object]:
+    """The figure ``ctair network plot`` writes, and its axes."""
     n = graph.number_of_nodes()
     side = min(26.0, max(9.0, 5.0 + 0.9 * math.sqrt(max(n, 1)) * 1.6))
-    figure = Figure(figsize=(side + 3.5, side * 0.75), layout="constrained")
-    draw_network(graph, figure.add_subplot(), min_territories=min_territories, title=title, seed=seed)
+    # The figure takes the drawing's own proportions (plus the legend's column on the right): a
+    # fixed wide figure left an empty third beside a drawing that is taller than wide.
+    height, drawing_width = side * 0.8, side * 0.8
+    if n:
+        xs, ys = zip(*_layout(graph, seed).values())
+        spread_x, spread_y = max(xs) - min(xs), max(ys) - min(ys)
+        if spread_x > 0 and spread_y > 0:
+            drawing_width = height * min(2.0, max(0.6, spread_x / spread_y))
+    figure = Figure(figsize=(drawing_width + 4.0, height), layout="constrained")
+    ax = figure.add_subplot()
+    draw_network(graph, ax, min_territories=min_territories, title=title, seed=seed)
+    if separate and n:
+        separate_labels(figure, ax)
+    return figure, ax
+
+
+def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2, title: str | None = None, seed: int = 42) -> Path:
+    path = _check_path(path)
+    figure, _ = network_figure(graph, min_territories=min_territories, title=title, seed=seed)
     _save(figure, path)
     return path
+
+
+def _label_boxes(figure: Figure, ax):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    figure.canvas.draw()  # the final layout: text extents are only known once drawn
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in ax.texts if str(t.get_gid() or "").startswith("label-")]
+    return labels, renderer
+
+
+def overlapping_labels(figure: Figure, ax) -> list[tuple[str, str]]:
+    """Pairs of node labels whose boxes overlap (for the tests and for :func:`separate_labels`)."""
+    labels, renderer = _label_boxes(figure, ax)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+    return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
+
+
+def separate_labels(figure: Figure, ax, tries: int = 10) -> None:
+    """Move a label that overlaps one already placed down or up by its own height, alternately,
+    further each try (territories first, then recurring organisations, then the others)."""
+    labels, renderer = _label_boxes(figure, ax)
+    placed = []
+    for label in labels:
+        x0, y0 = label.xyann
+        box = label.get_window_extent(renderer)
+        step = box.height * 72 / figure.dpi + 1
+        for attempt in range(1, tries + 1):
+            if not any(box.overlaps(other) for other in placed):
+                break
+            offset = step * ((attempt + 1) // 2) * (-1 if attempt % 2 else 1)
+            label.xyann = (x0, y0 + offset)
+            box = label.get_window_extent(renderer)
+        placed.append(box)
 
 
 def plot_recurring_bars(graph: nx.Graph, path: Path | str, *, top: int = 25, title: str | None = None) -> Path:

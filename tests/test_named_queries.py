@@ -28,6 +28,19 @@ PARAMETERS = {
     "contract-timeline": {},
     "programme-facts": {},
     "territory-quantities": {"territory": "Grenoble"},
+    "funding-by-territory-and-year": {},
+    "organisations-by-territories-and-roles": {},
+    "partners-of-an-operator": {"operator": "Intermed"},
+    "axes-by-territory": {},
+    "what-each-axis-funds": {},
+    "co-presence-of-two-organisations": {"first": "adoma", "second": "Intermed"},
+    "actions-for-a-target-public": {"public": "FAMILLE"},
+    "actions-without-a-named-carrier": {},
+    "territories-sharing-organisations": {},
+    "organisations-of-a-territory": {"territory": "Grenoble"},
+    "contracts-of-each-territory": {},
+    "actions-by-kind-and-axis": {},
+    "territories-on-a-map": {},
 }
 
 

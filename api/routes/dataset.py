@@ -194,8 +194,45 @@ def ontology_html() -> str:
 
         root_logger.setLevel(level)
         root_logger.handlers[:] = handlers
-        _ontology_html["page"] = OntPub(ontology=str(ONTOLOGY_FILES["ontology"])).make_html()
+        _ontology_html["page"] = polish_ontology_page(OntPub(ontology=str(ONTOLOGY_FILES["ontology"])).make_html())
     return _ontology_html["page"]
+
+
+_SITE_NAV = (
+    '<nav class="ctair-site" aria-label="Navigation principale"><a class="brand" href="/">ctair</a> '
+    '<a href="/territories">Territoires</a> <a href="/organisations">Organisations</a> '
+    '<a href="/network">Réseau</a> <a href="/">SPARQL</a> <a href="/search">Recherche</a> '
+    '<a href="/dumps/">Téléchargements</a></nav>'
+)
+_NARROW_STYLE = (
+    "<style>nav.ctair-site{display:flex;flex-wrap:wrap;gap:.4rem 1rem;padding:.5rem 1rem;background:#f6f8fa;"
+    "border-bottom:1px solid #d0d7de;font:15px system-ui,sans-serif}nav.ctair-site .brand{font-weight:700}"
+    "body{overflow-wrap:anywhere}table{max-width:100%}code{word-break:break-all}"
+    "@media (max-width:40rem){body{margin:0!important;padding:0 .5rem!important;width:auto!important}#pylode{display:none}#toc{position:static!important;width:auto!important}"
+    "#content{margin:0!important;padding:0 .6rem!important;width:auto!important}}</style>"
+)
+
+
+def polish_ontology_page(html: str) -> str:
+    """pyLODE's page, made one of the site's: the site navigation, a viewport for phones, and the
+    French label then the English one in parentheses (pyLODE runs them together:
+    "TerritoireTerritory")."""
+    from rdflib import Graph, Literal as RdfLiteral
+    from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+    graph = Graph().parse(ONTOLOGY_FILES["ontology"], format="turtle")
+    pairs = set()
+    for predicate in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+        for subject in set(graph.subjects(predicate, None)):
+            labels = {lit.language: str(lit) for lit in graph.objects(subject, predicate) if isinstance(lit, RdfLiteral)}
+            if labels.get("fr") and labels.get("en") and labels["fr"] != labels["en"]:
+                pairs.add((labels["fr"], labels["en"]))
+    for french, english in sorted(pairs, key=lambda p: -len(p[0] + p[1])):
+        html = html.replace(french + english, f'{french} <span lang="en">({english})</span>')
+    html = html.replace("<html>", '<html lang="fr">', 1)
+    html = html.replace("<head>", '<head>\n    <meta name="viewport" content="width=device-width, initial-scale=1">', 1)
+    html = html.replace("</head>", _NARROW_STYLE + "</head>", 1)
+    return html.replace("<body>", "<body>" + _SITE_NAV, 1)
 
 
 def _ontology(fmt) -> Response:

@@ -300,6 +300,15 @@ def export_3w(request: Request, store: StoreDep, format: str = "csv", role: str 
 # --------------------------------------------------------------------------------------------
 
 
+# The page is in French: roles and organisation types are shown in French, with the English code
+# in parentheses where it differs (the API and the exports keep the codes).
+ROLE_LABELS = {"operator": "opérateur (operator)", "partner": "partenaire (partner)", "funder": "financeur (funder)",
+               "coordinator": "coordinateur (coordinator)", "participant": "participant", "signatory": "signataire (signatory)"}
+ORGANISATION_TYPE_LABELS = {"Association": "Association", "PublicBody": "Organisme public (public body)",
+                            "Company": "Entreprise (company)", "Collectivity": "Collectivité (local authority)",
+                            "ResearchBody": "Organisme de recherche (research body)"}
+
+
 def _static_version() -> str:
     import hashlib
 
@@ -328,10 +337,10 @@ def _axis_options(data: NetworkData) -> list[dict]:
 
 @router.get("/network", response_class=HTMLResponse, include_in_schema=False)
 def network_page(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None,
-                 level: str | None = None) -> HTMLResponse:
+                 kind: str | None = None, year: str | None = None, level: str | None = None) -> HTMLResponse:
     data = network_data(request, store)
     try:
-        filters = parse_filters(data, role, axis, None, None, level)
+        filters = parse_filters(data, role, axis, kind, year, level)
         problem = None
     except ApiError as error:  # the page still renders, unfiltered, and says what was wrong
         filters, problem = NetworkFilter(), error.detail
@@ -342,6 +351,7 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
     root = request.scope.get("root_path", "").rstrip("/")
     base = request.app.state.settings.base_iri
     for row in recurring:
+        row["roles"] = [ROLE_LABELS.get(r, r) for r in row["roles"]]
         row["href"] = f"{root}/{row['organisation'][len(base):]}" if row["organisation"].startswith(base) else row["organisation"]
     kinds = {"organisation": 0, "territory": 0}
     for _, attributes in graph.nodes(data=True):
@@ -355,6 +365,8 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
         "export3w": f"{root}/api/export/3w",
         "who": f"{root}/api/who",
         "minTerritories": 2,
+        "roleLabels": ROLE_LABELS,
+        "typeLabels": ORGANISATION_TYPE_LABELS,
     }
     response = TEMPLATES.TemplateResponse(
         request,
@@ -366,11 +378,14 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
             "q": None,
             "filters": filters,
             "problem": problem,
-            "roles": ROLES,
+            "roles": [(r, ROLE_LABELS.get(r, r)) for r in ROLES],
+            "kinds": CONTRACT_KINDS,
+            "years": years_of(data),
             "axes": _axis_options(data),
             "recurring": recurring,
             "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **kinds},
-            "query": urlencode([(k, v) for k, v in (("role", filters.role), ("axis", filters.axis), ("level", filters.level))
+            "query": urlencode([(k, v) for k, v in (("role", filters.role), ("axis", filters.axis), ("kind", filters.kind),
+                                                    ("year", filters.year), ("level", filters.level))
                                 if v and v not in ("any", "entity")]),
             "config": config,
             "version": _static_version(),

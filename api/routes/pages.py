@@ -53,6 +53,18 @@ LABELS = {
         "licence": "Données : Licence Ouverte 2.0 · Code : MIT",
         "switch": "English",
         "switch_title": "Read this page in English",
+        "filter": "Filtrer les requêtes",
+        "filter_placeholder": "territoire, axe, partenaires…",
+        "form_title": "Paramètres",
+        "form_apply": "Écrire la requête",
+        "form_run": "Exécuter",
+        "required": "obligatoire",
+        "field_hint": "un nom, un identifiant ou une IRI",
+        "missing_required": "Paramètre obligatoire non renseigné :",
+        "code": "Code (curl, Python, R)",
+        "permalink": "Lien court",
+        "permalink_made": "Lien court copié",
+        "nav_label": "Navigation principale",
     },
     "en": {
         "title": "ctair — query the graph",
@@ -76,8 +88,28 @@ LABELS = {
         "licence": "Data: Licence Ouverte 2.0 · Code: MIT",
         "switch": "Français",
         "switch_title": "Lire cette page en français",
+        "filter": "Filter the queries",
+        "filter_placeholder": "territory, axis, partners…",
+        "form_title": "Parameters",
+        "form_apply": "Write the query",
+        "form_run": "Run",
+        "required": "required",
+        "field_hint": "a name, an id or an IRI",
+        "missing_required": "Required parameter not given:",
+        "code": "Code (curl, Python, R)",
+        "permalink": "Short link",
+        "permalink_made": "Short link copied",
+        "nav_label": "Main navigation",
     },
 }
+PARAMETER_TYPES = {
+    "fr": {"organisation": "organisation", "territory": "territoire", "axis": "axe", "string": "texte",
+           "integer": "nombre entier", "decimal": "nombre", "iri": "IRI"},
+    "en": {"organisation": "organisation", "territory": "territory", "axis": "axis", "string": "text",
+           "integer": "integer", "decimal": "number", "iri": "IRI"},
+}
+SCRIPT_LABELS = ("copied", "copy_link", "tab", "form_apply", "form_run", "required", "field_hint", "missing_required",
+                 "permalink_made")
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -202,9 +234,10 @@ def _parameter_comment(parameter: Parameter, value: str) -> str:
     return "  #   " + " — ".join(parts)
 
 
-def values_block(query: NamedQuery) -> str:
-    """``VALUES (?a ?b) { (1 "x") }`` for the query's parameters, with one comment line each."""
-    values = [sparql_value(p) for p in query.parameters]
+def values_block(query: NamedQuery, bound: dict | None = None) -> str:
+    """``VALUES (?a ?b) { (1 "x") }`` for the query's parameters, with one comment line each.
+    ``bound`` maps parameter names to RDF terms (``named_queries.bind``), written by pyoxigraph."""
+    values = [str(bound[p.name]) if bound and p.name in bound else sparql_value(p) for p in query.parameters]
     lines = ["  # Paramètres : modifiez les valeurs · Parameters: edit the values (UNDEF = none)"]
     lines += [_parameter_comment(p, v) for p, v in zip(query.parameters, values)]
     names = " ".join(f"?{p.name}" for p in query.parameters)
@@ -215,8 +248,9 @@ def values_block(query: NamedQuery) -> str:
 _PARAM_LINE = re.compile(r"^#\s*param:.*\n", re.M)
 
 
-def editor_text(query: NamedQuery) -> str:
-    """The query as the editor shows it: parameters, if any, bound by a VALUES block at the top of WHERE.
+def editor_text(query: NamedQuery, bound: dict | None = None) -> str:
+    """The query as the editor shows it: parameters, if any, bound by a VALUES block at the top of WHERE
+    (to their defaults, or to the terms of ``bound``).
 
     The ``# param:`` header lines are dropped then: the VALUES block's comments say the same.
     """
@@ -224,9 +258,10 @@ def editor_text(query: NamedQuery) -> str:
         return query.text
     text = _PARAM_LINE.sub("", query.text)
     brace = _body_brace(text)
+    block = values_block(query, bound)
     if brace is None:  # no WHERE group found: a trailing VALUES clause is still valid SPARQL
-        return text.rstrip() + "\n" + values_block(query).replace("\n  ", "\n").lstrip() + "\n"
-    return text[: brace + 1] + "\n" + values_block(query) + "\n" + text[brace + 1 :].lstrip("\n")
+        return text.rstrip() + "\n" + block.replace("\n  ", "\n").lstrip() + "\n"
+    return text[: brace + 1] + "\n" + block + "\n" + text[brace + 1 :].lstrip("\n")
 
 
 # ----------------------------------------------------------------------------------------
@@ -248,18 +283,44 @@ def _prefixes() -> dict[str, str]:
     return {prefix: namespace.iri for prefix, namespace in PREFIXES.items()}
 
 
-def page_config(request: Request) -> dict:
+GROUPS_IN_ENGLISH = {"Contrats": "Contracts", "Territoires": "Territories", "Organisations": "Organisations",
+                     "Axes": "Axes", "Actions": "Actions"}
+
+
+def _map_outline() -> dict:
+    import math
+
+    from .resources import CORSICA, FRANCE, MAP_BOX, MAP_WIDTH, _project
+
+    cos = math.cos(math.radians(46.5))
+    return {
+        "width": MAP_WIDTH, "height": _project(MAP_BOX[0], MAP_BOX[2])[1], "box": list(MAP_BOX), "cos": cos,
+        "scale": MAP_WIDTH / ((MAP_BOX[1] - MAP_BOX[0]) * cos),
+        "france": " ".join(f"{x},{y}" for x, y in (_project(*p) for p in FRANCE)),
+        "corsica": " ".join(f"{x},{y}" for x, y in (_project(*p) for p in CORSICA)),
+    }
+
+
+def _example(query: NamedQuery, language: str) -> dict:
+    title, description = query.localised(language)
+    group = query.group if language == "fr" else GROUPS_IN_ENGLISH.get(query.group, query.group)
+    return {
+        "name": query.name,
+        "title": title,
+        "description": description,
+        "group": group or ("Autres" if language == "fr" else "Other"),
+        "sparql": editor_text(query),
+        "parameters": [p.name for p in query.parameters],
+        "fields": [
+            {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description}
+            for p in query.parameters
+        ],
+    }
+
+
+def page_config(request: Request, language: str = "fr") -> dict:
     prefixes = _prefixes()
-    examples = [
-        {
-            "name": query.name,
-            "title": query.title,
-            "description": query.description,
-            "sparql": editor_text(query),
-            "parameters": [p.name for p in query.parameters],
-        }
-        for query in named_queries(request).values()
-    ]
+    examples = [_example(query, language) for query in named_queries(request).values()]
     return {
         "endpoint": "sparql",  # resolved against the page's URL by the script: the app's own /sparql
         "method": "POST",
@@ -267,7 +328,24 @@ def page_config(request: Request) -> dict:
         "prefixesVersion": hashlib.sha256(json.dumps(prefixes, sort_keys=True).encode()).hexdigest()[:12],
         "defaultQuery": DEFAULT_QUERY,
         "examples": examples,
+        # IRIs of this dataset open the local page (/id/… answers 303 to /doc/…), not w3id.org
+        "baseIri": request.app.state.settings.base_iri,
+        "bindUrl": "api/queries/",  # + name + "/sparql?…": the form's values, resolved and bound
+        "permalinkUrl": "api/permalinks",
+        "map": _map_outline(),  # the map view draws on the same tile-free outline as the territory pages
     }
+
+
+GROUP_ORDER = ("Territoires", "Territories", "Organisations", "Contrats", "Contracts", "Axes", "Actions")
+
+
+def _grouped(examples: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The examples by group, in the order a researcher meets the questions (others last)."""
+    groups: dict[str, list[dict]] = {}
+    for example in examples:
+        groups.setdefault(example["group"], []).append(example)
+    rank = {name: i for i, name in enumerate(GROUP_ORDER)}
+    return sorted(groups.items(), key=lambda item: rank.get(item[0], len(rank)))
 
 
 def _static_version() -> str:
@@ -279,8 +357,9 @@ def _static_version() -> str:
 @router.get("/", response_class=HTMLResponse)
 def query_page(request: Request, lang: str | None = None) -> HTMLResponse:
     language = _language(request, lang)
-    config = page_config(request)
-    config["labels"] = {key: LABELS[language][key] for key in ("copied", "copy_link", "tab")}
+    config = page_config(request, language)
+    config["labels"] = {key: LABELS[language][key] for key in SCRIPT_LABELS}
+    config["labels"]["types"] = PARAMETER_TYPES[language]
     root = request.scope.get("root_path", "").rstrip("/") + "/"
     response = TEMPLATES.TemplateResponse(
         request,
@@ -292,6 +371,7 @@ def query_page(request: Request, lang: str | None = None) -> HTMLResponse:
             "root": root,
             "config": config,
             "examples": config["examples"],
+            "groups": _grouped(config["examples"]),
             "version": _static_version(),
         },
     )

@@ -3,20 +3,28 @@
 ``GET /api/queries`` lists them (name, title, description, parameters, sparql), read from the
 ``queries_dir`` setting (default: the bundled ``queries/``) on every request, so a new ``.rq``
 file shows up without a restart. ``GET /api/queries/{name}`` runs one with its parameters as
-query-string values, bound as RDF terms (never pasted into the text). The query page (``/``)
+query-string values, bound as RDF terms (never pasted into the text): ctair's JSON
+(``columns``, ``rows`` of plain values), or with ``format=json|xml|csv|tsv`` (``output=`` too)
+a SPARQL 1.1 results document, so that the URL goes straight into ``pandas.read_csv``.
+``format`` and ``output`` are therefore never names of query parameters. The query page (``/``)
 offers the same catalogue.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+import io
 
-from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, QueryParameterError, bind, load_named_queries
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, QueryParameterError, bind, load_named_queries, select_columns
 from ctair.graph.store import plain
 
+from .. import results
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
+from ..result_format import PARAMETERS as FORMAT_PARAMETERS, RowSolutions, requested_format
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
@@ -37,17 +45,42 @@ def list_queries(request: Request) -> list[dict]:
     return [query.to_json() for query in named_queries(request).values()]
 
 
-@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)")
-def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> dict:
+@router.get("/{name}/sparql", summary="The SPARQL text of a named query with its parameters bound (for the query page's forms)")
+def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
+    """The query as the page's editor shows it, its VALUES block holding the given parameters,
+    each resolved like ``GET /api/queries/{name}`` does (a label, an id or an IRI) and written
+    as an RDF term; a missing required parameter or an unknown name is a 400 naming it."""
+    from .pages import editor_text
+
     query = named_queries(request).get(name)
     if query is None:
         raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
+    values = {k: v for k, v in request.query_params.items() if v.strip()}  # an empty field is "not given"
     try:
-        bindings = bind(query, dict(request.query_params), index.resolve_term)
+        bindings = bind(query, values, index.resolve_term)
+    except QueryParameterError as error:
+        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    return {"query": query.name, "parameters": {k: v.value for k, v in bindings.items()}, "sparql": editor_text(query, bindings)}
+
+
+@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)", response_model=None)
+def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> Response | dict:
+    query = named_queries(request).get(name)
+    if query is None:
+        raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
+    pairs = list(request.query_params.multi_items())
+    url_format = requested_format(pairs, "SELECT")
+    values = {k: v for k, v in pairs if k not in FORMAT_PARAMETERS}
+    try:
+        bindings = bind(query, values, index.resolve_term)
     except QueryParameterError as error:
         raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
     rows = store.select(query.text, bindings)
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+    columns = select_columns(store, query.text, bindings)
+    if url_format is not None:
+        out = io.BytesIO()
+        results.write_solutions(RowSolutions(columns, rows), url_format, out, None)
+        return Response(out.getvalue(), media_type=url_format.content_type)
     return {
         "query": query.name,
         "title": query.title,

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import Literal, NamedNode
 
-from ctair.api.deps import IndexDep, StoreDep
+from ctair.api.deps import IndexDep, SearchDep, StoreDep
 from ctair.api.errors import ApiError
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose
 from ctair.graph.describe import VOCABULARY_SEGMENTS, View, describe, exists, neighbourhood, serialize
@@ -557,32 +557,37 @@ def territories(request: Request, index: IndexDep) -> HTMLResponse:
 
 
 @router.get("/organisations", response_class=HTMLResponse)
-def organisations(request: Request, index: IndexDep) -> HTMLResponse:
-    return _index_page(request, index, ("organisation",))
+def organisations(request: Request, index: IndexDep, store: StoreDep) -> HTMLResponse:
+    """Every organisation of the graph, and why the count differs from the network's: the
+    network and ``ctair build`` count those that take part in an action; the others only sign a
+    contract or are only in the curated registry (national bodies the documents do not tie to
+    an action). They are marked in the list."""
+    involvement = {}
+    for row in store.select(get_query("_organisation-involvement").text):
+        acts, signs = row.get("inActions"), row.get("signsContract")
+        involvement[row["organisation"].value] = "action" if acts is not None else ("signatory" if signs is not None else "registry")
+    rows = _entity_rows(request, index, "organisation")
+    notes = {"signatory": "signataire d'un contrat seulement", "registry": "registre seulement"}
+    for row in rows:
+        row["note"] = notes.get(involvement.get(row["iri"], "action"))
+    counts = {kind: sum(1 for v in involvement.values() if v == kind) for kind in ("action", "signatory", "registry")}
+    return html_response(request, "index.html", {
+        "sections": [{"kind": "organisation", "rows": rows}], "kind": "index", "organisation_counts": counts,
+    })
 
 
-def search_entities(index, q: str, limit: int = 50) -> list:
-    """Entities (territories, organisations, axes) whose label, alias or id contains ``q``,
-    compared folded (case, accents and punctuation ignored); exact names first."""
-    wanted = fold(q)
-    if not wanted:
-        return []
-    scored = []
-    for entity in index.entities:
-        folded = [fold(n) for n in entity.names]
-        if any(wanted == f for f in folded):
-            scored.append((0, fold(entity.label), entity))
-        elif any(wanted in f for f in folded):
-            scored.append((1, fold(entity.label), entity))
-    return [e for _, _, e in sorted(scored, key=lambda s: (s[0], s[1]))][:limit]
-
-
-KIND_LABELS = {"territory": "Territoire", "organisation": "Organisation", "axis": "Axe"}
+KIND_LABELS = {"territory": "Territoire", "organisation": "Organisation", "axis": "Axe", "action": "Action",
+               "person": "Personne", "contract": "Contrat", "source": "Source"}
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, index: IndexDep, q: str = Query("", max_length=200)) -> HTMLResponse:
-    results = [{"href": href(request, e.iri.value), "label": e.label, "kind": KIND_LABELS.get(e.kind, e.kind),
-                "iri": e.iri.value, "names": [n for n in e.names if n != e.label][:5]}
-               for e in search_entities(index, q)]
-    return html_response(request, "search.html", {"q": q, "results": results, "kind": "search"})
+def search(request: Request, search_index: SearchDep, q: str = Query("", max_length=200)) -> HTMLResponse:
+    """Organisations, territories, axes, contracts, people, actions and sources; see :mod:`ctair.graph.search`."""
+    results = [{"href": href(request, h.iri), "label": h.label, "kind": KIND_LABELS.get(h.kind, h.kind),
+                "iri": h.iri, "names": [n for n in h.names if n != h.label][:5] if h.kind not in ("action", "source") else []}
+               for h in search_index.search(q)]
+    suggestions = [] if results or not q.strip() else [
+        {"href": href(request, iri), "label": label, "kind": KIND_LABELS.get(kind, kind)}
+        for iri, kind, label in search_index.suggestions(q)
+    ]
+    return html_response(request, "search.html", {"q": q, "results": results, "suggestions": suggestions, "kind": "search"})

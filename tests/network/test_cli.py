@@ -109,3 +109,26 @@ def test_unknown_table_format_is_refused_by_argparse(capsys, store_path):
 def test_missing_store_is_a_clear_error(capsys, tmp_path):
     code, _, err = run(capsys, "network", "recurring", "--store", str(tmp_path / "nowhere"))
     assert code == 2 and "no Oxigraph store" in err
+
+
+def test_a_year_without_contracts_names_the_years_there_are(capsys, store_path):
+    code, out, err = run(capsys, "network", "recurring", "--store", str(store_path), "--year", "1999")
+    assert code == 2 and "no contract of the year 1999" in err and "years: " in err and not out
+
+
+def test_an_empty_ranking_says_so(capsys, store_path):
+    code, out, _ = run(capsys, "network", "recurring", "--store", str(store_path), "--min-territories", "50")
+    assert code == 0 and out.startswith("no organisation works in 50 or more territories")
+
+
+def test_a_plain_sparql_file_without_header_runs(capsys, store_path, tmp_path):
+    mine = tmp_path / "my.rq"
+    mine.write_text("PREFIX ctair: <https://w3id.org/ctair/ontology#>\nSELECT ?label WHERE { ?o a ctair:Organisation ; rdfs:label ?label } ORDER BY ?label LIMIT 2\n", encoding="utf-8")
+    code, out, err = run(capsys, "query", str(mine), "--store", str(store_path), "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0] == "label" and len(out.splitlines()) == 3
+
+
+def test_a_missing_query_file_is_one_line(capsys, store_path, tmp_path):
+    code, _, err = run(capsys, "query", str(tmp_path / "nowhere.rq"), "--store", str(store_path))
+    assert code == 2 and "nowhere.rq" in err and "Traceback" not in err

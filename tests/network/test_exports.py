@@ -73,10 +73,21 @@ def test_node_link_json_round_trip(annotated, tmp_path):
     body = json.loads(write_network(annotated, tmp_path / "network.json").read_text(encoding="utf-8"))
     assert body["graph"]["metrics"]["edges"] == 15
     assert all(link["source"].startswith(O) and link["target"].startswith(T) for link in body["links"])
-    read = nx.node_link_graph(body, edges="links", name="iri")
-    assert set(read.nodes) == set(annotated.nodes)
+    read = nx.node_link_graph(body, edges="links")  # networkx's defaults: node key "id"
+    assert set(read.nodes) == set(annotated.nodes) and read.number_of_nodes() == annotated.number_of_nodes()
     assert read.edges[O + "adoma", T + "lyon"]["action_iris"] == annotated.edges[O + "adoma", T + "lyon"]["action_iris"]
-    assert read.nodes[O + "adoma"]["id"] == "adoma"
+    assert read.nodes[O + "adoma"]["slug"] == "adoma"
+
+
+def test_node_link_json_has_one_identifier_for_nodes_and_links(annotated, tmp_path):
+    """What d3's forceLink().id(d => d.id) needs: every link end is some node's id."""
+    body = json.loads(write_network(annotated, tmp_path / "network.json").read_text(encoding="utf-8"))
+    ids = [node["id"] for node in body["nodes"]]
+    assert len(ids) == len(set(ids)) == annotated.number_of_nodes()
+    assert {end for link in body["links"] for end in (link["source"], link["target"])} <= set(ids)
+    again = nx.node_link_data(nx.node_link_graph(body, edges="links"), edges="links")  # a round trip
+    assert sorted(n["id"] for n in again["nodes"]) == sorted(ids)
+    assert len(again["links"]) == len(body["links"])
 
 
 def test_csv_edge_list(annotated, tmp_path):

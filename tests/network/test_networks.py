@@ -154,8 +154,8 @@ def test_axis_subnetworks_who_does_what_where(data):
 def test_api_shapes_are_one_call(store):
     body = network_json(store, "territories")
     assert body["graph"]["network"] == "territories" and body["graph"]["metrics"]["nodes"] == 6
-    node = next(n for n in body["nodes"] if n["id"] == "lyon")
-    assert node["iri"] == T + "lyon" and {"pagerank", "betweenness", "community", "degree"} <= set(node)
+    node = next(n for n in body["nodes"] if n["slug"] == "lyon")
+    assert node["id"] == node["iri"] == T + "lyon" and {"pagerank", "betweenness", "community", "degree"} <= set(node)
     assert {(link["source"], link["target"]) for link in body["links"]} >= {(T + "lyon", T + "toulouse")}
     metrics = metrics_json(store, NetworkFilter(role="operator"))
     assert metrics["networks"]["bipartite"]["edges"] == 11

@@ -147,8 +147,11 @@ def test_clicking_a_node_shows_its_details(page, server):
     assert page.locator("#details-label").inner_text() == "Adoma"
     assert page.locator("#details .kind-badge").text_content() == "Organisation"
     assert "Actions" in page.locator("#details dl").inner_text()
-    assert page.locator("#details-neighbours li").count() == 2
-    assert {t.split(" (")[0] for t in page.locator("#details-neighbours li").all_inner_texts()} == {"Dijon", "Grenoble"}
+    assert page.locator("#details-neighbours > li").count() == 2
+    assert {t.split(" (")[0] for t in page.locator("#details-neighbours > li").all_inner_texts()} == {"Dijon", "Grenoble"}
+    # the actions behind each link, each a link to its page
+    behind = page.locator("#details-neighbours .link-actions a")
+    assert behind.count() >= 2 and all(h.startswith("/id/action/") for h in [a.get_attribute("href") for a in behind.all()])
     assert page.get_attribute("#details-page", "href") == "/id/organisation/adoma"
     assert page.get_attribute("#details-who", "href") == "/api/who?organisation=adoma"
     assert page.evaluate("window.ctairNetwork.$(':selected').map(n => n.id())") == [ORG + "adoma"]

@@ -24,6 +24,10 @@ PARAMETERS = {
     "territory": ["lyon", "Brest", "Autun"],
     "axis": ["logement", "santé", "emploi"],
     "min_territories": ["1", "2", "3"],
+    "operator": ["Soliha", "Adoma", "forum refugies cosi"],
+    "first": ["Adoma", "coallia", "Pôle emploi"],
+    "second": ["Coallia", "France Horizon", "OFII"],
+    "public": ["famille", "jeunes", "femmes"],
 }
 
 

@@ -23,6 +23,8 @@
   var roleSelect = document.getElementById("role");
   var levelSelect = document.getElementById("level");
   var axisSelect = document.getElementById("axis");
+  var kindSelect = document.getElementById("kind");
+  var yearSelect = document.getElementById("year");
   var picker = document.getElementById("node-picker");
   var MIN = config.minTerritories || 2;
   var COLORS = {
@@ -63,11 +65,17 @@
     var params = new URLSearchParams();
     if (roleSelect.value && roleSelect.value !== "any") params.set("role", roleSelect.value);
     if (axisSelect.value) params.set("axis", axisSelect.value);
+    if (kindSelect.value) params.set("kind", kindSelect.value);
+    if (yearSelect.value) params.set("year", yearSelect.value);
     if (levelSelect && levelSelect.value === "network") params.set("level", "network");
     return params;
   }
 
   function setStatus(text) { statusLine.textContent = text; }
+
+  // roles and types in French (the codes of the API in parentheses)
+  function roleLabel(code) { return (config.roleLabels || {})[code] || code; }
+  function typeLabel(code) { return (config.typeLabels || {})[code] || code; }
 
   // ---------------------------------------------------------------- layout
   function computePositions(data) {
@@ -246,7 +254,7 @@
       var size = n.kind === "territory" ? 30 + 30 * Math.sqrt(Math.max(ratio, 0)) : (recurring ? 28 : 15) + 16 * Math.max(ratio, 0);
       elements.push({
         group: "nodes",
-        data: { id: n.iri, label: n.label, kind: n.kind, entityId: n.id, degree: n.degree, actions: n.weighted_degree, size: size },
+        data: { id: n.iri, label: n.label, kind: n.kind, entityId: n.slug, degree: n.degree, actions: n.weighted_degree, size: size },
         classes: recurring ? "recurring" : "",
         position: { x: positions[n.iri].x, y: positions[n.iri].y }
       });
@@ -283,8 +291,10 @@
 
   function describeFilters() {
     var parts = [];
-    if (roleSelect.value && roleSelect.value !== "any") parts.push("rôle " + roleSelect.value);
+    if (roleSelect.value && roleSelect.value !== "any") parts.push("rôle " + roleLabel(roleSelect.value));
     if (axisSelect.value) parts.push("axe " + axisSelect.options[axisSelect.selectedIndex].textContent.trim());
+    if (kindSelect.value) parts.push("contrats " + kindSelect.value);
+    if (yearSelect.value) parts.push("année " + yearSelect.value);
     return parts.join(", ");
   }
 
@@ -316,10 +326,10 @@
     var facts = el("dl");
     function fact(term, value) { facts.appendChild(el("dt", { text: term })); facts.appendChild(el("dd", { text: String(value) })); }
     if (kind === "organisation") {
-      if (info.org_type) fact("Type", info.org_type);
+      if (info.org_type) fact("Type", String(info.org_type).split(/[\s;,]+/).map(typeLabel).join(", "));
       fact("Territoires", others.length);
       fact("Actions", Object.keys(actions).length);
-      fact("Rôles", Object.keys(roles).sort().join(", ") || "—");
+      fact("Rôles", Object.keys(roles).sort().map(roleLabel).join(", ") || "—");
     } else {
       if (info.insee_code) fact("Code INSEE", info.insee_code);
       if (info.department) fact("Département", info.department);
@@ -333,7 +343,16 @@
     others.forEach(function (other) {
       var edge = node.edgesWith(other)[0];
       var count = edge ? edge.data("weight") : 0;
-      list.appendChild(el("li", {}, [nodeButton(other), " (" + count + (count > 1 ? " actions)" : " action)")]));
+      var item = el("li", {}, [nodeButton(other), " (" + count + (count > 1 ? " actions)" : " action)")]);
+      // the actions behind the link, each opening its page (with the sentence it was read from)
+      var behind = el("ul", { className: "link-actions" });
+      ((edge && edge.data("actionIris")) || []).forEach(function (iri) {
+        var label = (current && current.actions && current.actions[iri]) || iri;
+        var href = pageHref(iri);
+        behind.appendChild(el("li", {}, [href ? el("a", { href: href, text: label }) : document.createTextNode(label)]));
+      });
+      if (behind.childNodes.length) item.appendChild(behind);
+      list.appendChild(item);
     });
     body.push(list);
     var links = el("ul", { className: "links" });
@@ -413,7 +432,7 @@
       var name = page ? el("a", { href: page, text: row.node.data("label") }) : row.node.data("label");
       return el("tr", {}, [
         el("th", { scope: "row" }, [name]), el("td", { text: String(row.territories) }), el("td", { text: String(row.actions) }),
-        el("td", { text: row.roles.join(", ") }), el("td", { text: row.where.join(", ") })
+        el("td", { text: row.roles.map(roleLabel).join(", ") }), el("td", { text: row.where.join(", ") })
       ]);
     });
     if (!trs.length) trs = [el("tr", {}, [el("td", { colspan: "5", text: "Aucune organisation n'est présente dans plusieurs territoires avec ces filtres." })])];
@@ -485,6 +504,8 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
   roleSelect.addEventListener("change", load);
   axisSelect.addEventListener("change", load);
+  kindSelect.addEventListener("change", load);
+  yearSelect.addEventListener("change", load);
   if (levelSelect) levelSelect.addEventListener("change", load);
 
   loadAxes();
