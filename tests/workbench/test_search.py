@@ -23,7 +23,8 @@ def test_accents_and_case_are_folded(server):
 
 
 def test_actions_people_contracts_and_sources_are_found(server):
-    assert {"Contrat", "Territoire", "Action"} <= {kind for kind, _, _ in results(server, "Lyon")[0]}
+    assert {"Contrat", "Territoire", "Organisation"} <= {kind for kind, _, _ in results(server, "Lyon")[0]}
+    assert ("Action", "La colocation pour les moins de 25 ans") in {(kind, label) for kind, _, label in results(server, "colocation")[0]}
     assert results(server, "tenenbaum")[0][0][:2] == ("Personne", "/doc/id/person/francoise-tenenbaum")
     assert any(kind == "Source" for kind, _, _ in results(server, "Actions CTAIR 2019")[0])
 
