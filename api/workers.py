@@ -42,6 +42,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -51,6 +53,8 @@ from typing import Any
 log = logging.getLogger("ctair.api.workers")
 
 SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger ones via a file
+WORKER_STACK_BYTES = 256 << 20  # address space reserved for the query thread's stack, not memory used
+REAP_INTERVAL = 0.5  # seconds between two looks for idle workers that died
 
 
 # --- errors the pool raises to the endpoint ---------------------------------------------
@@ -78,6 +82,15 @@ class WorkerCrashed(PoolError):
 
 class StoreUnavailable(PoolError):
     code = "store-unavailable"
+
+
+class _WorkerGone(Exception):
+    """The worker was dead before it received the task: the task can go to another one."""
+
+
+def fingerprint(text: str) -> str:
+    """A short, stable name for a query in the logs (the text itself may be huge or hostile)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 # --- worker side --------------------------------------------------------------------------
@@ -243,6 +256,16 @@ def worker_main(argv: list[str] | None = None) -> None:
             conn.send(("fatal", {"detail": f"cannot open the store at {args.store}: {error}"}))
             return
     conn.send(("ready", {"pid": os.getpid(), "sandbox": sandbox}))
+    # Oxigraph parses and evaluates recursively; the endpoint refuses deep queries before they
+    # get here (max_query_depth), and the big stack is the margin behind that check: on the
+    # main thread's 8 MiB, 3,000 nested groups overflow it (SIGSEGV); here, hundreds of thousands.
+    threading.stack_size(WORKER_STACK_BYTES)
+    serving = threading.Thread(target=_serve, args=(conn, store, args), name="ctair-query")
+    serving.start()
+    serving.join()
+
+
+def _serve(conn: Connection, store, args) -> None:
     while True:
         try:
             task = conn.recv()
@@ -303,6 +326,8 @@ class WorkerPool:
         self._started = False
         self._cond: asyncio.Condition | None = None
         self._update_lock: asyncio.Lock | None = None
+        self._reaper: asyncio.Task | None = None
+        self.crashes = 0  # workers that died on their own (crash, OOM kill, kill -9 from outside)
         self.killed: list[int] = []  # pids of workers stopped at a deadline (for logs and tests)
 
     # lifecycle
@@ -314,6 +339,7 @@ class WorkerPool:
         self._cond = asyncio.Condition()
         self._update_lock = asyncio.Lock()
         self.spool_dir = Path(tempfile.mkdtemp(prefix="ctair-sparql-"))
+        self._reaper = asyncio.get_running_loop().create_task(self._reap_forever())
         if self.store_exists():
             self._spawn_readers()
         else:
@@ -327,6 +353,8 @@ class WorkerPool:
         self._started = True
 
     async def stop(self) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
         workers = list(self._all)
         self._all.clear()
         self._idle.clear()
@@ -339,6 +367,38 @@ class WorkerPool:
                 log.error("worker %s did not die", worker.pid)
         if self.spool_dir is not None:
             shutil.rmtree(self.spool_dir, ignore_errors=True)
+
+    # dead workers
+    async def _reap_forever(self) -> None:
+        """Replace idle workers that died (killed from outside, out of memory) within
+        REAP_INTERVAL, rather than when a query picks one."""
+        while True:
+            await asyncio.sleep(REAP_INTERVAL)
+            try:
+                await self._reap_idle()
+            except Exception:  # pragma: no cover - the reaper must outlive any one failure
+                log.exception("reaping dead query workers failed")
+
+    async def _reap_idle(self) -> None:
+        assert self._cond is not None
+        async with self._cond:
+            dead = [worker for worker in self._idle if worker.proc.poll() is not None]
+            for worker in dead:
+                self._forget_dead(worker, "while idle")
+            if dead and not self._paused and self.store_exists():
+                self._spawn_readers()
+                self._cond.notify_all()
+
+    def _forget_dead(self, worker: Worker, when: str) -> None:
+        self.crashes += 1
+        log.error("query worker %s died %s (exit %s); replacing it", worker.pid, when, worker.proc.returncode)
+        if worker in self._idle:
+            self._idle.remove(worker)
+        self._all.discard(worker)
+        try:
+            worker.conn.close()
+        except OSError:
+            pass
 
     def status(self) -> dict:
         return {
@@ -397,10 +457,13 @@ class WorkerPool:
             return kind, payload
 
     async def _send(self, worker: Worker, task: dict) -> None:
-        if len(task.get("query") or task.get("update") or "") > 32_000:
-            await asyncio.to_thread(worker.conn.send, task)
-        else:
-            worker.conn.send(task)
+        try:
+            if len(task.get("query") or task.get("update") or "") > 32_000:
+                await asyncio.to_thread(worker.conn.send, task)
+            else:
+                worker.conn.send(task)
+        except (OSError, ValueError) as error:  # BrokenPipeError: it died before the task reached it
+            raise _WorkerGone(str(error)) from error
 
     # queries
     async def _acquire(self, wait: float) -> Worker:
@@ -427,6 +490,20 @@ class WorkerPool:
             self._busy += 1
             return self._idle.pop()
 
+    async def _acquire_live(self, wait: float) -> Worker:
+        """A free worker whose process is alive (a dead one is replaced, never handed out)."""
+        while True:
+            worker = await self._acquire(wait)
+            if worker.proc.poll() is None:
+                return worker
+            assert self._cond is not None
+            async with self._cond:
+                self._busy -= 1
+                self._forget_dead(worker, "while idle")
+                if not self._paused and self.store_exists():
+                    self._spawn_readers()
+                self._cond.notify_all()
+
     async def _release(self, worker: Worker | None) -> None:
         assert self._cond is not None
         async with self._cond:
@@ -440,25 +517,48 @@ class WorkerPool:
             self._cond.notify_all()
 
     async def query(self, task: dict, timeout: float) -> dict:
-        """Run one query task; returns the worker's reply payload or raises an error."""
+        """Run one query task; returns the worker's reply payload or raises an error.
+
+        A worker found dead before it got the task is replaced and the task goes to another
+        one, once; a worker that dies while running the query is logged with the query's
+        fingerprint and the client gets 503 ``worker-crashed``."""
         loop = asyncio.get_running_loop()
-        worker = await self._acquire(wait=timeout)
+        started = loop.time()
+        for attempt in (1, 2):
+            worker = await self._acquire_live(wait=max(timeout - (loop.time() - started), 0.1))
+            try:
+                return await self._query_on(worker, task, started + timeout, timeout)
+            except _WorkerGone:
+                log.warning("query worker %s was gone before query %s reached it (attempt %d)",
+                            worker.pid, fingerprint(task["query"]), attempt)
+        raise WorkerCrashed("two query workers in a row were found dead; retry in a moment")
+
+    async def _query_on(self, worker: Worker, task: dict, deadline: float, timeout: float) -> dict:
+        loop = asyncio.get_running_loop()
         keep: Worker | None = None
         task = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
         started = loop.time()
         try:
             await self._send(worker, task)
-            kind, payload = await self._receive(worker, started + timeout)
+            kind, payload = await self._receive(worker, deadline)
             keep = worker
         except TimeoutError:
             self.killed.append(worker.pid)
             await self._kill(worker)
             _unlink(task["spill_path"])
-            log.warning("query stopped after %.1f s (worker %s killed)", loop.time() - started, worker.pid)
+            log.warning("query %s stopped after %.1f s (worker %s killed)", fingerprint(task["query"]),
+                        loop.time() - started, worker.pid)
             raise QueryTimeout(
                 f"the query ran longer than the {timeout:g} s limit and was stopped; "
                 "make it more selective (or add a LIMIT) and try again"
             ) from None
+        except WorkerCrashed:
+            await self._kill(worker)
+            _unlink(task["spill_path"])
+            self.crashes += 1
+            log.error("query worker %s crashed (exit %s) running query %s (%d characters)", worker.pid,
+                      worker.proc.returncode, fingerprint(task["query"]), len(task["query"]))
+            raise
         except BaseException:
             await self._kill(worker)
             _unlink(task["spill_path"])
@@ -492,6 +592,8 @@ class WorkerPool:
                 try:
                     await self._send(writer, dict(task, op="update"))
                     kind, payload = await self._receive(writer, started + timeout)
+                except _WorkerGone:
+                    raise WorkerCrashed("the update's writer process died before it started; retry") from None
                 except TimeoutError:
                     raise QueryTimeout(f"the update ran longer than the {timeout:g} s limit and was stopped") from None
                 finally:
