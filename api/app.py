@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ctair.api import sparql
 from ctair.api.errors import install_error_handlers
+from ctair.api.hardening import HardeningMiddleware
 from ctair.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
         app.state.store = remote_store
     install_error_handlers(app)
     sparql.add_cors(app)
+    app.add_middleware(HardeningMiddleware)  # outermost: HEAD as GET, nosniff on every response
     app.include_router(sparql.router)
 
     from .routes import rest

@@ -61,6 +61,9 @@ def serve(
         max_concurrent_queries=workers,
         **overrides,
     )
+    if settings.public_url is None:  # links and redirects name the address served, never the Host header
+        shown = f"[{host}]" if ":" in host else host
+        settings = make_settings(settings, public_url=f"http://{shown}:{port}")
     log = logging.getLogger("ctair.api")
     spec = str(store or settings.store)
     if is_remote(spec):
@@ -80,7 +83,9 @@ def serve(
         log_level=log_level,
         lifespan="on",
         timeout_graceful_shutdown=graceful_timeout,
-        proxy_headers=False,
+        # X-Forwarded-* only from the proxies named in `trusted_proxies` (none by default)
+        proxy_headers=bool(settings.trusted_proxies.strip()),
+        forwarded_allow_ips=settings.trusted_proxies.strip() or "127.0.0.1",
         server_header=False,
     )
     uvicorn.Server(config).run()

@@ -87,7 +87,7 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
 
 
 def site_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return request.app.state.settings.site_url()
 
 
 def _negotiate(request: Request, offers) -> object:
