@@ -82,6 +82,8 @@ async def lifespan(app: FastAPI):
             Path(app.state.store_path),
             size=settings.max_concurrent_queries,
             max_queued=settings.max_queued_queries,
+            slow_after=settings.slow_query_seconds,
+            max_slow=settings.max_slow_queries,
         )
     app.state.sparql_pool = pool
     await pool.start()
@@ -306,7 +308,8 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     else:
         task.update(default_graph=None, named_graphs=None, union=not has_dataset_clause(tokens))
     try:
-        reply = await _pool(request).query(task, settings.query_timeout)
+        reply = await _pool(request).query(task, settings.query_timeout,
+                                           client=request.client.host if request.client else "")
     except PoolError as error:
         raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
     if reply["kind"] != "ok":

@@ -87,6 +87,22 @@ class Settings(BaseSettings):
         description="Number of SPARQL worker processes, i.e. queries evaluated at the same time "
         "(each worker uses up to one CPU core).",
     )
+    slow_query_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="A SPARQL query still running after this many seconds moves to the slow lane: its "
+        "worker drops to the lowest CPU priority and a fresh worker takes its place among the "
+        "`max_concurrent_queries`, so ordinary queries never wait behind slow ones. The query still "
+        "ends at `query_timeout`.",
+    )
+    max_slow_queries: int = Field(
+        2,
+        ge=0,
+        description="Places in the slow lane (a warm spare worker is kept for each), at most one per "
+        "client address: a client's second query to turn slow is stopped with 503 'slow-lane-full' and "
+        "Retry-After; when the lane is full of other clients' queries, a query that turns slow keeps "
+        "its place among the ordinary ones. 0 turns the slow lane off.",
+    )
     max_queued_queries: int = Field(
         8,
         ge=0,

@@ -36,7 +36,10 @@ def _workers(server) -> list[psutil.Process]:
     return [child for child in psutil.Process(server.process.pid).children() if child.status() != psutil.STATUS_ZOMBIE]
 
 
-def _wait_for_workers(server, count: int = 2, patience: float = 10.0) -> list[psutil.Process]:
+WORKERS = 4  # two for ordinary queries, two warm spares for the slow lane
+
+
+def _wait_for_workers(server, count: int = WORKERS, patience: float = 10.0) -> list[psutil.Process]:
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         workers = _workers(server)
@@ -161,8 +164,76 @@ def test_a_dead_idle_worker_is_reaped_without_waiting_for_a_query(hostile_server
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         pids = {w.pid for w in _workers(hostile_server)}
-        if victim.pid not in pids and len(pids) == 2:
+        if victim.pid not in pids and len(pids) == WORKERS:
             break
         time.sleep(0.05)
     assert victim.pid not in {c.pid for c in psutil.Process(hostile_server.process.pid).children()}
-    assert len(_workers(hostile_server)) == 2
+    assert len(_workers(hostile_server)) == WORKERS
+
+
+# --- 6. a lane for ordinary queries ----------------------------------------------------------
+RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}v> ?x . ?b <{EX}v> ?y . ?c <{EX}v> ?z }}"
+
+
+def _client_from(address: str) -> httpx.Client:
+    """A client whose connections come from another loopback address: another client to the server."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60)
+
+
+def _runaway_stream(server, address: str, stop: threading.Event, statuses: list[int]) -> None:
+    with _client_from(address) as client:
+        while not stop.is_set():
+            statuses.append(client.get(server + "/sparql", params={"query": RUNAWAY}).status_code)
+
+
+def test_two_runaway_streams_leave_a_lane_for_ordinary_queries(tmp_path):
+    store = build_store(tmp_path / "store")
+    with running_server(store, query_timeout=3, max_concurrent_queries=2, slow_query_seconds=0.3,
+                        max_slow_queries=2) as base:
+        _wait_for_workers(base)
+        stop = threading.Event()
+        runaway_statuses: list[int] = []
+        streams = [threading.Thread(target=_runaway_stream, args=(base, address, stop, runaway_statuses),
+                                    daemon=True) for address in ("127.0.0.2", "127.0.0.3")]
+        for stream in streams:
+            stream.start()
+        time.sleep(1.0)  # both runaways are in the slow lane
+        latencies, statuses = [], []
+        with httpx.Client(base_url=base, timeout=60) as client:
+            deadline = time.monotonic() + 6  # spans at least one restart of each runaway stream
+            while time.monotonic() < deadline:
+                started = time.monotonic()
+                statuses.append(client.get("/sparql", params={"query": SIMPLE}).status_code)
+                latencies.append(time.monotonic() - started)
+                time.sleep(0.02)
+        stop.set()
+        for stream in streams:
+            stream.join(30)
+        assert set(statuses) == {200}
+        assert runaway_statuses and set(runaway_statuses) == {503}
+        latencies.sort()
+        # generous for a loaded CI machine: before the slow lane, cheap queries waited for a
+        # runaway to be killed (seconds); bench/hostile.py measures the real p99
+        assert latencies[int(len(latencies) * 0.95)] < 1.0, latencies[-10:]
+
+
+def test_a_client_runs_one_slow_query_at_a_time(tmp_path):
+    store = build_store(tmp_path / "store")
+    with running_server(store, query_timeout=3, max_concurrent_queries=2, slow_query_seconds=0.3,
+                        max_slow_queries=2) as base:
+        _wait_for_workers(base)
+        results: list[httpx.Response] = []
+
+        def runaway():
+            results.append(httpx.get(base + "/sparql", params={"query": RUNAWAY}, timeout=30))
+
+        threads = [threading.Thread(target=runaway) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.1)
+        for thread in threads:
+            thread.join(30)
+        codes = sorted(r.json()["error"]["code"] for r in results)
+        assert codes == ["query-timeout", "slow-lane-full"]
+        busy = next(r for r in results if r.json()["error"]["code"] == "slow-lane-full")
+        assert busy.status_code == 503 and "retry-after" in busy.headers
