@@ -99,6 +99,14 @@ class StoreUnavailable(PoolError):
     code = "store-unavailable"
 
 
+class ShuttingDown(PoolError):
+    code = "shutting-down"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.headers = {"Retry-After": "5"}
+
+
 class _WorkerGone(Exception):
     """The worker was dead before it received the task: the task can go to another one."""
 
@@ -347,6 +355,9 @@ class WorkerPool:
         self._cond: asyncio.Condition | None = None
         self._update_lock: asyncio.Lock | None = None
         self._reaper: asyncio.Task | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._closing: asyncio.Future | None = None
+        self._shutting_down = False
         self._store_error: str | None = None  # why the last worker could not open the store
         self.crashes = 0  # workers that died on their own (crash, OOM kill, kill -9 from outside)
         self.killed: list[int] = []  # pids of workers stopped at a deadline (for logs and tests)
@@ -360,7 +371,9 @@ class WorkerPool:
         self._cond = asyncio.Condition()
         self._update_lock = asyncio.Lock()
         self.spool_dir = Path(tempfile.mkdtemp(prefix="ctair-sparql-"))
-        self._reaper = asyncio.get_running_loop().create_task(self._reap_forever())
+        self.loop = asyncio.get_running_loop()
+        self._closing = self.loop.create_future()  # set when the grace period of a shutdown ends
+        self._reaper = self.loop.create_task(self._reap_forever())
         if self.store_exists():
             self._spawn_readers()
         else:
@@ -395,6 +408,25 @@ class WorkerPool:
                 log.error("worker %s did not die", worker.pid)
         if self.spool_dir is not None:
             shutil.rmtree(self.spool_dir, ignore_errors=True)
+
+    def begin_shutdown(self, grace: float) -> None:
+        """The server got SIGTERM: refuse new queries now, and answer the ones in flight with
+        503 ``shutting-down`` if they have not finished ``grace`` seconds from now (before the
+        server's own grace period ends and uvicorn would answer them with a bare 500)."""
+        self._shutting_down = True
+        assert self.loop is not None and self._closing is not None
+        closing = self._closing
+        self.loop.call_later(max(grace, 0.0), lambda: closing.done() or closing.set_result(None))
+        self.loop.create_task(self._wake_waiters())
+
+    async def _wake_waiters(self) -> None:
+        assert self._cond is not None
+        async with self._cond:
+            self._cond.notify_all()
+
+    def _refuse_when_shutting_down(self) -> None:
+        if self._shutting_down:
+            raise ShuttingDown("the server is shutting down; retry in a moment")
 
     # dead workers
     async def _reap_forever(self) -> None:
@@ -497,10 +529,17 @@ class WorkerPool:
                 readable = loop.create_future()
                 fd = worker.conn.fileno()
                 loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+                waiting_for = {readable} if self._closing is None else {readable, self._closing}
                 try:
-                    await asyncio.wait_for(readable, remaining)
+                    done, _ = await asyncio.wait(waiting_for, timeout=remaining)
                 finally:
                     loop.remove_reader(fd)
+                    readable.cancel()
+                if not done:
+                    raise TimeoutError
+                if readable not in done:
+                    raise ShuttingDown("the server is shutting down and the query did not finish in time; "
+                                       "retry in a moment")
             try:
                 kind, payload = worker.conn.recv()
             except (EOFError, OSError, ValueError) as error:
@@ -535,6 +574,7 @@ class WorkerPool:
         """A started worker for an ordinary query, waiting ``wait`` s at most for one. Waiting for
         a worker that is still starting does not count against ``max_queued``."""
         assert self._cond is not None
+        self._refuse_when_shutting_down()
         async with self._cond:
             if not self._paused and (not self._started or len(self._all) < self._target):
                 if not self.store_exists():
@@ -550,11 +590,13 @@ class WorkerPool:
                 self._waiting += not starting
                 try:  # a worker opening the store (seconds on a loaded machine) is worth waiting for
                     async with asyncio.timeout(wait + (START_GRACE if starting else 0)):
-                        await self._cond.wait_for(lambda: self._lane_free() or self._store_error is not None)
+                        await self._cond.wait_for(lambda: self._lane_free() or self._store_error is not None
+                                                  or self._shutting_down)
                 except TimeoutError:
                     raise ServerBusy(f"no query worker became free within {wait:g} s; retry in a moment") from None
                 finally:
                     self._waiting -= not starting
+            self._refuse_when_shutting_down()
             if not self._lane_free() and self._store_error is not None:
                 error, self._store_error = self._store_error, None  # the next request tries again
                 raise StoreUnavailable(error)

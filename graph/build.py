@@ -209,4 +209,7 @@ def _remove_old_builds(builds: Path, keep: set[Path | None]) -> None:
     kept = {path.resolve() for path in keep if path is not None}  # the new build's path may be relative
     for old in builds.iterdir():
         if old.resolve() not in kept:
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:  # rmtree ignores a file (ignore_errors hid that): stray files were never removed
+                old.unlink(missing_ok=True)

@@ -7,7 +7,9 @@ depend on which store answered.
 """
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -77,6 +79,36 @@ class Store(Protocol):
     def clear(self) -> None: ...
 
     def __len__(self) -> int: ...
+
+
+SPOOL_PREFIX = ".ctair-load-"
+
+
+def remove_stale_spools(directory: Path) -> None:
+    """Delete the load spools (``.ctair-load-<pid>-*.nq``) of builds whose process is gone: a
+    build killed mid-load cannot delete its own (hundreds of kB each, never reclaimed otherwise).
+    A spool without a pid (older ctair) is stale once it is an hour old."""
+    for spool in directory.glob(f"{SPOOL_PREFIX}*.nq"):
+        owner = spool.name[len(SPOOL_PREFIX):].split("-", 1)[0]
+        try:
+            if owner.isdigit():
+                if int(owner) == os.getpid() or _process_exists(int(owner)):
+                    continue
+            elif time.time() - spool.stat().st_mtime < 3600:
+                continue
+            spool.unlink()
+        except OSError:
+            continue
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 class OxigraphStore:
@@ -164,7 +196,9 @@ class OxigraphStore:
         labels would meet."""
         counts: dict[str, int] = {}
         spool_dir = self.path.parent if self.path is not None else None
-        with tempfile.NamedTemporaryFile(dir=spool_dir, prefix=".ctair-load-", suffix=".nq") as spool:
+        if spool_dir is not None:
+            remove_stale_spools(spool_dir)
+        with tempfile.NamedTemporaryFile(dir=spool_dir, prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".nq") as spool:
             for graph, triples in graphs:
                 if self._store.contains_named_graph(graph) or graph.value in counts:
                     raise StoreError(f"load_new_graphs: the graph {graph.value} is already in the store")

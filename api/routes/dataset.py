@@ -9,7 +9,9 @@ and are rewritten when its named graphs or their sizes change.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import json
 import tempfile
 import threading
@@ -38,6 +40,7 @@ from ctair.ontology.vocab import ONTOLOGY_FILES
 
 router = APIRouter(include_in_schema=False)
 _lock = threading.Lock()
+log = logging.getLogger("ctair.api.dataset")
 RDF_OFFERS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 EXTENSIONS = {"ttl": TURTLE, "jsonld": JSONLD, "nt": NTRIPLES, "rdf": RDFXML, "html": HTML}
 
@@ -80,8 +83,15 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
             found = read_dump_directory(out)
             if len(found) == len(DUMP_FORMATS):
                 return found
-        dumps = export_dump(store, out, list(DUMP_FORMATS), base=state.settings.base_iri)
-        stamp.write_text(fingerprint)
+        try:
+            dumps = export_dump(store, out, list(DUMP_FORMATS), base=state.settings.base_iri)
+            stamp.write_text(fingerprint)
+        except OSError as error:  # export_dump leaves no .part behind; the stamp says nothing stale
+            stamp.unlink(missing_ok=True)
+            log.error("cannot write the dumps into %s: %s", out, error)
+            status, code = (507, "storage-full") if error.errno == errno.ENOSPC else (503, "dumps-unavailable")
+            raise ApiError(status, f"the dumps cannot be written on the server ({error.strerror or error}); "
+                           "retry later", code=code) from None
         state.void_cache = None
         return dumps
 
