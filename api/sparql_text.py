@@ -49,8 +49,10 @@ _VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u204
 #   with ':'; the run is scanned once, and every later start inside it reuses the answer;
 # * a quote whose string never closes is an error (``UnterminatedString``), not a one-character
 #   token followed by another scan of the rest of the text from the next quote;
-# * a run of non-ASCII characters outside any name is one ``other`` token (it cannot hide a
-#   keyword, which is ASCII).
+# * a non-ASCII character outside a string, IRI, comment, variable or prefixed name, with the
+#   letters, digits and non-ASCII characters after it, is one ``other`` token. It may swallow
+#   a keyword ("éSERVICE"), but such a query is invalid: a non-ASCII character is only allowed
+#   in those terminals, and the engine refuses the query at that character.
 _STRING_LONG = r"""'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\""""
 _STRING_SHORT = r"""'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*\""""
 _BEFORE_NAMES = rf"""
@@ -71,7 +73,7 @@ _PNAME = rf"""
 _AFTER_NAMES = r"""
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
-  | (?P<other>[^\x00-\x7F]+)
+  | (?P<other>[^\x00-\x7F][^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]*)
   | (?P<punct>\^\^|<<\(|\)>>|<<|>>|\{\||\|\}|&&|\|\||<=|>=|!=|.)
 """
 _TOKEN = re.compile(_BEFORE_NAMES + _PNAME + _AFTER_NAMES, re.VERBOSE | re.DOTALL)

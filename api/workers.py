@@ -20,7 +20,9 @@ consumed on the thread that created them. So every query runs in a separate PROC
 * Slow queries: a query still running after ``slow_query_seconds`` moves to the slow lane.
   Its worker is reniced to the lowest CPU priority and no longer counts as one of the
   ``max_concurrent_queries``: a warm spare worker (one per place in the slow lane) takes its
-  slot at once, so that ordinary queries do not wait behind runaways (two clients sending
+  slot at once. A query also moves there early, after CONTENDED_AFTER (50 ms), when another
+  query is waiting for its place (so a fresh runaway does not hold a worker for a whole
+  second), so that ordinary queries do not wait behind runaways (two clients sending
   runaway queries used to hold both workers and push a cheap query's p99 from 18 ms to
   9.7 s). The slow worker is retired when its query ends (or at the deadline) and a new
   spare started. The lane holds at most ``max_slow_queries`` queries, one per client address:
@@ -64,6 +66,7 @@ log = logging.getLogger("ctair.api.workers")
 
 SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger ones via a file
 WORKER_STACK_BYTES = 256 << 20  # address space reserved for the query thread's stack, not memory used
+CONTENDED_AFTER = 0.05  # a query running this long while another waits for its place moves to the slow lane
 START_GRACE = 10.0  # extra seconds a query waits for a worker that is starting, not busy
 REAP_INTERVAL = 0.05  # seconds between two looks at idle workers: started yet? died?
 
@@ -319,6 +322,30 @@ class Worker:
         return self.proc.pid
 
 
+@dataclass(eq=False)
+class _Run:
+    """A query running on a worker: what the slow lane needs to know about it."""
+    started: float
+    client: str
+    query: str
+    cpu_at_start: float | None = None  # the worker's CPU seconds when the query was sent
+    slow: bool = False  # moved to the slow lane (no longer counts against ``size``)
+    reniced: bool = False  # at the lowest CPU priority: the worker is retired after the query
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc; None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
 def _spawn(store_path: Path, role: str) -> Worker:
     parent, child = socket.socketpair()
     try:
@@ -345,6 +372,7 @@ class WorkerPool:
         self.slow_after = slow_after
         self.max_slow = max(0, max_slow)
         self._slow: dict[Worker, str] = {}  # worker running a slow query -> its client
+        self._running: dict[Worker, _Run] = {}  # workers running a query (either lane)
         self.spool_dir: Path | None = None
         self._idle: list[Worker] = []
         self._all: set[Worker] = set()
@@ -395,7 +423,7 @@ class WorkerPool:
     async def stop(self) -> None:
         if self._reaper is not None:
             self._reaper.cancel()
-        workers = list(self._all) + list(self._slow)
+        workers = list(set(self._all) | set(self._slow))
         self._slow.clear()
         self._all.clear()
         self._idle.clear()
@@ -500,10 +528,11 @@ class WorkerPool:
     # killing
     @staticmethod
     def _signal_kill(worker: Worker) -> None:
-        try:
-            os.kill(worker.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if worker.proc.returncode is None:  # once reaped, its pid may belong to another process
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
             worker.conn.close()
         except OSError:
@@ -531,7 +560,7 @@ class WorkerPool:
                 loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
                 waiting_for = {readable} if self._closing is None else {readable, self._closing}
                 try:
-                    done, _ = await asyncio.wait(waiting_for, timeout=remaining)
+                    done, _ = await asyncio.wait(waiting_for, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
                 finally:
                     loop.remove_reader(fd)
                     readable.cancel()
@@ -581,6 +610,8 @@ class WorkerPool:
                     raise StoreUnavailable(f"the store at {self.store_path} does not exist yet")
                 self._spawn_readers()  # also replaces workers that failed to start
             if not self._lane_free():
+                self._promote_for_contention()
+            if not self._lane_free():
                 starting = bool(self._idle) and self._busy < self.size and not self._paused
                 if not starting and self._waiting >= self.max_queued:
                     raise ServerBusy(
@@ -590,8 +621,14 @@ class WorkerPool:
                 self._waiting += not starting
                 try:  # a worker opening the store (seconds on a loaded machine) is worth waiting for
                     async with asyncio.timeout(wait + (START_GRACE if starting else 0)):
-                        await self._cond.wait_for(lambda: self._lane_free() or self._store_error is not None
-                                                  or self._shutting_down)
+                        while not (self._lane_free() or self._store_error is not None or self._shutting_down):
+                            if self._promote_for_contention():
+                                continue
+                            try:  # look again soon: a running query may pass CONTENDED_AFTER meanwhile
+                                async with asyncio.timeout(CONTENDED_AFTER):
+                                    await self._cond.wait()
+                            except TimeoutError:
+                                pass
                 except TimeoutError:
                     raise ServerBusy(f"no query worker became free within {wait:g} s; retry in a moment") from None
                 finally:
@@ -649,19 +686,21 @@ class WorkerPool:
     async def _query_on(self, worker: Worker, task: dict, deadline: float, timeout: float, client: str) -> dict:
         loop = asyncio.get_running_loop()
         keep: Worker | None = None
-        slow = False  # moved to the slow lane: its slot was handed to a new worker, it is retired after
-        started = loop.time()
+        run = _Run(started=loop.time(), client=client, query=task["query"])
+        started = run.started
         task = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
         try:
             if not worker.ready:  # a worker still starting: its start-up is not the query's time
                 await self._receive(worker, deadline, until_ready=True)
-            started = loop.time()
+            started = run.started = loop.time()
+            run.cpu_at_start = cpu_seconds(worker.pid)
+            self._running[worker] = run
             await self._send(worker, task)
             if self.slow_after is not None and started + self.slow_after < deadline:
                 try:
                     kind, payload = await self._receive(worker, started + self.slow_after)
                 except TimeoutError:
-                    slow = await self._move_to_slow_lane(worker, client, task["query"])
+                    await self._slow_timer(worker, run)
                     kind, payload = await self._receive(worker, deadline)
             else:
                 kind, payload = await self._receive(worker, deadline)
@@ -688,52 +727,96 @@ class WorkerPool:
             _unlink(task["spill_path"])
             raise
         finally:
-            if slow:
-                await self._leave_slow_lane(worker)
+            self._running.pop(worker, None)
+            if run.slow:
+                await self._leave_slow_lane(worker, run, finished=keep is not None)
             else:
                 await self._release(keep)
         payload = dict(payload, kind=kind, elapsed=loop.time() - started, worker=worker.pid)
         return payload
 
-    async def _move_to_slow_lane(self, worker: Worker, client: str, query: str) -> bool:
-        """The query has run ``slow_after`` seconds: hand its place in the ordinary lane to a warm
-        spare and let it finish at the lowest CPU priority. Returns False when the slow lane is
-        full (the query then keeps its ordinary place); a client's second slow query is stopped."""
+    def _promote(self, worker: Worker, run: _Run) -> None:
+        """Move a running query to the slow lane (the caller holds the condition): it no longer
+        counts against ``size``, so a warm spare takes its place in the ordinary lane."""
+        run.slow = True
+        self._slow[worker] = run.client
+        self._busy -= 1
+        log.info("query %s moved to the slow lane after %.2f s (worker %s, client %s)", fingerprint(run.query),
+                 asyncio.get_running_loop().time() - run.started, worker.pid, run.client)
         assert self._cond is not None
-        async with self._cond:
-            if client in self._slow.values():
-                own = True
-            elif len(self._slow) >= self.max_slow:
-                return False
-            else:
-                own = False
-                self._slow[worker] = client
-                self._all.discard(worker)
-                self._busy -= 1
-                if not self._paused and self.store_exists():
-                    self._spawn_readers()
-                self._cond.notify_all()
-        if own:
-            log.warning("query %s stopped at %.1f s: client %s already has a slow query", fingerprint(query),
-                        self.slow_after, client)
-            raise SlowLaneFull(
-                f"the query ran longer than {self.slow_after:g} s while another query of yours is still "
-                "running slowly: run slow queries one at a time", retry_after=5)
-        try:  # lowest priority: the ordinary lane and the server's event loop come first
+        self._cond.notify_all()
+
+    def _renice(self, worker: Worker, run: _Run) -> None:
+        """A slow-lane query past ``slow_after``: lowest CPU priority (so the ordinary lane and the
+        event loop come first), and a new spare, as this worker is retired after its query (its
+        priority cannot be raised again without privileges)."""
+        run.reniced = True
+        self._all.discard(worker)
+        try:
             os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
         except OSError:  # pragma: no cover - the worker just exited
             pass
-        log.info("query %s moved to the slow lane after %.1f s (worker %s, client %s)",
-                 fingerprint(query), self.slow_after, worker.pid, client)
+        if not self._paused and self.store_exists():
+            self._spawn_readers()
+
+    def _promote_for_contention(self) -> bool:
+        """A query is waiting for the ordinary lane: move the longest-running ordinary query
+        there to the slow lane if it has run CONTENDED_AFTER seconds already (a cheap query is
+        done by then), the lane has room and its client has no other slow query. The caller
+        holds the condition. True when a place was freed."""
+        if self.slow_after is None or len(self._slow) >= self.max_slow:
+            return False
+        now = asyncio.get_running_loop().time()
+        clients = set(self._slow.values())
+        candidates = [(run.started, worker, run) for worker, run in self._running.items()
+                      if not run.slow and now - run.started >= CONTENDED_AFTER and run.client not in clients]
+        if not candidates:
+            return False
+        _, worker, run = min(candidates, key=lambda item: item[0])
+        self._promote(worker, run)
+        # burning CPU (not merely waiting for it on a loaded machine): lowest priority at once
+        used = cpu_seconds(worker.pid)
+        if used is not None and run.cpu_at_start is not None and used - run.cpu_at_start >= CONTENDED_AFTER:
+            self._renice(worker, run)
         return True
 
-    async def _leave_slow_lane(self, worker: Worker) -> None:
-        """Retire the slow worker (it runs at the lowest priority; the pool was made whole when
-        it went slow)."""
-        await self._kill(worker)
+    async def _slow_timer(self, worker: Worker, run: _Run) -> None:
+        """The query has run ``slow_after`` seconds: into the slow lane at the lowest priority.
+        A client's second slow query is stopped; when the lane is full of other clients'
+        queries, it keeps its ordinary place."""
+        assert self._cond is not None
+        async with self._cond:
+            if not run.slow:
+                if run.client in self._slow.values():
+                    own = True
+                elif len(self._slow) >= self.max_slow:
+                    return
+                else:
+                    own = False
+                    self._promote(worker, run)
+            else:
+                own = False
+            if not own:
+                self._renice(worker, run)
+                return
+        log.warning("query %s stopped at %.1f s: client %s already has a slow query", fingerprint(run.query),
+                    self.slow_after, run.client)
+        raise SlowLaneFull(
+            f"the query ran longer than {self.slow_after:g} s while another query of yours is still "
+            "running slowly: run slow queries one at a time", retry_after=5)
+
+    async def _leave_slow_lane(self, worker: Worker, run: _Run, finished: bool) -> None:
+        """A slow-lane query ended: a reniced worker is retired (a spare replaced it already);
+        one moved early that finished normally goes back to the pool, still a spare."""
+        if run.reniced or not finished:
+            await self._kill(worker)
         assert self._cond is not None
         async with self._cond:
             self._slow.pop(worker, None)
+            if not run.reniced and finished:
+                self._idle.append(worker)
+            elif not self._paused and self.store_exists():
+                self._spawn_readers()
             self._cond.notify_all()
 
     # updates
