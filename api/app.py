@@ -56,4 +56,26 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
     resources.add_vocabulary_routes(app, settings)
     app.include_router(dataset.router)  # /.well-known/void, /dumps/, /context.jsonld, /ontology
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    _document_errors_and_bodies(app, settings)
     return app
+
+
+def _document_errors_and_bodies(app: FastAPI, settings: Settings) -> None:
+    """OpenAPI that tells the truth about errors, /sparql, downloads and named queries
+    (:func:`ctair.api.models.complete_openapi`); computed once, on first request."""
+    from fastapi.openapi.utils import get_openapi
+
+    from ctair.api.models import complete_openapi
+    from ctair.graph.named_queries import QUERIES_DIR, load_named_queries
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            try:
+                queries = list(load_named_queries(settings.queries_dir or QUERIES_DIR).values())
+            except Exception:  # the description must not fail because a query file is broken
+                queries = []
+            app.openapi_schema = complete_openapi(schema, queries)
+        return app.openapi_schema
+
+    app.openapi = openapi

@@ -256,8 +256,10 @@ def _pool(request: Request) -> WorkerPool | RemoteQueryRunner:
 
 
 # --- the endpoint --------------------------------------------------------------------------
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 Protocol endpoint",
-                  response_class=Response)
+@router.get("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query, or the service description",
+            response_class=Response, operation_id="sparql_get")
+@router.post("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query or an update (form or SPARQL body)",
+             response_class=Response, operation_id="sparql_post")
 async def sparql(request: Request) -> Response:
     settings = request.app.state.settings
     params = await _parameters(request, settings)

@@ -17,6 +17,8 @@ from ctair.graph.store import plain
 
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
+from ..models import NamedQuery as NamedQueryDescription
+from ..models import NamedQueryResult
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
@@ -31,13 +33,13 @@ def named_queries(request: Request) -> dict[str, NamedQuery]:
     return load_named_queries(queries_directory(request))
 
 
-@router.get("", summary="List the named queries")
+@router.get("", response_model=list[NamedQueryDescription], summary="List the named queries")
 def list_queries(request: Request) -> list[dict]:
     """Every public named query: name, title, description, parameters and SPARQL text."""
     return [query.to_json() for query in named_queries(request).values()]
 
 
-@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)")
+@router.get("/{name}", response_model=NamedQueryResult, summary="Run a named query with its parameters (bound, never pasted)")
 def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> dict:
     query = named_queries(request).get(name)
     if query is None:
