@@ -281,6 +281,9 @@ def worker_main(argv: list[str] | None = None) -> None:
         except OSError as error:
             conn.send(("fatal", {"detail": f"cannot open the store at {args.store}: {error}"}))
             return
+    from ctair.graph.store import lease
+
+    held = lease(Path(args.store)) if args.role == "reader" else None  # noqa: F841 (held for life)
     conn.send(("ready", {"pid": os.getpid(), "sandbox": sandbox}))
     # Oxigraph parses and evaluates recursively; the endpoint refuses deep queries before they
     # get here (max_query_depth), and the big stack is the margin behind that check: on the
@@ -314,6 +317,7 @@ class Worker:
     proc: subprocess.Popen
     conn: Connection
     role: str
+    generation: Path | None = None  # the build directory it reads (what the store link pointed to)
     info: dict = field(default_factory=dict)
     ready: bool = False
 
@@ -357,7 +361,7 @@ def _spawn(store_path: Path, role: str) -> Worker:
         )
     finally:
         child.close()
-    return Worker(proc=proc, conn=Connection(parent.detach()), role=role)
+    return Worker(proc=proc, conn=Connection(parent.detach()), role=role, generation=Path(store_path))
 
 
 class WorkerPool:
@@ -387,6 +391,7 @@ class WorkerPool:
         self._closing: asyncio.Future | None = None
         self._shutting_down = False
         self._store_error: str | None = None  # why the last worker could not open the store
+        self.generation: Path | None = None  # the build directory new workers open
         self.crashes = 0  # workers that died on their own (crash, OOM kill, kill -9 from outside)
         self.killed: list[int] = []  # pids of workers stopped at a deadline (for logs and tests)
 
@@ -399,6 +404,7 @@ class WorkerPool:
         self._cond = asyncio.Condition()
         self._update_lock = asyncio.Lock()
         self.spool_dir = Path(tempfile.mkdtemp(prefix="ctair-sparql-"))
+        self.generation = self.current_generation()
         self.loop = asyncio.get_running_loop()
         self._closing = self.loop.create_future()  # set when the grace period of a shutdown ends
         self._reaper = self.loop.create_task(self._reap_forever())
@@ -413,9 +419,15 @@ class WorkerPool:
         so that a query moved there is replaced at once (a new worker takes ~0.3 s to start)."""
         return self.size + (self.max_slow if self.slow_after is not None else 0)
 
+    def current_generation(self) -> Path:
+        """The directory the store path points to now (a build swaps a link: ``ctair build``)."""
+        return Path(os.path.realpath(self.store_path))
+
     def _spawn_readers(self) -> None:
         while len(self._all) < self._target:
-            worker = _spawn(self.store_path, "reader")
+            # readers open the build directory itself, not the link: a worker reads one store
+            # for its whole life, and the pool knows which
+            worker = _spawn(self.generation or self.current_generation(), "reader")
             self._all.add(worker)
             self._idle.append(worker)
         self._started = True
@@ -472,7 +484,7 @@ class WorkerPool:
     async def _look_at_idle(self) -> None:
         assert self._cond is not None
         async with self._cond:
-            changed = False
+            changed = self._follow_the_store_link()
             for worker in list(self._idle):
                 if not worker.ready and worker.proc.poll() is None:
                     changed |= self._read_ready(worker)
@@ -483,6 +495,24 @@ class WorkerPool:
                 if not self._paused and self.store_exists() and self._store_error is None:
                     self._spawn_readers()
                 self._cond.notify_all()
+
+    def _follow_the_store_link(self) -> bool:
+        """A rebuild swapped the store link: new workers open the new build; idle workers of the
+        old one are retired now, busy ones when their query ends (:meth:`_release`). A query
+        runs on one worker, so it sees one store. True when the link moved."""
+        current = self.current_generation()
+        if current == self.generation or not (current / "CURRENT").exists():
+            return False
+        log.info("the store now points to %s (was %s): query workers follow", current, self.generation)
+        self.generation = current
+        self._store_error = None
+        for worker in [w for w in self._idle if w.generation != current]:
+            self._idle.remove(worker)
+            self._signal_kill(worker)
+            self._all.discard(worker)
+            assert self.loop is not None
+            self.loop.create_task(self._kill(worker))  # reaps it
+        return True
 
     def _read_ready(self, worker: Worker) -> bool:
         """Take a starting worker's first message if it has come: True when something changed."""
@@ -659,6 +689,12 @@ class WorkerPool:
         assert self._cond is not None
         async with self._cond:
             self._busy -= 1
+            if worker is not None and worker.generation != self.generation:
+                self._signal_kill(worker)  # it read the store a rebuild replaced
+                self._all.discard(worker)
+                assert self.loop is not None
+                self.loop.create_task(self._kill(worker))
+                worker = None
             if worker is not None:
                 self._idle.append(worker)
             elif not self._paused and self.store_exists():
@@ -808,12 +844,13 @@ class WorkerPool:
     async def _leave_slow_lane(self, worker: Worker, run: _Run, finished: bool) -> None:
         """A slow-lane query ended: a reniced worker is retired (a spare replaced it already);
         one moved early that finished normally goes back to the pool, still a spare."""
-        if run.reniced or not finished:
+        back = finished and not run.reniced and worker.generation == self.generation
+        if not back:  # reniced, failed, or reading a store a rebuild replaced
             await self._kill(worker)
         assert self._cond is not None
         async with self._cond:
             self._slow.pop(worker, None)
-            if not run.reniced and finished:
+            if back:
                 self._idle.append(worker)
             elif not self._paused and self.store_exists():
                 self._spawn_readers()
@@ -838,7 +875,7 @@ class WorkerPool:
             try:
                 for reader in readers:
                     await self._kill(reader)
-                writer = _spawn(self.store_path, "writer")
+                writer = _spawn(self.current_generation(), "writer")
                 started = loop.time()
                 try:
                     await self._send(writer, dict(task, op="update"))

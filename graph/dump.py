@@ -167,7 +167,7 @@ def store_fingerprint(store_path: Path) -> str:
     path = Path(store_path)
     if path.is_dir():
         for entry in sorted(path.iterdir()):
-            if entry.is_file() and not entry.name.startswith(("LOG", "LOCK")):
+            if entry.is_file() and not entry.name.startswith(("LOG", "LOCK", ".ctair-lease")):
                 stat = entry.stat()
                 digest.update(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -82,6 +82,41 @@ class Store(Protocol):
 
 
 SPOOL_PREFIX = ".ctair-load-"
+LEASE_NAME = ".ctair-lease"
+
+
+def lease(directory: Path):
+    """Hold a shared lock on ``directory/.ctair-lease`` for as long as the returned file stays
+    open (a process that dies releases it): every process reading a store directory holds one,
+    so that a later build deletes an old build directory only when nothing reads it
+    (:func:`in_use`). None when the file cannot be created (a directory of another user)."""
+    import fcntl
+
+    try:
+        handle = open(Path(directory) / LEASE_NAME, "ab")
+    except OSError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def in_use(directory: Path) -> bool:
+    """Whether a process holds a lease on the store ``directory``."""
+    import fcntl
+
+    try:
+        handle = open(Path(directory) / LEASE_NAME, "rb")
+    except FileNotFoundError:
+        return False
+    except OSError:  # cannot tell: keep it
+        return True
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def remove_stale_spools(directory: Path) -> None:
@@ -123,6 +158,7 @@ class OxigraphStore:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"no Oxigraph store at {self.path} (run `ctair build` first)")
                 self._store = _OxStore.read_only(str(self.path))
+                self._lease = lease(self.path.resolve())  # released when this object goes
             else:
                 self._store = _OxStore(str(self.path))
         except OSError as error:

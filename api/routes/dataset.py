@@ -52,9 +52,8 @@ def dumps_directory(store_path: Path) -> Path:
 def _dump_place(state, store) -> tuple[Path, str]:
     """Where the current store's dumps go, and the fingerprint of the content they must match."""
     remote = getattr(state, "remote_store", None)
-    if remote is None:
-        store_path = Path(state.store_path)
-        return dumps_directory(store_path), store_fingerprint(store_path)
+    if remote is None:  # the fingerprint of the build this request's handle reads, not of the link
+        return dumps_directory(Path(state.store_path)), store_fingerprint(Path(store.path))
     name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", _remote_fingerprint(state, store)
 
@@ -112,7 +111,7 @@ def _negotiate(request: Request, offers) -> object:
 def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
     """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
     if getattr(state, "remote_store", None) is None:
-        store_path = Path(state.store_path)
+        store_path = Path(getattr(state, "store_generation", None) or state.store_path)
         times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
     else:
         times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]
