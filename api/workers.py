@@ -28,7 +28,8 @@ consumed on the thread that created them. So every query runs in a separate PROC
   spare started. The lane holds at most ``max_slow_queries`` queries, one per client address:
   a client's second query to turn slow is stopped with 503 ``slow-lane-full`` and
   ``Retry-After``; when the lane is full with other clients' queries, a query that turns
-  slow keeps its ordinary place.
+  slow keeps its ordinary place. While ordinary queries run or wait, a CPU-bound slow query
+  runs one tick in SLOW_DUTY_TICKS and is paused (SIGSTOP) the others.
 * Updates (when enabled) take the pool exclusively: in-flight queries finish, the readers
   are stopped, a one-shot writer process opens the store read-write and runs the update
   (same deadline logic, ``update_timeout``), then fresh readers are spawned, which see the
@@ -68,6 +69,7 @@ SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger 
 WORKER_STACK_BYTES = 256 << 20  # address space reserved for the query thread's stack, not memory used
 CONTENDED_AFTER = 0.05  # a query running this long while another waits for its place moves to the slow lane
 START_GRACE = 10.0  # extra seconds a query waits for a worker that is starting, not busy
+SLOW_DUTY_TICKS = 4  # a CPU-bound slow query runs one tick (REAP_INTERVAL) in four while others wait
 REAP_INTERVAL = 0.05  # seconds between two looks at idle workers: started yet? died?
 
 
@@ -318,6 +320,7 @@ class Worker:
     conn: Connection
     role: str
     generation: Path | None = None  # the build directory it reads (what the store link pointed to)
+    paused: bool = False  # SIGSTOPped by the slow-lane throttle
     info: dict = field(default_factory=dict)
     ready: bool = False
 
@@ -392,6 +395,7 @@ class WorkerPool:
         self._shutting_down = False
         self._store_error: str | None = None  # why the last worker could not open the store
         self.generation: Path | None = None  # the build directory new workers open
+        self._ticks = 0
         self.crashes = 0  # workers that died on their own (crash, OOM kill, kill -9 from outside)
         self.killed: list[int] = []  # pids of workers stopped at a deadline (for logs and tests)
 
@@ -484,6 +488,7 @@ class WorkerPool:
     async def _look_at_idle(self) -> None:
         assert self._cond is not None
         async with self._cond:
+            self._throttle_slow_lane()
             changed = self._follow_the_store_link()
             for worker in list(self._idle):
                 if not worker.ready and worker.proc.poll() is None:
@@ -495,6 +500,27 @@ class WorkerPool:
                 if not self._paused and self.store_exists() and self._store_error is None:
                     self._spawn_readers()
                 self._cond.notify_all()
+
+    def _throttle_slow_lane(self) -> None:
+        """While ordinary queries run or wait, slow-lane queries that burn CPU (reniced) run one
+        tick in SLOW_DUTY_TICKS and are paused (SIGSTOP) the others: a low CPU priority is not
+        enough, two CPU-bound processes slowed a cheap query 3-5 times even at nice 19 (shared
+        caches and memory bandwidth). With the ordinary lane idle they run freely; their
+        deadline counts all along."""
+        self._ticks += 1
+        contended = self._busy > 0 or self._waiting > 0
+        run = not contended or self._ticks % SLOW_DUTY_TICKS == 0
+        for worker in self._slow:
+            current = self._running.get(worker)
+            if current is None or not current.reniced or worker.paused == (not run):
+                continue
+            if worker.proc.returncode is not None:
+                continue
+            try:
+                os.kill(worker.pid, signal.SIGCONT if run else signal.SIGSTOP)
+                worker.paused = not run
+            except ProcessLookupError:
+                pass
 
     def _follow_the_store_link(self) -> bool:
         """A rebuild swapped the store link: new workers open the new build; idle workers of the
