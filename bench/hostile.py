@@ -206,7 +206,8 @@ def lexer_time(max_length: int) -> dict:
 
     figures = {}
     for name, text in {"ASK{} + é × limit": "ASK{}" + "é" * (max_length - 5),
-                       "'éa' × limit/2 (100k tokens)": "éa" * (max_length // 2),
+                       "'éa' × limit/2": "éa" * (max_length // 2),
+                       "'a ' × limit/2 (50k tokens, the worst case)": "a " * (max_length // 2),
                        "'{' × limit (refused at depth 200)": "{" * max_length}.items():
         started = time.perf_counter()
         for _ in range(5):
