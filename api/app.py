@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ctair.api import sparql
 from ctair.api.errors import install_error_handlers
+from ctair.api.hardening import HardeningMiddleware
 from ctair.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
         app.state.store = remote_store
     install_error_handlers(app)
     sparql.add_cors(app)
+    app.add_middleware(HardeningMiddleware)  # outermost: HEAD as GET, nosniff on every response
     app.include_router(sparql.router)
 
     from .routes import rest
@@ -63,4 +65,26 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
 
     add_api_docs_routes(app)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    _document_errors_and_bodies(app, settings)
     return app
+
+
+def _document_errors_and_bodies(app: FastAPI, settings: Settings) -> None:
+    """OpenAPI that tells the truth about errors, /sparql, downloads and named queries
+    (:func:`ctair.api.models.complete_openapi`); computed once, on first request."""
+    from fastapi.openapi.utils import get_openapi
+
+    from ctair.api.models import complete_openapi
+    from ctair.graph.named_queries import QUERIES_DIR, load_named_queries
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            try:
+                queries = list(load_named_queries(settings.queries_dir or QUERIES_DIR).values())
+            except Exception:  # the description must not fail because a query file is broken
+                queries = []
+            app.openapi_schema = complete_openapi(schema, queries)
+        return app.openapi_schema
+
+    app.openapi = openapi

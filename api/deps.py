@@ -7,7 +7,9 @@ its killable worker processes instead.
 """
 from __future__ import annotations
 
+import os
 import threading
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,19 +21,30 @@ _lock = threading.Lock()
 
 
 def get_store(request: Request) -> Store:
+    """The store of this request: one handle for the whole request, on the build directory the
+    store link points to when the request starts. A rebuild (a new link target) is picked up by
+    the next request; requests in flight keep the handle they got (and its lease, so that the
+    build directory is not deleted under them)."""
     state = request.app.state
+    if getattr(state, "remote_store", None) is not None:
+        return state.store
+    generation = Path(os.path.realpath(state.store_path))
     with _lock:
-        if getattr(state, "store", None) is None:
-            state.store = OxigraphStore(state.store_path, read_only=True)
+        if getattr(state, "store", None) is None or getattr(state, "store_generation", None) != generation:
+            state.store = OxigraphStore(generation, read_only=True)
+            state.store_generation = generation
+            state.void_cache = None
         return state.store
 
 
 def get_index(request: Request, store: Annotated[Store, Depends(get_store)]) -> EntityIndex:
+    """The entity index of this request's store (built once per store object)."""
     state = request.app.state
     with _lock:
-        if getattr(state, "entity_index", None) is None:
-            state.entity_index = EntityIndex(store)
-        return state.entity_index
+        cached = getattr(state, "entity_index", None)
+        if cached is None or cached[0] is not store:
+            state.entity_index = cached = (store, EntityIndex(store))
+        return cached[1]
 
 
 def get_search_index(request: Request, store: Annotated[Store, Depends(get_store)],

@@ -23,9 +23,12 @@ Codes used by the SPARQL endpoint: ``missing-query``, ``multiple-queries``,
 ``query-syntax``, ``update-syntax``, ``bad-encoding``, ``unsupported-media-type``,
 ``method-not-allowed``, ``not-acceptable``, ``invalid-graph-iri``, ``dataset-conflict``,
 ``outbound-request-refused`` (SERVICE / LOAD), ``updates-disabled``, ``unauthorized``,
-``forbidden``, ``query-too-long``, ``query-timeout``, ``server-busy``, ``worker-crashed``,
-``query-failed`` (an evaluation error reported by the store), ``not-found``,
-``validation``, ``internal``.
+``forbidden``, ``query-too-long``, ``query-too-deep`` (nesting beyond ``max_query_depth``,
+with ``limit``, ``line``, ``column``), ``query-timeout``, ``server-busy``, ``slow-lane-full``
+(a client's second slow query), ``shutting-down`` (a query still running at the end of a
+shutdown's grace period), ``worker-crashed``, ``query-failed`` (an evaluation error reported
+by the store), ``not-found``, ``validation``, ``internal``. Dumps and VoID: ``storage-full``
+(507: the disk is full), ``dumps-unavailable``.
 """
 from __future__ import annotations
 
@@ -55,6 +58,7 @@ _CODES_BY_STATUS = {
     422: "validation",
     429: "server-busy",
     500: "internal",
+    507: "storage-full",
     503: "server-busy",
 }
 

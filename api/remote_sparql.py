@@ -112,7 +112,7 @@ class RemoteQueryRunner:
             data[self.store.union_default_graph_param] = ""
         return data
 
-    async def query(self, task: dict, timeout: float) -> dict:
+    async def query(self, task: dict, timeout: float, client: str = "") -> dict:
         """Run one query task (the dict :mod:`ctair.api.sparql` builds); returns the reply payload."""
         assert self._client is not None and self.spool_dir is not None
         form = task.get("form")

@@ -7,7 +7,8 @@ store, see ``docs/remote-store.md``; ``--query-url``/``--update-url``/``--gsp-ur
 Every setting can also come from the environment (``CTAIR_*``, see :mod:`ctair.settings`).
 
 SIGTERM / SIGINT stop the server promptly: uvicorn stops accepting connections, gives the
-requests in flight ``graceful_timeout`` seconds, then the SPARQL worker processes are
+requests in flight ``graceful_timeout`` seconds (a SPARQL query still running near its end is
+answered 503 ``shutting-down`` in the JSON error shape), then the SPARQL worker processes are
 killed (they also die by themselves if the server process is killed: PR_SET_PDEATHSIG).
 """
 from __future__ import annotations
@@ -61,6 +62,9 @@ def serve(
         max_concurrent_queries=workers,
         **overrides,
     )
+    if settings.public_url is None:  # links and redirects name the address served, never the Host header
+        shown = f"[{host}]" if ":" in host else host
+        settings = make_settings(settings, public_url=f"http://{shown}:{port}")
     log = logging.getLogger("ctair.api")
     spec = str(store or settings.store)
     if is_remote(spec):
@@ -80,10 +84,30 @@ def serve(
         log_level=log_level,
         lifespan="on",
         timeout_graceful_shutdown=graceful_timeout,
-        proxy_headers=False,
+        # X-Forwarded-* only from the proxies named in `trusted_proxies` (none by default)
+        proxy_headers=bool(settings.trusted_proxies.strip()),
+        forwarded_allow_ips=settings.trusted_proxies.strip() or "127.0.0.1",
         server_header=False,
     )
-    uvicorn.Server(config).run()
+    _GracefulServer(config, app, graceful_timeout).run()
+
+
+class _GracefulServer(uvicorn.Server):
+    """On SIGTERM/SIGINT, SPARQL queries still running when the grace period is nearly over are
+    answered 503 ``shutting-down`` (the JSON error shape) instead of uvicorn's plain-text 500."""
+
+    def __init__(self, config: uvicorn.Config, app, graceful_timeout: float):
+        super().__init__(config)
+        self._app = app
+        self._grace = graceful_timeout
+
+    def handle_exit(self, sig, frame) -> None:
+        pool = getattr(self._app.state, "sparql_pool", None)
+        loop = getattr(pool, "loop", None)
+        if loop is not None and not self.should_exit:
+            # answered before uvicorn cancels what is still running at the end of its grace period
+            loop.call_soon_threadsafe(pool.begin_shutdown, max(self._grace * 0.75, self._grace - 1.0))
+        super().handle_exit(sig, frame)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ place behind the same checks.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from contextlib import asynccontextmanager
@@ -45,11 +46,16 @@ from ctair.api.remote_sparql import RemoteQueryRunner
 from ctair.api.result_format import requested_format
 from ctair.api.sparql_text import (
     DatasetConflict,
+    Token,
+    TooDeep,
+    UnterminatedString,
     add_using_clauses,
+    check_nesting,
     forbidden_keywords,
     has_dataset_clause,
+    iter_tokens,
+    line_column,
     query_form,
-    tokenize,
 )
 from ctair.api.workers import PoolError, WorkerPool
 from ctair.graph.void import VOID_PATH, dataset_iri
@@ -78,6 +84,8 @@ async def lifespan(app: FastAPI):
             Path(app.state.store_path),
             size=settings.max_concurrent_queries,
             max_queued=settings.max_queued_queries,
+            slow_after=settings.slow_query_seconds,
+            max_slow=settings.max_slow_queries,
         )
     app.state.sparql_pool = pool
     await pool.start()
@@ -182,7 +190,8 @@ def _graphs(params: list[tuple[str, str]], name: str) -> list[str]:
 
 
 def _endpoint_iri(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
+    """The endpoint's own IRI, from the configured public URL (never the Host header)."""
+    return request.app.state.settings.site_url() + "/sparql"
 
 
 def _refuse_outbound(text: str, tokens) -> None:
@@ -199,6 +208,34 @@ def _refuse_outbound(text: str, tokens) -> None:
             line=first.line,
             column=first.column,
         )
+
+
+def _checked_tokens(text: str, kind: str, max_depth: int) -> list[Token]:
+    """The tokens of a query or update, refused with a 400 when it cannot be safe to run:
+    a string that never closes, nesting deeper than ``max_depth``, SERVICE or LOAD.
+    CPU-bound (linear in the text): callers run it off the event loop (:func:`_inspect`)."""
+    try:
+        tokens = check_nesting(iter_tokens(text), max_depth)
+    except TooDeep as error:
+        line, column = line_column(text, error.offset)
+        raise ApiError(
+            400,
+            f"the {kind} nests deeper than the limit of {error.limit} levels (brackets, OPTIONAL, UNION, "
+            f"FILTER, operators…) at line {line}, column {column}; flatten it",
+            code="query-too-deep", limit=error.limit, line=line, column=column,
+        ) from None
+    except UnterminatedString as error:
+        line, column = line_column(text, error.offset)
+        raise ApiError(400, f"SPARQL {kind} syntax error: the string opened by {error.quote} at line {line}, "
+                       f"column {column} is never closed", code=f"{kind}-syntax", line=line, column=column) from None
+    _refuse_outbound(text, tokens)
+    return tokens
+
+
+async def _inspect(text: str, kind: str, settings) -> list[Token]:
+    """:func:`_checked_tokens` in a thread: a long query never holds the event loop, so other
+    clients are answered while it is checked."""
+    return await asyncio.to_thread(_checked_tokens, text, kind, settings.max_query_depth)
 
 
 def _prefixes(tokens) -> dict[str, str]:
@@ -221,8 +258,10 @@ def _pool(request: Request) -> WorkerPool | RemoteQueryRunner:
 
 
 # --- the endpoint --------------------------------------------------------------------------
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 Protocol endpoint",
-                  response_class=Response)
+@router.get("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query, or the service description",
+            response_class=Response, operation_id="sparql_get")
+@router.post("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query or an update (form or SPARQL body)",
+             response_class=Response, operation_id="sparql_post")
 async def sparql(request: Request) -> Response:
     settings = request.app.state.settings
     params = await _parameters(request, settings)
@@ -248,8 +287,7 @@ async def sparql(request: Request) -> Response:
 
 
 async def _query(request: Request, settings, params, text: str) -> Response:
-    tokens = tokenize(text)
-    _refuse_outbound(text, tokens)
+    tokens = await _inspect(text, "query", settings)
     form = query_form(text, tokens)
     if form == "UPDATE":
         raise ApiError(400, "this is a SPARQL Update: send it as 'update', by POST", code="update-as-query")
@@ -275,7 +313,8 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     else:
         task.update(default_graph=None, named_graphs=None, union=not has_dataset_clause(tokens))
     try:
-        reply = await _pool(request).query(task, settings.query_timeout)
+        reply = await _pool(request).query(task, settings.query_timeout,
+                                           client=request.client.host if request.client else "")
     except PoolError as error:
         raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
     if reply["kind"] != "ok":
@@ -319,8 +358,7 @@ async def _update(request: Request, settings, params, text: str) -> Response:
         raise ApiError(405, "SPARQL Update requests must use POST", code="method-not-allowed",
                        headers={"Allow": "GET, POST"})
     _check_admin(request, settings)
-    tokens = tokenize(text)
-    _refuse_outbound(text, tokens)
+    await _inspect(text, "update", settings)
     using = _graphs(params, "using-graph-uri")
     using_named = _graphs(params, "using-named-graph-uri")
     try:
@@ -374,7 +412,7 @@ def service_description(request: Request) -> Response:
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
         ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
-                  ox.NamedNode(str(request.base_url).rstrip("/") + VOID_PATH)),
+                  ox.NamedNode(request.app.state.settings.site_url() + VOID_PATH)),
         ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
         ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
             f"Read-only unless updates are enabled. The default graph is the union of all graphs. "

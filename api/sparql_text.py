@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
+from typing import NamedTuple
 
 # --- terminals (SPARQL 1.1 grammar, section 19.8) ---------------------------------------
 _PN_CHARS_BASE = (
@@ -41,36 +43,61 @@ _PN_LOCAL = (
 )
 _VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
 
-_TOKEN = re.compile(
-    r"""
+# The lexer must be linear in the length of the text: it runs on every request, before any
+# limit but the length one (a 60 kB query of "é" used to take 14 s). Three things keep it so:
+# * a prefixed name is only tried where the run of name characters that starts there ends
+#   with ':'; the run is scanned once, and every later start inside it reuses the answer;
+# * a quote whose string never closes is an error (``UnterminatedString``), not a one-character
+#   token followed by another scan of the rest of the text from the next quote;
+# * a non-ASCII character outside a string, IRI, comment, variable or prefixed name, with the
+#   letters, digits and non-ASCII characters after it, is one ``other`` token. It may swallow
+#   a keyword ("éSERVICE"), but such a query is invalid: a non-ASCII character is only allowed
+#   in those terminals, and the engine refuses the query at that character.
+_STRING_LONG = r"""'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\""""
+_STRING_SHORT = r"""'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*\""""
+_BEFORE_NAMES = rf"""
     (?P<ws>[\ \t\r\n]+)
   | (?P<comment>\#[^\r\n]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-              |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'
-              |"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$]"""
-    + _VARNAME
-    + r""")
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<string>{_STRING_LONG})
+  | (?P<unterminated>'''|\"\"\")
+  | (?P<string1>{_STRING_SHORT})
+  | (?P<unterminated1>['"])
+  | (?P<var>[?$]{_VARNAME})
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
-  | (?P<bnode>_:[^\s{}()\[\],;"'<>]+)
-  | (?P<pname>(?:"""
-    + _PN_PREFIX
-    + r""")?:(?:"""
-    + _PN_LOCAL
-    + r""")?)
+  | (?P<bnode>_:[^\s{{}}()\[\],;"'<>]+)
+"""
+_PNAME = rf"""
+  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+"""
+_AFTER_NAMES = r"""
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<other>[^\x00-\x7F][^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]*)
   | (?P<punct>\^\^|<<\(|\)>>|<<|>>|\{\||\|\}|&&|\|\||<=|>=|!=|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+"""
+_TOKEN = re.compile(_BEFORE_NAMES + _PNAME + _AFTER_NAMES, re.VERBOSE | re.DOTALL)
+#: Inside a name run known not to end with ':' only these tokens can start (no ':', quote, '<'...).
+_TOKEN_IN_RUN = re.compile(_AFTER_NAMES.replace("|", "", 1), re.VERBOSE | re.DOTALL)
+_NAME_START = re.compile(rf"[{_PN_CHARS_BASE}]")
+_NAME_RUN = re.compile(rf"[{_PN_CHARS}.]*")
+_KIND_NAMES = {"string1": "string"}
+#: Characters that are a whole token by themselves wherever they stand outside a string, IRI
+#: or comment (none starts a longer token: '<', '>', '|', '&', '!', '^', '.' and quotes do).
+_SINGLE_PUNCT = frozenset("}([],;*/+=-")
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str  # iri, string, var, langtag, bnode, pname, word, number, punct
+class UnterminatedString(ValueError):
+    """A quote opens a string that never closes: the text cannot be valid SPARQL."""
+
+    def __init__(self, offset: int, quote: str):
+        super().__init__(f"unterminated string: the {quote} at offset {offset} is never closed")
+        self.offset = offset
+        self.quote = quote
+
+
+class Token(NamedTuple):
+    kind: str  # iri, string, var, langtag, bnode, pname, word, number, other, punct
     text: str
     start: int  # offset in the text
 
@@ -81,25 +108,108 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Every significant token of ``text`` (whitespace and comments dropped).
+    """Every significant token of ``text`` (whitespace and comments dropped), in linear time.
 
     A character the grammar cannot start a token with becomes a one-character ``punct``
-    token: the lexer never fails, the SPARQL parser reports syntax errors later.
+    token, a run of non-ASCII ones an ``other`` token: the lexer only fails on a string that
+    never closes (:class:`UnterminatedString`); the SPARQL parser reports other syntax errors.
+
+    >>> [(t.kind, t.text) for t in tokenize('ASK { ?s ex:p "x"@fr }')]
+    [('word', 'ASK'), ('punct', '{'), ('var', '?s'), ('pname', 'ex:p'), ('string', '"x"'), ('langtag', '@fr'), ('punct', '}')]
     """
-    tokens: list[Token] = []
+    return list(iter_tokens(text))
+
+
+def iter_tokens(text: str) -> Iterator[Token]:
+    """:func:`tokenize` as a generator, for checks that may stop early (see :func:`check_nesting`)."""
     position = 0
     length = len(text)
+    no_colon_until = -1  # positions before this are inside a name run that is not followed by ':'
+    single = _SINGLE_PUNCT
     while position < length:
-        match = _TOKEN.match(text, position)
-        if match is None:  # an unterminated string or the like: one character as punct
-            tokens.append(Token("punct", text[position], position))
+        char = text[position]
+        if char in single:  # the most common tokens, and the cheapest to recognise
+            yield Token("punct", char, position)
             position += 1
             continue
+        pattern = _TOKEN
+        if position < no_colon_until:
+            pattern = _TOKEN_IN_RUN
+        elif _NAME_START.match(text, position):
+            run_end = _NAME_RUN.match(text, position).end()
+            if not text.startswith(":", run_end):
+                no_colon_until = run_end
+                pattern = _TOKEN_IN_RUN
+        match = pattern.match(text, position)
         kind = match.lastgroup or "punct"
-        if kind not in ("ws", "comment"):
-            tokens.append(Token(kind, match.group(), position))
+        if kind == "unterminated" or kind == "unterminated1":
+            raise UnterminatedString(position, match.group())
+        if kind != "ws" and kind != "comment":
+            yield Token(_KIND_NAMES.get(kind, kind), match.group(), position)
         position = match.end()
-    return tokens
+
+
+# --- nesting ------------------------------------------------------------------------------
+# Oxigraph parses and evaluates queries recursively: 3,000 nested groups, 8,000 OPTIONALs or
+# 30,000 '!' overflow its stack and kill the process (SIGSEGV). The depth below follows the
+# tree the engine builds: every bracket opens a level, and inside a group every operator that
+# wraps what comes before it (OPTIONAL, MINUS, UNION, BIND, FILTER, VALUES, '!', '&&', '||',
+# arithmetic, path '/' '|' '^') adds one, because the algebra of ``A OPTIONAL B OPTIONAL C`` is
+# LeftJoin(LeftJoin(A, B), C) and ``!!x`` is Not(Not(x)).
+_OPENERS = frozenset({"{", "(", "[", "<<", "<<(", "{|"})
+_CLOSERS = frozenset({"}", ")", "]", ">>", ")>>", "|}"})
+_CHAIN_WORDS = frozenset({"OPTIONAL", "MINUS", "UNION", "BIND", "FILTER", "VALUES"})
+_CHAIN_PUNCT = frozenset({"!", "&&", "||", "|", "/", "^", "+", "-", "*"})
+
+
+class TooDeep(ValueError):
+    """The query nests deeper than the limit; ``offset`` is where the limit was passed."""
+
+    def __init__(self, limit: int, offset: int):
+        super().__init__(f"nesting deeper than {limit}")
+        self.limit = limit
+        self.offset = offset
+
+
+def check_nesting(tokens: Iterator[Token] | list[Token], limit: int) -> list[Token]:
+    """The tokens, once checked that the query's nesting depth never passes ``limit``.
+
+    Stops at the first token beyond the limit (so a hostile query costs little), raising
+    :class:`TooDeep` with its offset.
+
+    >>> len(check_nesting(tokenize('SELECT ?s { OPTIONAL { ?s ?p ?o } }'), 3))
+    10
+    >>> check_nesting(tokenize('ASK { FILTER(!!!true) }'), 5)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    TooDeep: nesting deeper than 5
+    """
+    kept: list[Token] = []
+    wrapped = [0]  # per open group: the operators seen in it so far (index 0: the top level)
+    depth = 0
+    for token in tokens:
+        kept.append(token)
+        kind, text = token.kind, token.text
+        if kind == "punct":
+            if text in _OPENERS:
+                wrapped.append(0)
+                depth += 1
+            elif text in _CLOSERS:
+                if len(wrapped) > 1:
+                    depth -= 1 + wrapped.pop()
+                continue
+            elif text in _CHAIN_PUNCT:
+                wrapped[-1] += 1
+                depth += 1
+            else:
+                continue
+        elif kind == "word" and text.upper() in _CHAIN_WORDS:
+            wrapped[-1] += 1
+            depth += 1
+        else:
+            continue
+        if depth > limit:
+            raise TooDeep(limit, token.start)
+    return kept
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:

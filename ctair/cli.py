@@ -234,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ctair: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:  # a full disk, a read-only directory...: one line naming the path
+        where = f"{error.filename}: " if error.filename else ""
+        reason = error.strerror or " ".join(str(error).split())
+        print(f"ctair: error: {where}{reason}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

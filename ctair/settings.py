@@ -17,6 +17,19 @@ class Settings(BaseSettings):
         "https://w3id.org/ctair/",
         description="Base under which every resource IRI is minted; must end with '/'.",
     )
+    public_url: str | None = Field(
+        None,
+        description="The URL the server is reached at (scheme, host, port, optional path prefix), from "
+        "which every redirect, link and description (303 Location, service description, VoID, dumps, "
+        "JSON-LD context) is made; the request's Host header is never used. Default: what `ctair serve` "
+        "binds, http://HOST:PORT.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For/X-Forwarded-Proto "
+        "headers are believed (client address and scheme in logs); empty (the default): no proxy is "
+        "trusted and those headers are ignored. URLs still come from `public_url` only.",
+    )
     store: Path = Field(Path("var/store"), description="Embedded Oxigraph store directory.")
     corpus: Path = Field(REPO_ROOT / "corpus", description="Corpus directory (documents + manifests + curation).")
     queries_dir: Path | None = Field(
@@ -52,6 +65,15 @@ class Settings(BaseSettings):
         ge=1,
         description="Longest SPARQL query or update accepted, in characters; longer ones answer 413.",
     )
+    max_query_depth: int = Field(
+        200,
+        ge=1,
+        description="Deepest nesting a SPARQL query or update may have, counted on its tokens: every "
+        "bracket ({, (, [) opens a level and, inside a group, every OPTIONAL, MINUS, UNION, BIND, FILTER, "
+        "VALUES and every '!', '&&', '||', arithmetic or path operator adds one (the engine nests its "
+        "algebra that way). Deeper queries answer 400 'query-too-deep' with the limit and the position, "
+        "before the engine sees them: thousands of levels crash it.",
+    )
     max_result_rows: int = Field(
         100_000,
         ge=1,
@@ -65,12 +87,33 @@ class Settings(BaseSettings):
         description="Number of SPARQL worker processes, i.e. queries evaluated at the same time "
         "(each worker uses up to one CPU core).",
     )
+    slow_query_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="A SPARQL query still running after this many seconds moves to the slow lane: its "
+        "worker drops to the lowest CPU priority and a fresh worker takes its place among the "
+        "`max_concurrent_queries`, so ordinary queries never wait behind slow ones. The query still "
+        "ends at `query_timeout`.",
+    )
+    max_slow_queries: int = Field(
+        2,
+        ge=0,
+        description="Places in the slow lane (a warm spare worker is kept for each), at most one per "
+        "client address: a client's second query to turn slow is stopped with 503 'slow-lane-full' and "
+        "Retry-After; when the lane is full of other clients' queries, a query that turns slow keeps "
+        "its place among the ordinary ones. 0 turns the slow lane off.",
+    )
     max_queued_queries: int = Field(
         8,
         ge=0,
         description="Queries allowed to wait for a free worker when all are busy; beyond that the "
         "endpoint answers 503 with a Retry-After header.",
     )
+
+
+    def site_url(self) -> str:
+        """``public_url`` without its trailing '/', or the default local address."""
+        return (self.public_url or "http://127.0.0.1:8000").rstrip("/")
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ from ctair.ontology.vocab import ONTOLOGY_FILES
 from .emit import Emitter
 from .iris import IriMinter
 from .named_queries import get_query
-from .store import OxigraphStore, Store
+from .store import OxigraphStore, Store, in_use
 
 if TYPE_CHECKING:
     from ctair.loaders.pipeline import Extraction
@@ -205,8 +205,14 @@ def _swap_in(store_path: Path, target: Path) -> None:
 
 
 def _remove_old_builds(builds: Path, keep: set[Path | None]) -> None:
-    """Keeps the new build and the one it replaced: a server may still be reading the latter."""
+    """Keeps the new build, the one it replaced, and any other a process still reads (it holds a
+    lease: :func:`ctair.graph.store.lease`)."""
     kept = {path.resolve() for path in keep if path is not None}  # the new build's path may be relative
     for old in builds.iterdir():
         if old.resolve() not in kept:
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_dir() and not old.is_symlink():
+                if in_use(old):  # a server (or its query workers) still reads it: a later build removes it
+                    continue
+                shutil.rmtree(old, ignore_errors=True)
+            else:  # rmtree ignores a file (ignore_errors hid that): stray files were never removed
+                old.unlink(missing_ok=True)

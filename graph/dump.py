@@ -85,12 +85,16 @@ def _write(path: Path, data: Iterator[bytes] | bytes) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     tmp = path.with_name(path.name + ".part")
-    with tmp.open("wb") as out:
-        for chunk in ([data] if isinstance(data, bytes) else data):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    os.replace(tmp, path)
+    try:
+        with tmp.open("wb") as out:
+            for chunk in ([data] if isinstance(data, bytes) else data):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:  # a full disk must not stay full of our half-written files
+        tmp.unlink(missing_ok=True)
+        raise
     return size, digest.hexdigest()
 
 
@@ -163,7 +167,7 @@ def store_fingerprint(store_path: Path) -> str:
     path = Path(store_path)
     if path.is_dir():
         for entry in sorted(path.iterdir()):
-            if entry.is_file() and not entry.name.startswith(("LOG", "LOCK")):
+            if entry.is_file() and not entry.name.startswith(("LOG", "LOCK", ".ctair-lease")):
                 stat = entry.stat()
                 digest.update(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()

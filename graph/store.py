@@ -7,7 +7,9 @@ depend on which store answered.
 """
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -79,6 +81,71 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
 
+SPOOL_PREFIX = ".ctair-load-"
+LEASE_NAME = ".ctair-lease"
+
+
+def lease(directory: Path):
+    """Hold a shared lock on ``directory/.ctair-lease`` for as long as the returned file stays
+    open (a process that dies releases it): every process reading a store directory holds one,
+    so that a later build deletes an old build directory only when nothing reads it
+    (:func:`in_use`). None when the file cannot be created (a directory of another user)."""
+    import fcntl
+
+    try:
+        handle = open(Path(directory) / LEASE_NAME, "ab")
+    except OSError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def in_use(directory: Path) -> bool:
+    """Whether a process holds a lease on the store ``directory``."""
+    import fcntl
+
+    try:
+        handle = open(Path(directory) / LEASE_NAME, "rb")
+    except FileNotFoundError:
+        return False
+    except OSError:  # cannot tell: keep it
+        return True
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def remove_stale_spools(directory: Path) -> None:
+    """Delete the load spools (``.ctair-load-<pid>-*.nq``) of builds whose process is gone: a
+    build killed mid-load cannot delete its own (hundreds of kB each, never reclaimed otherwise).
+    A spool without a pid (older ctair) is stale once it is an hour old."""
+    for spool in directory.glob(f"{SPOOL_PREFIX}*.nq"):
+        owner = spool.name[len(SPOOL_PREFIX):].split("-", 1)[0]
+        try:
+            if owner.isdigit():
+                if int(owner) == os.getpid() or _process_exists(int(owner)):
+                    continue
+            elif time.time() - spool.stat().st_mtime < 3600:
+                continue
+            spool.unlink()
+        except OSError:
+            continue
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 class OxigraphStore:
     """Embedded pyoxigraph store, on disk (``path``) or in memory (``path=None``)."""
 
@@ -91,6 +158,7 @@ class OxigraphStore:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"no Oxigraph store at {self.path} (run `ctair build` first)")
                 self._store = _OxStore.read_only(str(self.path))
+                self._lease = lease(self.path.resolve())  # released when this object goes
             else:
                 self._store = _OxStore(str(self.path))
         except OSError as error:
@@ -164,7 +232,9 @@ class OxigraphStore:
         labels would meet."""
         counts: dict[str, int] = {}
         spool_dir = self.path.parent if self.path is not None else None
-        with tempfile.NamedTemporaryFile(dir=spool_dir, prefix=".ctair-load-", suffix=".nq") as spool:
+        if spool_dir is not None:
+            remove_stale_spools(spool_dir)
+        with tempfile.NamedTemporaryFile(dir=spool_dir, prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".nq") as spool:
             for graph, triples in graphs:
                 if self._store.contains_named_graph(graph) or graph.value in counts:
                     raise StoreError(f"load_new_graphs: the graph {graph.value} is already in the store")

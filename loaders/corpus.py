@@ -27,9 +27,10 @@ class CorpusDocument:
 def read_toml(path: Path) -> tuple[dict, str]:
     """Parse a TOML file; a syntax error becomes an InputError with the file and line."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        content = path.read_bytes()
+    except OSError as error:
         raise InputError(path, f"cannot read: {error}") from error
+    raw = decode_utf8(path, content)
     try:
         return tomllib.loads(raw), raw
     except tomllib.TOMLDecodeError as error:
@@ -37,12 +38,33 @@ def read_toml(path: Path) -> tuple[dict, str]:
         raise InputError(path, f"not valid TOML: {error}", int(match.group(1)) if match else None) from error
 
 
+def decode_utf8(path: Path, content: bytes) -> str:
+    """``content`` as UTF-8; invalid bytes are an InputError with their line and column."""
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        column = error.start - (content.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(path, f"not UTF-8 text: invalid byte 0x{content[error.start]:02x} at column {column} "
+                         f"(byte offset {error.start})", line) from error
+
+
 def validation_error(path: Path, raw: str, error: ValidationError, prefix: str = "") -> InputError:
     """Turn the first pydantic error into an InputError pointing at the offending key's line."""
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"])
     leaf = str(first["loc"][-1]) if first["loc"] else ""
+    if first["type"] == "missing":  # nothing to point at: name the line where the table starts
+        return InputError(path, f"{prefix}{key} is missing: add `{leaf} = …`", _first_key_line(raw))
     return InputError(path, f"{prefix}{key}: {first['msg']}", line_of(raw, f"{leaf} ") or line_of(raw, f"{leaf}="))
+
+
+def _first_key_line(raw: str) -> int:
+    """The first line that is neither blank nor a comment (1 for an empty file)."""
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return number
+    return 1
 
 
 def read_manifest(path: Path) -> SourceDocument:
@@ -55,7 +77,13 @@ def read_manifest(path: Path) -> SourceDocument:
 
 def read_document(manifest_path: Path) -> CorpusDocument:
     source = read_manifest(manifest_path)
+    corpus = manifest_path.parent.resolve()
     path = manifest_path.parent / source.file
+    # a manifest names a file of its own directory: never one elsewhere ("../../etc/passwd",
+    # an absolute path, a symlink out of the corpus)
+    if Path(source.file).is_absolute() or path.resolve().parent != corpus:
+        raise InputError(manifest_path, f"file {source.file!r} is not a file of the corpus directory {corpus}: "
+                         "a manifest describes a document beside it", line_of(manifest_path.read_text(), "file"))
     if not path.is_file():
         raise InputError(manifest_path, f"the document {source.file!r} it describes is missing", line_of(manifest_path.read_text(), "file"))
     content = path.read_bytes()
@@ -66,10 +94,7 @@ def read_document(manifest_path: Path) -> CorpusDocument:
             f"checksum mismatch: the file's sha256 is {digest} but its manifest {manifest_path.name} says {source.sha256}; "
             "the document changed — check it, then update the manifest's sha256",
         )
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(path, f"not UTF-8 text (byte {error.start})") from error
+    text = decode_utf8(path, content)
     return CorpusDocument(source=source, path=path, text=text)
 
 

@@ -9,7 +9,9 @@ and are rewritten when its named graphs or their sizes change.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import json
 import tempfile
 import threading
@@ -38,6 +40,7 @@ from ctair.ontology.vocab import ONTOLOGY_FILES
 
 router = APIRouter(include_in_schema=False)
 _lock = threading.Lock()
+log = logging.getLogger("ctair.api.dataset")
 RDF_OFFERS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 EXTENSIONS = {"ttl": TURTLE, "jsonld": JSONLD, "nt": NTRIPLES, "rdf": RDFXML, "html": HTML}
 
@@ -49,9 +52,8 @@ def dumps_directory(store_path: Path) -> Path:
 def _dump_place(state, store) -> tuple[Path, str]:
     """Where the current store's dumps go, and the fingerprint of the content they must match."""
     remote = getattr(state, "remote_store", None)
-    if remote is None:
-        store_path = Path(state.store_path)
-        return dumps_directory(store_path), store_fingerprint(store_path)
+    if remote is None:  # the fingerprint of the build this request's handle reads, not of the link
+        return dumps_directory(Path(state.store_path)), store_fingerprint(Path(store.path))
     name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", _remote_fingerprint(state, store)
 
@@ -80,14 +82,21 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
             found = read_dump_directory(out)
             if len(found) == len(DUMP_FORMATS):
                 return found
-        dumps = export_dump(store, out, list(DUMP_FORMATS), base=state.settings.base_iri)
-        stamp.write_text(fingerprint)
+        try:
+            dumps = export_dump(store, out, list(DUMP_FORMATS), base=state.settings.base_iri)
+            stamp.write_text(fingerprint)
+        except OSError as error:  # export_dump leaves no .part behind; the stamp says nothing stale
+            stamp.unlink(missing_ok=True)
+            log.error("cannot write the dumps into %s: %s", out, error)
+            status, code = (507, "storage-full") if error.errno == errno.ENOSPC else (503, "dumps-unavailable")
+            raise ApiError(status, f"the dumps cannot be written on the server ({error.strerror or error}); "
+                           "retry later", code=code) from None
         state.void_cache = None
         return dumps
 
 
 def site_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return request.app.state.settings.site_url()
 
 
 def _negotiate(request: Request, offers) -> object:
@@ -102,7 +111,7 @@ def _negotiate(request: Request, offers) -> object:
 def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
     """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
     if getattr(state, "remote_store", None) is None:
-        store_path = Path(state.store_path)
+        store_path = Path(getattr(state, "store_generation", None) or state.store_path)
         times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
     else:
         times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]

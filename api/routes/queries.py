@@ -25,6 +25,8 @@ from .. import results
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
 from ..result_format import PARAMETERS as FORMAT_PARAMETERS, RowSolutions, requested_format
+from ..models import NamedQuery as NamedQueryDescription
+from ..models import NamedQueryResult
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
@@ -39,7 +41,7 @@ def named_queries(request: Request) -> dict[str, NamedQuery]:
     return load_named_queries(queries_directory(request))
 
 
-@router.get("", summary="List the named queries")
+@router.get("", response_model=list[NamedQueryDescription], summary="List the named queries")
 def list_queries(request: Request) -> list[dict]:
     """Every public named query: name, title, description, parameters and SPARQL text."""
     return [query.to_json() for query in named_queries(request).values()]
@@ -63,7 +65,9 @@ def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
     return {"query": query.name, "parameters": {k: v.value for k, v in bindings.items()}, "sparql": editor_text(query, bindings)}
 
 
-@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)", response_model=None)
+@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)", response_model=None,
+            responses={200: {"model": NamedQueryResult, "content": {"text/csv": {}, "text/tab-separated-values": {},
+                                                                   "application/sparql-results+xml": {}}}})
 def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> Response | dict:
     query = named_queries(request).get(name)
     if query is None:

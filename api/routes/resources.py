@@ -53,13 +53,27 @@ def root(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
+def site_url(request: Request) -> str:
+    """Where this server is reached: the configured ``public_url``, never the Host header."""
+    return request.app.state.settings.site_url()
+
+
+def named_node(iri: str, path: str) -> NamedNode:
+    """``iri`` as a NamedNode; 404 when the path makes it an invalid IRI (a space, '<', '|',
+    '\\', invalid UTF-8 decoded as U+FFFD...): no resource can have it."""
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        raise ApiError(404, f"no resource at /{path}: the path does not make a valid IRI") from None
+
+
 def iri_of_path(request: Request, path: str) -> NamedNode:
     """The IRI a ``/doc/{path}`` document is about, or 404."""
     first = path.split("/", 1)[0]
     if first == "id" and path.startswith("id/") and len(path) > 3:
-        return NamedNode(base_of(request) + path)
+        return named_node(base_of(request) + path, path)
     if first in VOCABULARY_SEGMENTS:
-        return NamedNode(VOCAB_BASE + path)
+        return named_node(VOCAB_BASE + path, path)
     raise ApiError(404, f"no resource at /{path}: resource IRIs are under /id/ or a vocabulary path "
                         f"({', '.join('/' + s + '/' for s in VOCABULARY_SEGMENTS)})")
 
@@ -87,7 +101,7 @@ def href(request: Request, iri: str) -> str:
 
 
 def context_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + "/context.jsonld"
+    return site_url(request) + "/context.jsonld"
 
 
 # --- content negotiation -----------------------------------------------------------------------
@@ -109,7 +123,7 @@ def _alternates(request: Request, path: str) -> str:
 
 
 def see_other(request: Request, path: str) -> RedirectResponse:
-    location = str(request.base_url).rstrip("/") + f"/doc/{path}"
+    location = site_url(request) + f"/doc/{path}"
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
@@ -130,7 +144,7 @@ def dereference(path: str, request: Request, store: StoreDep) -> Response:
 
 def _vocabulary_route(segment: str):
     def redirect(request: Request, store: StoreDep, path: str = "") -> Response:
-        iri = NamedNode(f"{VOCAB_BASE}{segment}/{path}")
+        iri = named_node(f"{VOCAB_BASE}{segment}/{path}", f"{segment}/{path}")
         if not exists(store, iri):
             raise ApiError(404, f"no resource <{iri.value}> in the dataset")
         return see_other(request, f"{segment}/{path}")

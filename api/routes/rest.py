@@ -14,6 +14,15 @@ from ctair.ontology.vocab import EVENT_KIND, ROLE, UNIT
 
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
+from ..models import (
+    AxisDetail,
+    AxisSummary,
+    OrganisationSummary,
+    RecurringOrganisation,
+    TerritoryDetail,
+    TerritorySummary,
+    Who,
+)
 
 router = APIRouter(prefix="/api", tags=["who does what where"])
 
@@ -31,7 +40,7 @@ def _number(term):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-@router.get("/who", summary="The territories and actions of an organisation, any spelling")
+@router.get("/who", response_model=Who, summary="The territories and actions of an organisation, any spelling")
 def get_who(store: StoreDep, index: IndexDep, organisation: str = Query(..., min_length=1, max_length=200)) -> dict:
     try:
         return who(store, organisation, index)
@@ -115,12 +124,12 @@ def _territories(store) -> list[dict]:
     return list(territories.values())
 
 
-@router.get("/territories", summary="Every territory with its contracts, coordinators and number of actions")
+@router.get("/territories", response_model=list[TerritorySummary], summary="Every territory with its contracts, coordinators and number of actions")
 def list_territories(store: StoreDep) -> list[dict]:
     return _territories(store)
 
 
-@router.get("/territories/{territory_id}", summary="One territory and its actions")
+@router.get("/territories/{territory_id}", response_model=TerritoryDetail, summary="One territory and its actions")
 def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
     try:
         entity = index.resolve("territory", territory_id, "territory_id")
@@ -162,7 +171,7 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
     return {**territory, "actions": list(actions.values())}
 
 
-@router.get("/organisations", summary="Organisations taking part in actions; ?q= searches names and aliases")
+@router.get("/organisations", response_model=list[OrganisationSummary], summary="Organisations taking part in actions; ?q= searches names and aliases")
 def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=200)) -> list[dict]:
     from ctair.graph.iris import fold
 
@@ -187,7 +196,7 @@ def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=2
     return result
 
 
-@router.get("/organisations/{organisation_id}", summary="One organisation: where it works, in which roles")
+@router.get("/organisations/{organisation_id}", response_model=Who, summary="One organisation: where it works, in which roles")
 def get_organisation(organisation_id: str, store: StoreDep, index: IndexDep) -> dict:
     try:
         return who(store, organisation_id, index)
@@ -195,7 +204,7 @@ def get_organisation(organisation_id: str, store: StoreDep, index: IndexDep) -> 
         raise not_found(error) from None
 
 
-@router.get("/axes", summary="The axes of the national strategy and their themes")
+@router.get("/axes", response_model=list[AxisSummary], summary="The axes of the national strategy and their themes")
 def list_axes(store: StoreDep) -> list[dict]:
     return [
         {
@@ -210,7 +219,7 @@ def list_axes(store: StoreDep) -> list[dict]:
     ]
 
 
-@router.get("/axes/{axis_id}", summary="The territories and actions under an axis, narrower themes included")
+@router.get("/axes/{axis_id}", response_model=AxisDetail, summary="The territories and actions under an axis, narrower themes included")
 def get_axis(axis_id: str, store: StoreDep, index: IndexDep) -> dict:
     try:
         axis = index.resolve("axis", axis_id, "axis_id")
@@ -225,7 +234,8 @@ def get_axis(axis_id: str, store: StoreDep, index: IndexDep) -> dict:
     return {"id": entity_id(axis.iri.value), "iri": axis.iri.value, "label": axis.label, "territories": list(territories.values()), "actions": actions}
 
 
-@router.get("/network/recurring", summary="Organisations present in at least N territories, most territories first")
+@router.get("/network/recurring", response_model=list[RecurringOrganisation],
+            summary="Organisations present in at least N territories, most territories first")
 def recurring(
     response: Response,
     store: StoreDep,

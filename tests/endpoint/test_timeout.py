@@ -97,7 +97,9 @@ def test_runaway_query_is_stopped_and_others_are_served(server):
 
 def test_all_workers_busy_and_queue_full_gives_503(tmp_path):
     store = build_store(tmp_path / "store")
-    with running_server(store, query_timeout=2, max_concurrent_queries=1, max_queued_queries=0) as base:
+    # without the slow lane (it would move the runaway aside and serve the second query)
+    with running_server(store, query_timeout=2, max_concurrent_queries=1, max_queued_queries=0,
+                        max_slow_queries=0) as base:
         httpx.get(base + "/sparql", params={"query": SIMPLE}, timeout=10)  # worker up
         thread, outcome = _in_background(base, RUNAWAY)
         time.sleep(0.5)

@@ -163,3 +163,52 @@ def test_bad_expectations_file(tmp_path, registry):
     with pytest.raises(InputError, match="unknown organisation 'nobody'") as error:
         load_expectations(tmp_path, registry)
     assert error.value.line == 6
+
+
+def _corpus_with(tmp_path: Path, manifest: str) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "report.txt", corpus / "report.txt")
+    (corpus / "report.toml").write_text(manifest)
+    return corpus
+
+
+@pytest.mark.parametrize("file", ["../../../../etc/passwd", "/etc/passwd", "../outside.txt", "sub/../../outside.txt"])
+def test_a_manifest_cannot_name_a_file_outside_the_corpus(tmp_path, file):
+    (tmp_path / "outside.txt").write_text("secret")
+    manifest = (FIXTURES / "report.toml").read_text().replace('file = "report.txt"', f'file = "{file}"')
+    corpus = _corpus_with(tmp_path, manifest)
+    with pytest.raises(InputError, match="not a file of the corpus directory") as error:
+        read_corpus(corpus)
+    assert error.value.line == _line_of(corpus / "report.toml", "file =")
+
+
+def test_a_missing_manifest_field_is_reported_with_a_line(tmp_path):
+    manifest = "\n".join(line for line in (FIXTURES / "report.toml").read_text().splitlines()
+                         if not line.startswith("sha256"))
+    corpus = _corpus_with(tmp_path, manifest)
+    with pytest.raises(InputError, match="sha256 is missing") as error:
+        read_corpus(corpus)
+    assert error.value.line == _line_of(corpus / "report.toml", "id =")
+
+
+def test_a_document_with_invalid_utf8_is_reported_with_its_line(tmp_path):
+    import hashlib
+
+    content = b"first line\nsecond \xff line\n"
+    corpus = _corpus_with(tmp_path, "")
+    (corpus / "report.txt").write_bytes(content)
+    manifest = (FIXTURES / "report.toml").read_text()
+    old = next(line for line in manifest.splitlines() if line.startswith("sha256"))
+    (corpus / "report.toml").write_text(manifest.replace(old, f'sha256 = "{hashlib.sha256(content).hexdigest()}"'))
+    with pytest.raises(InputError, match="not UTF-8 text") as error:
+        read_corpus(corpus)
+    assert error.value.line == 2 and "column 8" in str(error.value)
+
+
+def test_a_manifest_with_invalid_utf8_is_reported_with_its_line(tmp_path):
+    corpus = _corpus_with(tmp_path, "")
+    (corpus / "report.toml").write_bytes((FIXTURES / "report.toml").read_bytes().replace(b"Fixture", b"Fixt\xe9re"))
+    with pytest.raises(InputError, match="not UTF-8 text") as error:
+        read_corpus(corpus)
+    assert error.value.line == _line_of(FIXTURES / "report.toml", "Fixture")
