@@ -48,7 +48,12 @@ def cmd_build(args) -> int:
     settings = get_settings()
     spec = _store_spec(args)
     target = _open_store(args) if isinstance(spec, str) else spec  # a RemoteSparqlStore, or a directory
-    summary = build(target, args.corpus or settings.corpus, settings.base_iri, ner=not args.no_ner)
+    try:
+        summary = build(target, args.corpus or settings.corpus, settings.base_iri, ner=not args.no_ner)
+    except OSError as error:
+        if error.filename is None and isinstance(spec, Path):  # the engine's own I/O errors name no file
+            raise OSError(error.errno, error.strerror or " ".join(str(error).split()), str(spec)) from error
+        raise
     if args.json:
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
         return 0

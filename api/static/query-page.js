@@ -56,6 +56,23 @@
       };
       Named.prototype = Object.create(Base.prototype);
       Named.prototype.constructor = Named;
+      if (pair[0] === "table") {
+        // YASR writes its table controls in English: name them in French once drawn
+        Named.prototype.drawControls = function () {
+          Base.prototype.drawControls.apply(this, arguments);
+          var controls = this.tableControls;
+          if (!controls) return;
+          var words = { "Simple view": "Vue simple (simple view)", "Ellipse": "Abréger (ellipsis)", "Page size: ": "Lignes par page : ", "All": "Toutes" };
+          controls.querySelectorAll("span.label, span.pageSizerLabel, option").forEach(function (node) {
+            if (Object.prototype.hasOwnProperty.call(words, node.textContent)) node.textContent = words[node.textContent];
+          });
+          var filter = controls.querySelector("input.tableFilter");
+          if (filter) {
+            filter.placeholder = "Filtrer les résultats";
+            filter.setAttribute("aria-label", "Filtrer les résultats");
+          }
+        };
+      }
       Object.setPrototypeOf(Named, Base);
       Yasgui.Yasr.plugins[pair[0]] = Named;
     });

@@ -56,6 +56,10 @@ def test_a_named_query_is_a_form_that_takes_a_label(server, page):
     hrefs = [a.get_attribute("href") for a in page.locator(f"{ROWS} a").all()]
     assert server + "/id/territory/lyon" in hrefs
     assert not [h for h in hrefs if h.startswith("https://w3id.org/ctair/id/")]
+    # the table's own controls speak French too (YASR writes them in English)
+    controls = page.locator(".tabPanel.active .yasr .tableControls").inner_text()
+    assert "Lignes par page" in controls and "Vue simple" in controls and "Page size" not in controls
+    assert page.get_attribute(".tabPanel.active .yasr input.tableFilter", "placeholder") == "Filtrer les résultats"
     page.screenshot(path=str(SCREENSHOTS / "workbench-form.png"), full_page=False)
 
 
