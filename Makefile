@@ -11,7 +11,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Etalab's administrative divisions (the gazetteer of `ctair curate`), git-ignored, like YASGUI vendored at install
+GAZETTEER := vendor/decoupage-administratif/VERSION
+$(GAZETTEER): scripts/vendor-gazetteer.py
+	$(PYTHON) scripts/vendor-gazetteer.py
+
+install: $(VENV)/.installed $(GAZETTEER)
 
 run: install
 	$(BIN)/ctair build
