@@ -141,6 +141,10 @@ def cmd_who(args) -> int:
     organisation = result["organisation"]
     aliases = f" (also: {', '.join(organisation['aliases'])})" if organisation["aliases"] else ""
     print(f"{organisation['label']}{aliases} — {organisation['iri']}")
+    if organisation.get("network"):
+        print(f"member of {organisation['network']['label']} — {organisation['network']['iri']}")
+    if organisation.get("members"):
+        print("members: " + ", ".join(m["label"] for m in organisation["members"]))
     print(f"{len(result['territories'])} territor{'y' if len(result['territories']) == 1 else 'ies'}: " + ", ".join(t["label"] for t in result["territories"]))
     for action in result["actions"]:
         print(f"  {action['territory']['label']:<18} {action['role']:<12} {action['label']}")
