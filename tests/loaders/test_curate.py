@@ -133,7 +133,12 @@ def test_an_intercommunality_is_proposed_with_its_siren_and_member_communes(gaze
 
 # ---------------------------------------------------------------- the loop, end to end
 def test_the_curation_loop_end_to_end(corpus_copy, capsys):
-    """README "Adding a document": file and manifest, `ctair curate`, review, accept, rebuild."""
+    """README "Adding a document": file and manifest, `ctair curate`, review, accept, rebuild, scores.
+    The same commands as the README's, on a copy of the corpus (`--corpus`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for step in ("cp tests/fixtures/curate/poitiers.txt tests/fixtures/curate/poitiers.toml corpus/",
+                 "ctair curate --document corpus/poitiers.txt", "ctair curate accept", "ctair build", "ctair evaluate"):
+        assert f"\n{step} " in readme, step
     curation = corpus_copy / "curation"
     proposals = curation / "proposals.toml"
     assert main(["curate", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
@@ -184,6 +189,9 @@ def test_the_curation_loop_end_to_end(corpus_copy, capsys):
     assert [t["label"] for t in who["territories"]] == ["Poitiers"]
     assert main(["who", "ANVITA", "--store", str(store)]) == 0
     assert "Poitiers" in capsys.readouterr().out
+
+    assert main(["evaluate", "--no-ner", "--corpus", str(corpus_copy)]) == 0
+    assert "all facts" in capsys.readouterr().out
 
     # nothing is proposed again
     assert main(["curate", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
