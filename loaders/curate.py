@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from .corpus import CorpusDocument, read_toml
 from .errors import InputError
 from .folding import fold
+from .gazetteer import PACKAGE as GAZETTEER_PACKAGE
 from .gazetteer import SOURCE as GAZETTEER_SOURCE
 from .gazetteer import Gazetteer
 from .kinds import loader_for
@@ -172,9 +173,11 @@ def _organisation_stanza(registry: Registry, gazetteer: Gazetteer | None, surfac
         epcis = gazetteer.epcis_named(surface)
         if len(communes) == 1 and communes[0].siren:
             stanza["siren"] = communes[0].siren
+            stanza["identifier_source"] = GAZETTEER_PACKAGE
             notes.append(f"SIREN of the commune {communes[0].insee} {communes[0].name} from {GAZETTEER_SOURCE}")
         elif len(epcis) == 1:
             stanza["siren"] = epcis[0].siren
+            stanza["identifier_source"] = GAZETTEER_PACKAGE
             notes.append(f"SIREN of the EPCI {epcis[0].name} from {GAZETTEER_SOURCE}")
     stanza["note"] = "; ".join(notes)
     return stanza

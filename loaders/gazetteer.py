@@ -24,7 +24,8 @@ from pathlib import Path
 from .folding import fold
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "vendor" / "decoupage-administratif"
-SOURCE = "https://github.com/etalab/decoupage-administratif"  # npm @etalab/decoupage-administratif; data: INSEE COG, BANATIC
+SOURCE = "https://github.com/etalab/decoupage-administratif"
+PACKAGE = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"  # the version vendor-gazetteer.py pins  # npm @etalab/decoupage-administratif; data: INSEE COG, BANATIC
 _LEGAL_FORM = re.compile(r"^(?:CC|CA|CU)\s+", re.I)
 _GENERIC = ("communaute de communes", "communaute d agglomeration", "communaute urbaine", "communaute", "agglomeration",
             "metropole", "agglo")

@@ -78,6 +78,8 @@ class Organisation(_Model):
     siren: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
     rna: str | None = Field(default=None, pattern=r"^W[0-9A-Z]{9}$")
     note: str | None = None
+    # where the identifiers (wikidata, siren, rna) were read: a public page, registry extract or dataset
+    identifier_source: str | None = Field(default=None, pattern=r"^https?://")
     # A local legal entity of a network (a departmental CAF, a Soliha association, a Mission locale):
     # its own node, linked to the network with org:memberOf; the network is an entry of kind "network".
     member_of: str | None = Field(default=None, pattern=SLUG)
@@ -89,6 +91,12 @@ class Organisation(_Model):
     @classmethod
     def _split_aliases(cls, data):
         return _split_alias_data(data)
+
+    @model_validator(mode="after")
+    def _identifiers_cite_a_source(self):
+        if (self.wikidata or self.siren or self.rna) and not self.identifier_source:
+            raise ValueError("an identifier (wikidata, siren, rna) needs `identifier_source`: the public source it was read in")
+        return self
 
     def all_aliases(self) -> tuple[Alias, ...]:
         """The alias rules plus the canonical name (unless an alias already spells it)."""

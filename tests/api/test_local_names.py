@@ -51,3 +51,16 @@ def test_search_puts_the_local_entity_first(api):
     page = api.get("/search", params={"q": "CAF de la Côte-d'Or"}, headers={"Accept": "text/html"}).text
     first = page.index("/organisation/caf-cote-d-or")
     assert "/organisation/caf-puy-de-dome" not in page or page.index("/organisation/caf-puy-de-dome") > first
+
+
+def test_a_collectivity_s_siren_is_an_adms_identifier_citing_its_source(built_store):
+    rows = built_store.select("""
+        PREFIX adms: <http://www.w3.org/ns/adms#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?notation ?source WHERE {
+          <https://w3id.org/ctair/id/organisation/metropole-de-lyon> adms:identifier ?i .
+          ?i a adms:Identifier ; skos:notation ?notation ; dcterms:type "SIREN" ; dcterms:source ?source .
+        }""")
+    assert [(r["notation"].value, r["source"].value) for r in rows] == \
+        [("200046977", "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0")]

@@ -18,6 +18,7 @@ from ctair.cli import main
 from ctair.loaders.corpus import read_corpus, read_document
 from ctair.loaders.curate import collect, duplicates
 from ctair.loaders.errors import InputError
+from ctair.loaders.folding import fold
 from ctair.loaders.gazetteer import Gazetteer
 from ctair.loaders.pipeline import default_concepts, evaluate_unseen, extract
 from ctair.loaders.registry import Registry
@@ -103,6 +104,31 @@ def test_every_registry_territory_is_the_gazetteer_s_commune(gazetteer):
         if territory.siren:
             epci = gazetteer.epcis.get(territory.siren)
             assert epci is not None and territory.insee in epci.members, f"{territory.id}: SIREN {territory.siren}"
+
+
+def test_every_registry_siren_is_the_gazetteer_s_and_cites_its_source(gazetteer):
+    """A Ville's SIREN is its commune's, a métropole's its EPCI's, as the gazetteer states them."""
+    registry = Registry.load(CURATION, UNSEEN / "curation")
+    with_siren = [o for o in registry.organisations.values() if o.siren]
+    assert len(with_siren) >= 14
+    for organisation in with_siren:
+        communes = {c.siren for c in gazetteer.communes.values() if c.siren == organisation.siren}
+        assert communes or organisation.siren in gazetteer.epcis, organisation.id
+        assert organisation.identifier_source and "decoupage-administratif" in organisation.identifier_source
+        if organisation.siren in gazetteer.epcis:
+            assert fold(gazetteer.epcis[organisation.siren].name) == fold(organisation.name), organisation.id
+
+
+def test_an_identifier_without_its_source_is_refused(tmp_path):
+    curation = tmp_path / "curation"
+    shutil.copytree(CURATION, curation)
+    path = curation / "organisations.toml"
+    text = path.read_text(encoding="utf-8")
+    # Ville de Rennes's SIREN without the line that says where it was read
+    path.write_text(re.sub(r'(siren = "213502388".*\n)identifier_source = .*\n', r"\1", text), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != text
+    with pytest.raises(InputError, match="identifier_source"):
+        Registry.load(curation)
 
 
 def test_a_zoom_on_a_commune_is_proposed_with_its_insee_code_and_department(gazetteer):
