@@ -67,7 +67,7 @@ def cmd_build(args) -> int:
         print("per fact type (`ctair evaluate --details` lists every miss; `--unseen` scores the documents written for evaluation):")
         print(per_type_table(summary.evaluation_before, summary.evaluation_after))
     if summary.unresolved:
-        print("unresolved organisation mentions (add them to corpus/curation/organisations.toml or not_organisations.toml):")
+        print("unresolved organisation mentions (`ctair curate` proposes registry stanzas for them, with their sentence, file and line):")
         for u in summary.unresolved:
             print(f"  {u.surface!r} in {u.mention.source} at {u.mention.span.start}")
     return 0

@@ -94,9 +94,9 @@ def unresolved(index: DocumentIndex, people: set[str] | frozenset[str] = frozens
     registry = index.registry
     blocks = paragraphs(text)
     covered = sorted([(m.start, m.end) for m in index.organisations]
-                     + [(m.start, m.end) for m in registry.find_territories(index.folded)]
                      + [(m.start, m.end) for m in registry.find_not_organisations(index.folded)]
                      + [(m.start, m.end) for m in registry.find_programmes(index.folded)])
+    places = [(m.start, m.end) for m in registry.find_territories(index.folded)]
     people_folded = {p.casefold() for p in people}
     found: dict[tuple[int, int], UnresolvedMention] = {}
     for block, start, end, label in _candidates(text, blocks, ner):
@@ -111,7 +111,10 @@ def unresolved(index: DocumentIndex, people: set[str] | frozenset[str] = frozens
         if (registry.is_stopword(surface) or registry.is_stopword(bare) or surface.casefold() in people_folded
                 or not any(c.isupper() for c in surface)):
             continue
-        if any(s < end and start < e for s, e in covered) or fold(surface) in territory_names:
+        # a territory's name hides only what it spans: "Ville de Poitiers" and "Préfecture de la Vienne"
+        # name bodies the registry must know, even once "Poitiers" is a territory
+        if (any(s < end and start < e for s, e in covered) or fold(surface) in territory_names
+                or any(s <= start and end <= e for s, e in places)):
             continue
         if " " not in surface and surface[1:].islower() and _sentence_initial(text, start):
             continue  # a capitalised common noun opening a sentence ("Action", "Organisation")

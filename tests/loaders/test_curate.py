@@ -271,3 +271,26 @@ def test_the_unseen_documents_still_read_with_their_own_registry():
     """The build's stop on unknown territories does not touch a document set whose registry has them."""
     extraction = evaluate_unseen(ner=False)
     assert {c.territory for r in extraction.automatic for c in r.contracts} >= {"poitiers", "rouen", "grenoble"}
+
+
+def test_a_signature_with_the_contract_between_verb_and_date_gives_the_year():
+    """Found by the loop on the Poitiers zoom: "ont signé le contrat le 21 octobre 2021" gave no year."""
+    from ctair.loaders.dates import find_events
+
+    [event] = find_events("La préfecture de la Vienne et la Ville de Poitiers ont signé le contrat le 21 octobre 2021.")
+    assert (event.kind.value, event.date) == ("signature", "2021-10-21")
+
+
+def test_a_name_that_contains_a_territory_is_still_an_organisation_mention(tmp_path):
+    """"Poitiers Accueil" is an association even once "Poitiers" is a territory; "Poitiers" alone is not."""
+    from ctair.loaders.facts import DocumentIndex
+    from ctair.loaders.ner import unresolved
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(UNSEEN / "curation" / "territories.toml", extra / "territories.toml")
+    registry = Registry.load(CURATION, extra)
+    text = "À Poitiers, le contrat finance l'association Poitiers Accueil et ses ateliers."
+    index = DocumentIndex("t", text, registry, default_concepts())
+    index.match_organisations(None)
+    assert [u.surface for u in unresolved(index, ner=False)] == ["Poitiers Accueil"]
