@@ -224,6 +224,10 @@ def collect(documents: list[CorpusDocument], registry: Registry, gazetteer: Gaze
             stanza.update(found_in=_where(document, start), sentence=sentence, ner_label=u.ner_label or "rule")
             seen[key] = Proposal("organisations", key[1], stanza)
             proposals.items.append(seen[key])
+        for proposal in _local_members(document, registry, records):
+            if ("organisations", proposal.key) not in seen:
+                seen[("organisations", proposal.key)] = proposal
+                proposals.items.append(proposal)
     for stanza in duplicates(registry):
         proposals.items.append(Proposal("duplicates", stanza["ids"][0] + " " + stanza["ids"][1], stanza))
     return proposals
@@ -231,6 +235,45 @@ def collect(documents: list[CorpusDocument], registry: Registry, gazetteer: Gaze
 
 _PLACEHOLDER = "TO CHECK: the name, kind and any identifier against a public source, cited here"
 _SMALL_WORDS = frozenset("de la le les du des d l et en a au aux pour".split())
+
+
+_LOCAL_TAIL = re.compile(r"\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])[A-ZÀ-Þ][\w'’\-]+(?:[\s\-][A-ZÀ-Þ][\w'’\-]+)*|\s+\d{2,3}\b")
+
+
+def _local_members(document: CorpusDocument, registry: Registry, records) -> list[Proposal]:
+    """A network's name in a territory where the registry has none of its members ("la Mission locale
+    de Grenoble" read as the network "Mission locale"): the local legal entity is missing. Proposed
+    with ``member_of``, ``territory`` and the spelling as an alias scoped to the territory."""
+    from .folding import FoldedText
+
+    out: list[Proposal] = []
+    members = {(o.member_of, o.territory) for o in registry.organisations.values() if o.member_of}
+    # where each territory's text is: its contract's and actions' spans, as the loader read them
+    spans = [(c.mention.span.start, c.mention.span.end, c.territory) for c in records.contracts] + \
+            [(a.mention.span.start, a.mention.span.end, a.territory) for a in records.actions]
+    for match in registry.find_organisations(FoldedText(document.text)):
+        network = registry.organisations.get(match.id)
+        territory = next((t for s, e, t in spans if s <= match.start < e), None)
+        if network is None or network.kind != "network" or territory is None or (network.id, territory) in members:
+            continue
+        tail = _LOCAL_TAIL.match(document.text, match.end)
+        local = " ".join((match.surface + (tail.group(0) if tail else "")).split())
+        if fold(local) == fold(match.surface):
+            local = f"{match.surface} ({registry.territories[territory].label})"
+        line_start = document.text.rfind("\n", 0, match.start) + 1
+        line_end = document.text.find("\n", match.end)
+        stanza = {"decision": PENDING, "id": f"{network.id}-{territory}", "name": local,
+                  "kind": next((o.kind for o in registry.organisations.values() if o.member_of == network.id), "association"),
+                  "member_of": network.id, "territory": territory,
+                  "aliases": [{"text": match.surface, "territories": [territory]}],
+                  "note": _PLACEHOLDER,
+                  "similar": [f"{network.id}: {match.surface!r} names the network {network.name!r} here; "
+                              f"its local member in {registry.territories[territory].label} is not in the registry"],
+                  "found_in": _where(document, match.start),
+                  "sentence": " ".join(document.text[line_start:line_end if line_end >= 0 else None].split())[:400],
+                  "ner_label": "network"}
+        out.append(Proposal("organisations", f"{network.id} {territory}", stanza))
+    return out
 
 
 def duplicates(registry: Registry, cutoff: float = 0.9) -> list[dict]:

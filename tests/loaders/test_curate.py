@@ -294,3 +294,27 @@ def test_a_name_that_contains_a_territory_is_still_an_organisation_mention(tmp_p
     index = DocumentIndex("t", text, registry, default_concepts())
     index.match_organisations(None)
     assert [u.surface for u in unresolved(index, ner=False)] == ["Poitiers Accueil"]
+
+
+def test_a_network_named_where_it_has_no_member_is_proposed_as_its_local_member(gazetteer, tmp_path):
+    """"la Mission locale de Grenoble" was read as the network "Mission locale": the local entity is
+    proposed (member_of, territory, the spelling scoped to it) and, accepted, is what the name finds."""
+    curation = tmp_path / "curation"
+    shutil.copytree(CURATION, curation)
+    registry = Registry.load(curation)
+    document = read_document(UNSEEN / "diair-actions-ctai-2022.toml")
+    proposals = collect([document], registry, gazetteer, concepts=default_concepts(), ner=False)
+    [local] = [p.stanza for p in proposals.of("organisations") if p.stanza["ner_label"] == "network"]
+    assert (local["id"], local["name"], local["member_of"], local["territory"]) == \
+        ("mission-locale-grenoble", "Mission locale de Grenoble", "mission-locale", "grenoble")
+    assert local["found_in"].endswith("diair-actions-ctai-2022.txt:80")
+    from ctair.loaders.curate import accept, render
+
+    local.update(decision="accept", note="curated: https://www.isere.gouv.fr (test)")
+    (curation / "proposals.toml").write_text(render({"organisations": [local]}), encoding="utf-8")
+    accept(curation / "proposals.toml", curation)
+    accepted = Registry.load(curation)
+    assert accepted.resolve("Mission Locale de Grenoble") == "mission-locale-grenoble"
+    assert accepted.network_of("mission-locale-grenoble") == "mission-locale"
+    again = collect([document], accepted, gazetteer, concepts=default_concepts(), ner=False)
+    assert not [p for p in again.of("organisations") if p.stanza["ner_label"] == "network"]
