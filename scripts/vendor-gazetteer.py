@@ -33,7 +33,8 @@ DEST = Path(__file__).resolve().parent.parent / "vendor" / "decoupage-administra
 def main(version: str = VERSION) -> int:
     stamp = DEST / "VERSION"
     if stamp.is_file() and stamp.read_text().strip() == version and all((DEST / f).is_file() for f in KEEP):
-        return 0  # already vendored: make install stays quick and offline after the first time
+        stamp.touch()  # already vendored: make install stays quick and offline; newer than this script for make
+        return 0
     with urllib.request.urlopen(f"{REGISTRY}{PACKAGE.replace('/', '%2F')}/{version}", timeout=60) as answer:
         meta = json.load(answer)
     url, integrity = meta["dist"]["tarball"], meta["dist"]["integrity"]
