@@ -16,7 +16,12 @@ $(VENV)/.installed: pyproject.toml
 	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Etalab's administrative divisions (the gazetteer of `ctair curate`), git-ignored, like YASGUI vendored at install
+GAZETTEER := vendor/decoupage-administratif/VERSION
+$(GAZETTEER): scripts/vendor-gazetteer.py
+	$(PYTHON) scripts/vendor-gazetteer.py
+
+install: $(VENV)/.installed $(GAZETTEER)
 
 # JupyterLab in the same venv, for notebooks/ (`make notebook` opens it there).
 $(VENV)/.notebook: $(VENV)/.installed

@@ -72,7 +72,7 @@ def cmd_build(args) -> int:
         print("per fact type (`ctair evaluate --details` lists every miss; `--unseen` scores the documents written for evaluation):")
         print(per_type_table(summary.evaluation_before, summary.evaluation_after))
     if summary.unresolved:
-        print("unresolved organisation mentions (add them to corpus/curation/organisations.toml or not_organisations.toml):")
+        print("unresolved organisation mentions (`ctair curate` proposes registry stanzas for them, with their sentence, file and line):")
         for u in summary.unresolved:
             print(f"  {u.surface!r} in {u.mention.source} at {u.mention.span.start}")
     return 0
@@ -138,6 +138,10 @@ def cmd_who(args) -> int:
     organisation = result["organisation"]
     aliases = f" (also: {', '.join(organisation['aliases'])})" if organisation["aliases"] else ""
     print(f"{organisation['label']}{aliases} — {organisation['iri']}")
+    if organisation.get("network"):
+        print(f"member of {organisation['network']['label']} — {organisation['network']['iri']}")
+    if organisation.get("members"):
+        print("members: " + ", ".join(m["label"] for m in organisation["members"]))
     print(f"{len(result['territories'])} territor{'y' if len(result['territories']) == 1 else 'ies'}: " + ", ".join(t["label"] for t in result["territories"]))
     for action in result["actions"]:
         print(f"  {action['territory']['label']:<18} {action['role']:<12} {action['label']}")
@@ -168,6 +172,64 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_curate(args) -> int:
+    from ctair.loaders import curate
+    from ctair.loaders.corpus import read_corpus, read_document
+    from ctair.loaders.gazetteer import Gazetteer, GazetteerMissing
+    from ctair.loaders.pipeline import default_concepts
+    from ctair.loaders.registry import Registry
+
+    corpus = Path(args.corpus or get_settings().corpus)
+    curation = Path(args.curation or corpus / "curation")
+    proposals_path = Path(args.proposals or curation / "proposals.toml")
+    if args.step == "accept":
+        done = curate.accept(proposals_path, curation, *args.extra_curation)
+        for table, ids in (("territories", done.territories), ("organisations", done.organisations),
+                           ("not_organisations", done.not_organisations)):
+            for name in ids:
+                print(f"accepted into {curation / (table + '.toml')}: {name}")
+        if not (done.territories or done.organisations or done.not_organisations):
+            print(f"nothing to accept: no stanza of {proposals_path} has decision = \"accept\" or \"not-organisation\"")
+        return 0
+    documents = [read_document(_manifest_of(d)) for d in args.document] if args.document else read_corpus(corpus)
+    registry = Registry.load(curation, *args.extra_curation)
+    try:
+        gazetteer = Gazetteer.load()
+    except GazetteerMissing as error:
+        print(f"ctair: warning: {error}; territories are proposed without their codes", file=sys.stderr)
+        gazetteer = None
+    proposals = curate.collect(documents, registry, gazetteer, concepts=default_concepts(), ner=not args.no_ner)
+    added, kept = curate.write_proposals(proposals_path, proposals)
+    if args.json:
+        print(json.dumps({t: [p.stanza for p in proposals.of(t)] for t in ("territories", "organisations", "duplicates")},
+                         ensure_ascii=False, indent=2))
+        return 0
+    for title, table in (("territories the registry does not know", "territories"),
+                         ("organisations the registry does not know", "organisations"),
+                         ("registry entries that look like duplicates", "duplicates")):
+        items = proposals.of(table)
+        print(f"{title}: {len(items)}")
+        for p in items:
+            s = p.stanza
+            if table == "duplicates":
+                print(f"  {' / '.join(s['ids'])}: {s['why']}")
+                continue
+            label = s.get("label") or s.get("name")
+            extra = f" [{s['ner_label']}] kind {s['kind']}" if table == "organisations" else f" kind {s['kind']}"
+            print(f"  {label!r}{extra} — {s['found_in']}")
+            print(f"      {s['sentence'][:160]}")
+            for line in ([s["gazetteer"]] if "gazetteer" in s else []) + s.get("similar", []):
+                print(f"      → {line}")
+    print(f"{proposals_path}: {added} new stanza(s), {kept} kept from before. Edit them, set decision = \"accept\" "
+          f"(or \"not-organisation\"), then run `ctair curate accept`.")
+    return 0
+
+
+def _manifest_of(path: Path) -> Path:
+    """A document is named by its manifest or by its text file (the manifest beside it)."""
+    return path if path.suffix == ".toml" else path.with_suffix(".toml")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ctair", description="Knowledge graph of France's territorial contracts for refugee integration.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +248,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true", help="also list every missing and spurious fact")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.set_defaults(func=cmd_evaluate)
+
+    p = commands.add_parser("curate", help="propose what the registry lacks (territories, organisations) for review; `curate accept` moves the accepted ones in")
+    p.add_argument("step", nargs="?", choices=("propose", "accept"), default="propose",
+                   help="propose (default): write the proposals file; accept: move the stanzas marked accept into the registry")
+    p.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the bundled corpus/)")
+    p.add_argument("--document", type=Path, action="append", default=[], help="only this document (its manifest or text file; repeatable)")
+    p.add_argument("--curation", type=Path, default=None, help="the registry directory (default: <corpus>/curation)")
+    p.add_argument("--extra-curation", type=Path, action="append", default=[], help="a further registry directory it is read with (repeatable)")
+    p.add_argument("--proposals", type=Path, default=None, help="the proposals file (default: <curation>/proposals.toml)")
+    p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (only rule-found names are proposed)")
+    p.add_argument("--json", action="store_true", help="print the proposals as JSON")
+    p.set_defaults(func=cmd_curate)
 
     p = commands.add_parser("serve", help="serve the graph over HTTP (builds it first if the store is missing)")
     _store_argument(p)

@@ -17,7 +17,7 @@ from ctair.loaders.records import (
 )
 from ctair.ontology.vocab import (
     AXIS, CONTRACT_KIND, CTAIR, DCTERMS, EVENT_KIND, GEO, GEOSPARQL, METHOD, NIF, ORG, OWL, PROV, PUBLIC, RDF, RDFS,
-    ROLE, SCHEMA, SKOS, UNIT, WD, XSD,
+    ROLE, SCHEMA, SKOS, UNIT, WD, XSD, ADMS,
 )
 
 from .iris import IriMinter
@@ -151,6 +151,18 @@ class Emitter:
             yield Triple(s, CTAIR.sirenCode, Literal(o.siren))
         if o.rna:
             yield Triple(s, CTAIR.rnaCode, Literal(o.rna))
+        # each public identifier also as an ADMS identifier citing the source it was traced to (curated)
+        for scheme, code, agency in (("siren", o.siren, "INSEE (répertoire SIRENE)"), ("rna", o.rna, "Ministère de l'Intérieur (RNA)")):
+            if code:
+                i = self.iri.identifier(o.id, scheme)
+                yield Triple(s, ADMS.identifier, i)
+                yield Triple(i, RDF.type, ADMS.Identifier)
+                yield Triple(i, SKOS.notation, Literal(code))
+                yield Triple(i, DCTERMS.type, Literal(scheme.upper()))
+                yield Triple(i, ADMS.schemaAgency, Literal(agency))
+                yield Triple(i, CTAIR.extractionMethod, METHOD.curated)
+                if o.identifier_source:
+                    yield Triple(i, DCTERMS.source, NamedNode(o.identifier_source))
         if o.member_of:
             yield Triple(s, ORG.memberOf, self.iri.organisation(o.member_of))
         if o.sub_organisation_of:

@@ -34,27 +34,42 @@ class Entity:
     kind: str
     label: str
     names: tuple[str, ...]
+    network: NamedNode | None = None  # the network (org:memberOf) or body (org:subOrganizationOf) of a local entity
+    is_network: bool = False
 
 
 class EntityIndex:
     def __init__(self, store: Store):
         names: dict[tuple[str, NamedNode], list[str]] = defaultdict(list)
         labels: dict[tuple[str, NamedNode], str] = {}
+        networks: dict[NamedNode, NamedNode] = {}
+        is_network: set[NamedNode] = set()
         for row in store.select(get_query("_entity-labels").text):
             key = (row["kind"].value, row["entity"])
             names[key].append(row["name"].value)
             if row["preferred"].value == "true" and (key not in labels or row["name"].language == "fr"):
                 labels[key] = row["name"].value
+            if "network" in row:
+                networks[row["entity"]] = row["network"]
+            if "isNetwork" in row:
+                is_network.add(row["entity"])
         self.entities = [
-            Entity(iri, kind, labels.get((kind, iri), names[(kind, iri)][0]), tuple(dict.fromkeys(names[(kind, iri)])))
+            Entity(iri, kind, labels.get((kind, iri), names[(kind, iri)][0]), tuple(dict.fromkeys(names[(kind, iri)])),
+                   networks.get(iri), iri in is_network)
             for (kind, iri) in names
         ]
+        self.by_iri = {(e.kind, e.iri): e for e in self.entities}
         self._by_fold: dict[tuple[str, str], Entity] = {}
-        for entity in self.entities:
-            for name in entity.names:
-                self._by_fold.setdefault((entity.kind, fold(name)), entity)
-            for name in entity.names:  # "a.d.o.m.a", "FranceHorizon": punctuation and spacing ignored too
-                self._by_fold.setdefault((entity.kind, _compact(name)), entity)
+        # A name is the entity's whose label it is before anyone's alias ("Soliha 31" is a label, "Soliha"
+        # an alias of the network and of each local Soliha): among aliases, a network's comes first, so
+        # "CAF" or "Soliha" alone finds the network, and a local name ("CAF de la Côte-d'Or") its entity.
+        ordered = [(0, e, n) for e in self.entities for n in (labels.get((e.kind, e.iri)),) if n] + \
+                  [(1 if e.is_network else 2, e, n) for e in self.entities for n in e.names]
+        ordered.sort(key=lambda t: t[0])
+        for _, entity, name in ordered:
+            self._by_fold.setdefault((entity.kind, fold(name)), entity)
+        for _, entity, name in ordered:  # "a.d.o.m.a", "FranceHorizon": punctuation and spacing ignored too
+            self._by_fold.setdefault((entity.kind, _compact(name)), entity)
 
     def resolve(self, kind: str, text: str, parameter: str | None = None) -> Entity:
         text = text.strip()

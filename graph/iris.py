@@ -47,6 +47,10 @@ class IriMinter:
     def organisation(self, organisation_id: str) -> NamedNode:
         return self._iri("id", "organisation", organisation_id)
 
+    def identifier(self, organisation_id: str, scheme: str) -> NamedNode:
+        """An organisation's public identifier (ADMS), e.g. its SIREN: ``…/organisation/{id}/identifier/siren``."""
+        return self._iri("id", "organisation", organisation_id, "identifier", scheme)
+
     def contract(self, territory_id: str, kind: str) -> NamedNode:
         return self._iri("id", "contract", f"{territory_id}-{kind.lower()}")
 

@@ -15,10 +15,14 @@ def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
     """Raises ``EntityNotFound`` (with close names) when no organisation has that name."""
     index = index or EntityIndex(store)
     organisation = index.resolve("organisation", name, "organisation")
-    rows = store.select(get_query("who-does-what-where").text, {"organisation": organisation.iri})
+    # a network acts through its local members: its answer is theirs, each action saying which member
+    members = [e for e in index.entities if e.kind == "organisation" and e.network == organisation.iri] if organisation.is_network else []
+    rows = [(organisation, row) for row in store.select(get_query("who-does-what-where").text, {"organisation": organisation.iri})]
+    for member in members:
+        rows += [(member, row) for row in store.select(get_query("who-does-what-where").text, {"organisation": member.iri})]
     territories: dict[str, dict] = {}
     actions: list[dict] = []
-    for row in rows:
+    for entity, row in rows:
         territory = {"id": row["territoryId"].value, "iri": row["territory"].value, "label": row["territoryLabel"].value}
         territories.setdefault(territory["id"], territory)
         actions.append(
@@ -35,6 +39,7 @@ def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
                 if "contract" in row
                 else None,
                 "source": row["source"].value,
+                **({"organisation": {"id": entity_id(entity.iri.value), "label": entity.label}} if members else {}),
             }
         )
     return {
@@ -43,7 +48,18 @@ def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
             "iri": organisation.iri.value,
             "label": organisation.label,
             "aliases": [n for n in organisation.names if n != organisation.label and n != entity_id(organisation.iri.value)],
+            # a local entity leads to its network (a department to its body): the level the analyses can count at
+            "network": _network(index, organisation),
+            "members": [{"id": entity_id(m.iri.value), "iri": m.iri.value, "label": m.label}
+                        for m in sorted(members, key=lambda m: m.label)],
         },
         "territories": sorted(territories.values(), key=lambda t: t["label"]),
         "actions": actions,
     }
+
+
+def _network(index: EntityIndex, organisation) -> dict | None:
+    network = index.by_iri.get(("organisation", organisation.network)) if organisation.network else None
+    if network is None:
+        return None
+    return {"id": entity_id(network.iri.value), "iri": network.iri.value, "label": network.label}

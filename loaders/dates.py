@@ -75,6 +75,8 @@ _CUES: list[tuple[re.Pattern[str], EventKind]] = [
     (re.compile(r"(?i)\b(?:prolong[ée]e?|reconduite?|renouvel[ée]e?)\s+(?:jusqu['’]\s*(?:au|en|à)\s+|le\s+|en\s+)?$"), EventKind.EXTENSION),
     (re.compile(r"(?i)\b(?:stratégie|strategie)\b[^.;]{0,120}\b(?:act[ée]e|adopt[ée]e)\b[^.;]{0,80}\ble\s+$"), EventKind.ADOPTION),
     (re.compile(r"(?i)\b(?:sign[ée]e?|conclu)\s+(?:le\s+|en\s+)$"), EventKind.SIGNATURE),
+    # "la préfecture et la Ville ont signé le contrat le 21 octobre 2021": the object between verb and date
+    (re.compile(r"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur)\s+(?:contrat|CTAIR?|PTAIR?)\s+(?:le\s+|en\s+)$"), EventKind.SIGNATURE),
     (re.compile(r"(?i)\b(?:court|courra|valable|s['’]ach[eè]ve|prend\s+fin|se\s+termine)\s+jusqu['’]\s*(?:au|en|à)\s+$|\bjusqu['’]\s*(?:au|en)\s+$"), EventKind.END),
     (re.compile(r"(?i)(?:^|[\s,;:(])(?:depuis|à\s+partir\s+de)\s+(?:fin\s+|début\s+)?$|\b(?:démarr[ée]e?|lanc[ée]e?|ouvert|effectif|mise?\s+en\s+place)\s+(?:depuis\s+|en\s+|le\s+)?$"), EventKind.START),
 ]

@@ -32,9 +32,11 @@ from dataclasses import dataclass
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
+from .folding import fold
 from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
 from .programme import read_programme
-from .records import Action, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role, TerritoryMention
+from .records import (UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,
+                      TerritoryMention, UnresolvedMention)
 from .registry import Registry
 from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
 
@@ -65,35 +67,40 @@ _ABOUT_CONTRACT = re.compile(rf"\b{_CONTRACT_WORD}\b|\b(?:engagement|démarche)\
 
 @dataclass(frozen=True)
 class Section:
-    territory: str
+    territory: str | None  # None: a section whose name the registry does not know (reported, never dropped)
     heading: Segment
     body: Segment  # after the heading, to the end of the section
+    name: str = ""  # the heading as written
 
 
 def _sections(document: CorpusDocument, registry: Registry) -> list[Section]:
+    """The territory sections, in document order. A table-of-contents name the registry does not
+    know still makes a section when a later paragraph is exactly that name: its text must not be
+    read as the previous territory's, and the build must say that the territory is unknown."""
     text = document.text
-    toc: list[str] = []
+    toc: list[str] = []  # folded names, in table order
+    known = False
     toc_end = 0
     for line in lines(text):
         hit = _TOC_LINE.match(line.text(text))
         if hit:
-            territory = registry.territory_named(hit.group("name"))
-            if territory:
-                toc.append(territory)
-                toc_end = line.end
-    if not toc:
+            toc.append(fold(hit.group("name")))
+            known = known or registry.territory_named(hit.group("name")) is not None
+            toc_end = line.end
+    if not known:
         raise InputError(document.path, "diair-report: no table of contents listing registry territories ('Name<TAB>p.N')")
-    headings: list[tuple[str, Segment]] = []
+    headings: list[tuple[str | None, Segment]] = []
     pending = list(toc)
     for block in paragraphs(text):  # a heading is a paragraph of its own
         if block.start < toc_end or not pending:
             continue
-        territory = registry.territory_named(block.text(text))
-        if territory and territory in pending:
-            headings.append((territory, block))
-            pending.remove(territory)
-    if pending:
-        raise InputError(document.path, f"diair-report: no section heading found for {pending} listed in the table of contents")
+        name = fold(block.text(text))
+        if name in pending:
+            headings.append((registry.territory_named(block.text(text)), block))
+            pending.remove(name)
+    missing = [name for name in pending if registry.territory_named(name) is not None]
+    if missing:
+        raise InputError(document.path, f"diair-report: no section heading found for {missing} listed in the table of contents")
     sections = []
     for i, (territory, heading) in enumerate(headings):
         end = headings[i + 1][1].start if i + 1 < len(headings) else len(text)
@@ -102,7 +109,7 @@ def _sections(document: CorpusDocument, registry: Registry) -> list[Section]:
             while blocks and _FURNITURE.match(" ".join(blocks[-1].text(text).split()).replace("- ", "-").replace(" ", "")):
                 blocks.pop()
             end = blocks[-1].end if blocks else heading.end
-        sections.append(Section(territory, heading, Segment(heading.end, end)))
+        sections.append(Section(territory, heading, Segment(heading.end, end), heading.text(text).strip()))
     return sections
 
 
@@ -229,7 +236,12 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
 
     contracts: list[Contract] = []
     actions: list[Action] = []
+    unknown_territories: list[UnresolvedMention] = []
     for section in sections:
+        if section.territory is None:
+            unknown_territories.append(UnresolvedMention(surface=section.name, mention=mention(source, text, section.heading),
+                                                         ner_label=UNKNOWN_TERRITORY))
+            continue
         blocks = paragraphs(text, section.body)
         first_number = next((i for i, b in enumerate(blocks) if _is_number(text, b)), None)
         if first_number is not None:
@@ -272,7 +284,8 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     )
     from .ner import unresolved
 
-    records = records.model_copy(update={"unresolved": tuple(unresolved(index, ner=ner))})
+    records = records.model_copy(update={"unresolved": tuple(unknown_territories) + tuple(
+        unresolved(index, ner=ner, unknown_territories=tuple(u.surface for u in unknown_territories)))})
     return records
 
 

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from .facts import DocumentIndex
+from .folding import fold
 from .records import UnresolvedMention
 from .text import Segment, enclosing, mention, paragraphs, sentences
 
@@ -26,9 +27,17 @@ _ORG_WORD = re.compile(
 )
 # names after an organisation noun are organisations whatever spaCy thinks ("l'association Zéphyr", tagged PER)
 _ORG_CONTEXT = re.compile(r"(?:\bassociation|\bopérateur|\borganisme|\bcabinet|\bfondation|\bfédération|\bsociété|\bentreprise|\bpar)\s*[\"«]?\s*$", re.I)
+_NOT_NAME_TAIL = "|".join((
+    "le", "la", "les", "leur", "leurs", "ses", "son", "sa", "ce", "cette", "ces", "un", "une",
+    "ville", "métropole", "commune", "quartier", "quartiers", "département", "région", "territoire", "territoires",
+    "agglomération", "projet", "contrat", "dispositif", "programme",
+))
 _CUE_NAME = re.compile(
     r"\b(?:l['’]association|l['’]opérateur|l['’]organisme|le\s+cabinet|la\s+fondation|la\s+fédération|la\s+société)\s+[\"«]?\s*"
-    r"(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+(?:(?:de|du|des|et|la|le|les)[ \t]+)?[A-ZÀ-Þ0-9][\w'’\-]*)*)"
+    r"(?P<name>[A-ZÀ-Þ][\w'’\-]+(?:[ \t]+(?:(?:de|du|des|et|la|le|les)[ \t]+)?[A-ZÀ-Þ0-9][\w'’\-]*)*"
+    # a name may go on in lower case after a preposition ("l'association Toit du monde"): cutting it
+    # at the capitals reported "Toit". Not over a determiner or a place noun ("… de la ville").
+    rf"(?:[ \t]+(?:du|des|de[ \t]+la|de[ \t]+l['’]|d['’])[ \t]*(?!(?:{_NOT_NAME_TAIL})\b)[a-zà-ÿ][\w\-]+)?)"
 )
 _LEADING = re.compile(r"^(?:l['’]|la\s+|le\s+|les\s+|des\s+|du\s+|de\s+|d['’])", re.I)
 
@@ -73,18 +82,21 @@ def _candidates(text: str, blocks: list[Segment], ner: bool):
             yield block, start, end, label
 
 
-def unresolved(index: DocumentIndex, people: set[str] | frozenset[str] = frozenset(), *, ner: bool = True) -> list[UnresolvedMention]:
+def unresolved(index: DocumentIndex, people: set[str] | frozenset[str] = frozenset(), *, ner: bool = True,
+               unknown_territories: tuple[str, ...] = ()) -> list[UnresolvedMention]:
     """Names that look like organisations and that neither the registry nor the stoplist knows.
 
     Names introduced by an organisation noun ("l'association X") are always checked; spaCy's
-    entities only when ``ner``."""
+    entities only when ``ner``. The names of ``unknown_territories`` (section or zoom headings the
+    registry lacks, reported as territories) are not organisation mentions."""
+    territory_names = {fold(name) for name in unknown_territories}
     text = index.text
     registry = index.registry
     blocks = paragraphs(text)
     covered = sorted([(m.start, m.end) for m in index.organisations]
-                     + [(m.start, m.end) for m in registry.find_territories(index.folded)]
                      + [(m.start, m.end) for m in registry.find_not_organisations(index.folded)]
                      + [(m.start, m.end) for m in registry.find_programmes(index.folded)])
+    places = [(m.start, m.end) for m in registry.find_territories(index.folded)]
     people_folded = {p.casefold() for p in people}
     found: dict[tuple[int, int], UnresolvedMention] = {}
     for block, start, end, label in _candidates(text, blocks, ner):
@@ -99,7 +111,10 @@ def unresolved(index: DocumentIndex, people: set[str] | frozenset[str] = frozens
         if (registry.is_stopword(surface) or registry.is_stopword(bare) or surface.casefold() in people_folded
                 or not any(c.isupper() for c in surface)):
             continue
-        if any(s < end and start < e for s, e in covered):
+        # a territory's name hides only what it spans: "Ville de Poitiers" and "Préfecture de la Vienne"
+        # name bodies the registry must know, even once "Poitiers" is a territory
+        if (any(s < end and start < e for s, e in covered) or fold(surface) in territory_names
+                or any(s <= start and end <= e for s, e in places)):
             continue
         if " " not in surface and surface[1:].islower() and _sentence_initial(text, start):
             continue  # a capitalised common noun opening a sentence ("Action", "Organisation")

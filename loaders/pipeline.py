@@ -11,7 +11,8 @@ from .evaluation import EvaluationReport, evaluate, load_expectations
 from .kinds import loader_for
 from .overrides import apply_overrides, load_overrides
 from .folding import fold
-from .records import ActionKey, DocumentRecords, UnresolvedMention
+from .errors import InputError
+from .records import UNKNOWN_TERRITORY, ActionKey, DocumentRecords, UnresolvedMention
 from .registry import Registry
 
 SCHEMES = Path(__file__).resolve().parent.parent / "ontology" / "schemes.ttl"
@@ -47,6 +48,7 @@ def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = 
     registry = Registry.load(curation_dir, *extra_curation)
     concepts = _concepts(Path(schemes) if schemes else SCHEMES)
     automatic = link_same_actions([loader_for(d)(d, registry, concepts=concepts, ner=ner) for d in documents])
+    stop_on_unknown_territories(documents, automatic)
     texts = {d.source.id: d.text for d in documents}
     if extra_curation:  # a document set of its own: the main corpus's overrides are about other documents
         corrected = automatic
@@ -62,6 +64,20 @@ def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = 
         unresolved=[u for records in automatic for u in records.unresolved],
         registry=registry,
     )
+
+
+def stop_on_unknown_territories(documents: list[CorpusDocument], read: list[DocumentRecords]) -> None:
+    """A report section or article zoom about a territory the registry does not know would silently
+    lose that territory's contract and actions: stop, naming the file, the line and the way out."""
+    paths = {d.source.id: d for d in documents}
+    for records in read:
+        for u in records.unresolved:
+            if u.ner_label == UNKNOWN_TERRITORY:
+                document = paths[records.source.id]
+                line = document.text.count("\n", 0, u.mention.span.start) + 1
+                raise InputError(document.path, f"territory {u.surface!r} (a section or zoom heading) is not in the registry; "
+                                 f"run `ctair curate --document {document.path}` to propose it from the official gazetteer, "
+                                 "review the proposal and `ctair curate accept`", line)
 
 
 def link_same_actions(documents: list[DocumentRecords]) -> list[DocumentRecords]:

@@ -286,6 +286,11 @@ class TerritoryMention(Record):
     mention: Mention
 
 
+# ``ner_label`` of an UnresolvedMention that is a territory the registry does not know (a report
+# section or an article zoom): the build stops on it rather than dropping the territory's contract.
+UNKNOWN_TERRITORY = "TERRITORY"
+
+
 class UnresolvedMention(Record):
     """A name that looks like an organisation but that the registry does not know: reported, never minted."""
 

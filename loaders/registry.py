@@ -82,12 +82,20 @@ class Organisation(_Named):
     siren: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
     rna: str | None = Field(default=None, pattern=r"^W[0-9A-Z]{9}$")
     note: str | None = None
+    # where the identifiers (wikidata, siren, rna) were read: a public page, registry extract or dataset
+    identifier_source: str | None = Field(default=None, pattern=r"^https?://")
     # A local legal entity of a network (a departmental CAF, a Soliha association, a Mission locale):
     # its own node, linked to the network with org:memberOf; the network is an entry of kind "network".
     member_of: str | None = Field(default=None, pattern=SLUG)
     # A service of a body (a city department): linked with org:subOrganizationOf.
     sub_organisation_of: str | None = Field(default=None, pattern=SLUG)
     territory: str | None = Field(default=None, pattern=SLUG)  # where a local entity acts
+
+    @model_validator(mode="after")
+    def _identifiers_cite_a_source(self):
+        if (self.wikidata or self.siren or self.rna) and not self.identifier_source:
+            raise ValueError("an identifier (wikidata, siren, rna) needs `identifier_source`: the public source it was read in")
+        return self
 
     @property
     def alt_labels(self) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ from .corpus import CorpusDocument
 from .diair_report import territory_mentions
 from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
 from .programme import read_programme
-from .records import Action, Contract, ContractKind, DocumentRecords, EventKind, Participation, Person, Role, UnresolvedMention
+from .records import UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Participation, Person, Role, UnresolvedMention
 from .registry import Registry
 from .text import Segment, clean, mention, paragraphs, sentences, trim
 
@@ -135,7 +135,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     unresolved_zooms: list[UnresolvedMention] = []
     for (territory, kind, heading, place), span in zip(zooms, spans):
         if territory is None:
-            unresolved_zooms.append(UnresolvedMention(surface=place, mention=mention(source, text, heading), ner_label="TERRITORY"))
+            unresolved_zooms.append(UnresolvedMention(surface=place, mention=mention(source, text, heading), ner_label=UNKNOWN_TERRITORY))
             continue
         body = Segment(heading.end, span.end) if span.end > heading.end else span
         fields = _fields(text, span)
@@ -181,5 +181,6 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     from .ner import unresolved
 
     people = {p.name for c in contracts for p in c.coordinators} | {p.name for p in records.programme.people}
-    records = records.model_copy(update={"unresolved": records.unresolved + tuple(unresolved(index, people, ner=ner))})
+    records = records.model_copy(update={"unresolved": records.unresolved + tuple(
+        unresolved(index, people, ner=ner, unknown_territories=tuple(u.surface for u in unresolved_zooms)))})
     return records

@@ -98,6 +98,7 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 WD = Namespace("http://www.wikidata.org/entity/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 PREFIXES: dict[str, Namespace] = {
     "ctair": CTAIR, "axis": AXIS, "role": ROLE, "unit": UNIT, "public": PUBLIC,
