@@ -23,6 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .iris import fold
+from .figures import as_written
 from .network import NetworkData, NetworkFilter, QuantityInfo, selected_participations
 
 ROLE_COLUMNS = {
@@ -85,19 +86,6 @@ def counted(quantities: list[QuantityInfo], units: tuple[str, ...]) -> tuple[flo
     return low, high
 
 
-def as_written(low, high) -> str | float | int | None:
-    """One cell: the number when exact, "20–25" for a range, "≤ 12" or "≥ 5" for a bound."""
-    if low is None and high is None:
-        return None
-    if low == high:
-        return low
-    if low is None:
-        return f"≤ {high}"
-    if high is None:
-        return f"≥ {low}"
-    return f"{low}–{high}"
-
-
 def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[dict]:
     """The 3W rows (dicts keyed by the column keys of :data:`COLUMNS`)."""
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -127,12 +115,12 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
             "insee_code": territory.insee_code or "",
             "contract_kind": action.kind or "",
             "year": action.year,
-            "people": as_written(*people),
+            "people": as_written(None, *people),
             "people_min": people[0],
             "people_max": people[1],
             "households": households[0],
             "households_max": households[1],
-            "funding_eur": as_written(*funding),
+            "funding_eur": as_written(None, *funding),
             "quantities": "; ".join(q.label or (f"{q.value:g} {q.unit or ''}".strip() if q.value is not None else "") for q in quantities),
             "source": "; ".join(action.sources),
         }

@@ -231,7 +231,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
 
     index = DocumentIndex(source, text, registry, concepts)
     index.match_organisations(territory_at)
-    general = [block for block in paragraphs(text, Segment(0, sections[0].heading.start))]
+    general = paragraphs(text, Segment(0, sections[0].heading.start))
     document_year = next((found for block in general if (found := _year_sentence(index, block))), None)
 
     contracts: list[Contract] = []
@@ -265,7 +265,6 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                 year=year[0] if year else None,
                 year_mention=year[1] if year else None,
                 mention=mention(source, text, intro),
-                signatories=tuple(p for p in contract_participations if p.role is Role.SIGNATORY),
                 participations=tuple(contract_participations),
                 axes=tuple(axes(index, intro)) if intro_blocks else (),
                 publics=tuple(publics(index, intro)) if intro_blocks else (),

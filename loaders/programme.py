@@ -11,7 +11,7 @@ import re
 
 from .facts import CUED, DocumentIndex, events, participations, quantities
 from .records import EventKind, NationalProgramme, Participation, Person, Quantity, Role, Unit
-from .text import Segment, mention, paragraphs
+from .text import Segment, mention
 
 # the figures that describe the programme as a whole; a count of beneficiaries in a general text
 # ("300 jeunes réfugiés") describes some action, not the programme
@@ -52,7 +52,7 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
             whole = position.get(quantity.subset_of) if quantity.subset_of is not None else None
             position[i] = len(found_quantities)
             found_quantities.append(_dated_and_funded(index, quantity.model_copy(update={"subset_of": whole}),
-                                                      issued_year, people))
+                                                      segment, issued_year, people))
     for quantity in found_quantities:
         if quantity.funder:
             found_participations.setdefault((quantity.funder, Role.FUNDER), Participation(
@@ -62,7 +62,8 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
                              participations=tuple(found_participations.values()), people=tuple(people))
 
 
-def _dated_and_funded(index: DocumentIndex, quantity: Quantity, issued_year: int, people: list[Person]) -> Quantity:
+def _dated_and_funded(index: DocumentIndex, quantity: Quantity, paragraph: Segment, issued_year: int,
+                      people: list[Person]) -> Quantity:
     """A programme figure is dated by its sentence ("en 2019", "cette année"); an amount is the
     money of the organisation its sentence names first, or of the speaker's when it says "Nous"."""
     sentence = quantity.mention.text
@@ -70,7 +71,6 @@ def _dated_and_funded(index: DocumentIndex, quantity: Quantity, issued_year: int
     if quantity.observed is None:
         year = _IN_YEAR.search(sentence)
         # an amount's year may be given by the sentence before it ("… cette année. La DGEF ajoute 5,2 millions.")
-        paragraph = next(p for p in paragraphs(index.text) if p.start <= quantity.mention.span.start < p.end)
         context = index.text[paragraph.start:quantity.mention.span.end] if quantity.unit is Unit.EURO else sentence
         if year:
             update["observed"] = year.group("year")

@@ -242,7 +242,6 @@ class Contract(Record):
     year: int | None = None
     year_mention: Mention | None = None
     mention: Mention
-    signatories: tuple[Participation, ...] = ()
     participations: tuple[Participation, ...] = ()
     coordinators: tuple[Person, ...] = ()
     axes: tuple[AxisRef, ...] = ()  # the themes a contract's introduction lists
@@ -253,6 +252,10 @@ class Contract(Record):
     goals: str | None = None
     specificities: str | None = None
     key_points: str | None = None
+
+    @property
+    def signatories(self) -> tuple[Participation, ...]:
+        return tuple(p for p in self.participations if p.role is Role.SIGNATORY)
 
     def with_year_of_signature(self) -> "Contract":
         """A contract whose year no sentence gives, but whose signature date one does ("signé le

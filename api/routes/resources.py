@@ -21,6 +21,7 @@ from ctair.api.deps import IndexDep, SearchDep, StoreDep
 from ctair.api.errors import ApiError
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose
 from ctair.graph.describe import VOCABULARY_SEGMENTS, View, describe, exists, neighbourhood, serialize
+from ctair.graph.figures import as_written
 from ctair.graph.iris import fold
 from ctair.graph.named_queries import get_query
 from ctair.ontology.vocab import (
@@ -288,21 +289,6 @@ def _participations(page: Page, view: View, action) -> list[dict]:
     return sorted(rows, key=lambda r: (r["role_id"] != "operator", fold(r["organisation"]["label"])))
 
 
-def as_written(value: str, minimum: str, maximum: str, approximate: bool, per: str | None) -> str:
-    """A figure as the document gives it: "≈ 200", "20–25", "≤ 12", "60 / an" — a range stays a range."""
-    if value:
-        text = value
-    elif minimum and maximum:
-        text = f"{minimum}–{maximum}"
-    elif maximum:
-        text = f"≤ {maximum}"
-    else:
-        text = f"≥ {minimum}" if minimum else ""
-    if approximate and text:
-        text = f"≈ {text}"
-    return f"{text} par {per}" if per and text else text
-
-
 def _quantities(page: Page, view: View, owner) -> list[dict]:
     rows = []
     for q in view.objects(owner, CTAIR.quantity):
@@ -311,7 +297,8 @@ def _quantities(page: Page, view: View, owner) -> list[dict]:
         approximate = view.value(q, CTAIR.approximate) == "true"
         rows.append({"label": view.literal(q, RDFS.label), "value": value, "minimum": minimum, "maximum": maximum,
                      "approximate": approximate, "observed": view.value(q, CTAIR.observationDate),
-                     "display": as_written(value, minimum, maximum, approximate, view.label(period) if period is not None else None),
+                     "display": as_written(value, minimum, maximum, approximate=approximate,
+                                           per=view.label(period) if period is not None else None),
                      "part_of": view.literal(whole, RDFS.label) if whole is not None else None,
                      "unit": page.link(unit) if unit is not None else None, "href": href(page.request, q.value),
                      "sources": page.sources(q)})
