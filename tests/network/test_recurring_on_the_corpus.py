@@ -56,3 +56,15 @@ def test_the_ranking_puts_the_most_present_first(built_store):
     graph = bipartite_network(load_network_data(built_store))
     rows = recurring_organisations(graph, min_territories=2)
     assert rows[0]["id"] == "pole-emploi" and rows[0]["territories"] == 3
+
+
+def test_the_3w_table_counts_people_as_the_documents_state_them(built_store):
+    """A range stays a range and a part is never added to its whole (was 45 for "20 à 25 BPI" and
+    32 for "20 primo-arrivants dont 12 BPI")."""
+    from ctair.graph.export_3w import rows_3w
+
+    people = {(r["territory"], r["action"]): (r["people"], r["people_min"], r["people_max"])
+              for r in rows_3w(load_network_data(built_store))}
+    assert people[("Lyon", "Mobiliser le parc privé pour les ménages")] == ("20–25", 20, 25)
+    assert people[("Bordeaux", "AIM : une approche interculturelle pour les projets d'intégration")] == (20, 20, 20)
+    assert people[("Nancy", "Action-mobilité : vers des déplacements en autonomie")] == (12, 12, 12)
