@@ -15,6 +15,8 @@ N-Triples, JSON-LD, RDF/XML).
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -56,7 +58,8 @@ OFFERS: dict[str, tuple[Format, ...]] = {
 BY_KEY = {f.key: f for offers in OFFERS.values() for f in offers}
 
 
-class NotAcceptable(ValueError):
+class NotAcceptable(CtairError, ValueError):
+    status, code = 406, "not-acceptable"
     def __init__(self, form: str, offers: Iterable[Format]):
         self.offered = [f.media_type for f in offers]
         super().__init__(

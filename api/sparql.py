@@ -316,7 +316,7 @@ async def _query(request: Request, settings, params, text: str) -> Response:
         reply = await _pool(request).query(task, settings.query_timeout,
                                            client=request.client.host if request.client else "")
     except PoolError as error:
-        raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
+        raise ApiError(error.status, str(error), code=error.code, headers=error.headers()) from None
     if reply["kind"] != "ok":
         raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
@@ -373,7 +373,7 @@ async def _update(request: Request, settings, params, text: str) -> Response:
             drain_timeout=settings.query_timeout + 2,
         )
     except PoolError as error:
-        raise ApiError(error.status, str(error), code=error.code, headers=error.headers) from None
+        raise ApiError(error.status, str(error), code=error.code, headers=error.headers()) from None
     if reply["kind"] != "ok":
         raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
     store_changed(request.app)  # the REST API and its entity index read the new state

@@ -23,6 +23,8 @@ an update as ``USING`` clauses.
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
@@ -87,7 +89,8 @@ _KIND_NAMES = {"string1": "string"}
 _SINGLE_PUNCT = frozenset("}([],;*/+=-")
 
 
-class UnterminatedString(ValueError):
+class UnterminatedString(CtairError, ValueError):
+    status, code = 400, "syntax-error"
     """A quote opens a string that never closes: the text cannot be valid SPARQL."""
 
     def __init__(self, offset: int, quote: str):
@@ -162,7 +165,8 @@ _CHAIN_WORDS = frozenset({"OPTIONAL", "MINUS", "UNION", "BIND", "FILTER", "VALUE
 _CHAIN_PUNCT = frozenset({"!", "&&", "||", "|", "/", "^", "+", "-", "*"})
 
 
-class TooDeep(ValueError):
+class TooDeep(CtairError, ValueError):
+    status, code = 400, "query-too-deep"
     """The query nests deeper than the limit; ``offset`` is where the limit was passed."""
 
     def __init__(self, limit: int, offset: int):
@@ -261,7 +265,8 @@ def has_dataset_clause(tokens: list[Token]) -> bool:
     return any(token.keyword == "FROM" for token in tokens)
 
 
-class DatasetConflict(ValueError):
+class DatasetConflict(CtairError, ValueError):
+    status, code = 400, "dataset-conflict"
     """The protocol names a dataset for an update operation that already has USING or WITH."""
 
 

@@ -42,6 +42,8 @@ consumed on the thread that created them. So every query runs in a separate PROC
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import argparse
 import asyncio
 import ctypes
@@ -74,10 +76,14 @@ REAP_INTERVAL = 0.05  # seconds between two looks at idle workers: started yet? 
 
 
 # --- errors the pool raises to the endpoint ---------------------------------------------
-class PoolError(Exception):
-    status = 503
-    code = "server-busy"
-    headers: dict[str, str] = {}
+class PoolError(CtairError):
+    """The worker pool could not answer; ``status``/``code`` say why, ``retry_after`` when to retry."""
+
+    status, code = 503, "server-busy"
+    retry_after: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": self.retry_after} if self.retry_after else {}
 
 
 class ServerBusy(PoolError):
@@ -85,7 +91,7 @@ class ServerBusy(PoolError):
 
     def __init__(self, message: str, retry_after: int = 2):
         super().__init__(message)
-        self.headers = {"Retry-After": str(retry_after)}
+        self.retry_after = str(retry_after)
 
 
 class SlowLaneFull(ServerBusy):
@@ -109,7 +115,7 @@ class ShuttingDown(PoolError):
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.headers = {"Retry-After": "5"}
+        self.retry_after = "5"
 
 
 class _WorkerGone(Exception):

@@ -6,6 +6,8 @@ aliases are in it as ``skos:altLabel``), so this works the same on a remote stor
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,7 +19,9 @@ from .named_queries import QueryParameterError, get_query
 from .store import Store
 
 
-class EntityNotFound(LookupError):
+class EntityNotFound(CtairError, LookupError):
+    status, code = 404, "not-found"
+
     def __init__(self, kind: str, name: str, suggestions: list[str], parameter: str | None = None):
         self.kind, self.name, self.suggestions, self.parameter = kind, name, suggestions, parameter
         hint = f"; close names: {', '.join(suggestions)}" if suggestions else ""

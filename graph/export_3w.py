@@ -18,6 +18,8 @@ with its contract, without action.
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import csv
 from collections import defaultdict
 from pathlib import Path
@@ -65,8 +67,10 @@ HASHTAGS = [tag for _, _, tag in COLUMNS]
 FORMATS = ("csv", "xlsx")
 
 
-class ExportError(ValueError):
-    pass
+class TableExportError(CtairError, ValueError):
+    """The 3W table cannot be written; the message names the file."""
+
+    status, code = 400, "bad-parameter"
 
 
 def _number(value: float) -> float | int:
@@ -142,9 +146,9 @@ def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = Netwo
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ExportError(f"cannot write a 3W table to {path}: the file must end in .csv or .xlsx")
+        raise TableExportError(f"cannot write a 3W table to {path}: the file must end in .csv or .xlsx")
     if not path.parent.exists():
-        raise ExportError(f"cannot write {path}: the directory {path.parent} does not exist")
+        raise TableExportError(f"cannot write {path}: the directory {path.parent} does not exist")
     rows = rows_3w(data, filters)
     keys = [key for key, _, _ in COLUMNS]
     try:
@@ -158,7 +162,7 @@ def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = Netwo
         else:
             _write_xlsx(path, rows, keys, filters)
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+        raise TableExportError(f"cannot write {path}: {error.strerror or error}") from error
     return len(rows)
 
 

@@ -21,6 +21,8 @@ Queries whose name starts with ``_`` are internal (used by the code, not listed)
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -40,7 +42,9 @@ _PARAM = re.compile(
 )
 
 
-class QueryParameterError(ValueError):
+class QueryParameterError(CtairError, ValueError):
+    status, code = 400, "bad-parameter"
+
     """A parameter is missing, unknown or of the wrong type; names the parameter."""
 
     def __init__(self, parameter: str, reason: str):
@@ -48,8 +52,8 @@ class QueryParameterError(ValueError):
         super().__init__(f"parameter {parameter!r}: {reason}")
 
 
-class UnknownQueryError(LookupError):
-    pass
+class UnknownQueryError(CtairError, LookupError):
+    status, code = 404, "not-found"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ in ``graph.graph["level"]``.
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import difflib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -55,7 +57,9 @@ NETWORKS = ("bipartite", "organisations", "territories")
 ORGANISATION, TERRITORY = "organisation", "territory"
 
 
-class NetworkError(ValueError):
+class NetworkError(CtairError, ValueError):
+    status, code = 400, "bad-parameter"
+
     """A filter or option has a value the network cannot use; the message says which and what is allowed."""
 
 

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from ctair.errors import CtairError
 from ctair.tables import print_rows
 
 from .dump import add_dump_command
@@ -43,13 +44,9 @@ def _guarded(function):
     """Turn the analysis' own errors into one line on stderr and exit status 2."""
 
     def run(args) -> int:
-        from .export_3w import ExportError as TableExportError
-        from .network_export import ExportError
-        from .network_plot import PlotError
-
         try:
             return function(args)
-        except (NetworkError, ExportError, TableExportError, PlotError) as error:
+        except CtairError as error:
             print(f"ctair: error: {error}", file=sys.stderr)
             return 2
 
@@ -218,10 +215,10 @@ def add_network_commands(commands, store_argument, open_store) -> None:
 
     @_guarded
     def cmd_3w(args) -> int:
-        from .export_3w import ExportError, write_3w
+        from .export_3w import TableExportError, write_3w
 
         if args.out.suffix.lower() not in (".csv", ".xlsx"):
-            raise ExportError(f"cannot write a 3W table to {args.out}: the file must end in .csv or .xlsx")
+            raise TableExportError(f"cannot write a 3W table to {args.out}: the file must end in .csv or .xlsx")
         count = write_3w(data_of(args), args.out, _filters(args))
         print(f"wrote {args.out} ({count} rows: organisation × action × territory)")
         return 0

@@ -11,6 +11,8 @@ expect; ``iri`` repeats it for readers of older files, and the short id is ``slu
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import csv
 import json
 from pathlib import Path
@@ -22,7 +24,9 @@ LIST_SEPARATOR = "; "
 SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".xml": "graphml", ".json": "json", ".csv": "csv"}
 
 
-class ExportError(ValueError):
+class NetworkExportError(CtairError, ValueError):
+    status, code = 400, "bad-parameter"
+
     """The format is unknown or the file cannot be written; the message names the file."""
 
 
@@ -31,9 +35,9 @@ def format_for(path: Path, fmt: str | None) -> str:
     if fmt is None:
         fmt = SUFFIXES.get(Path(path).suffix.lower())
         if fmt is None:
-            raise ExportError(f"cannot tell the format of {path} from its suffix: give --format ({', '.join(FORMATS)})")
+            raise NetworkExportError(f"cannot tell the format of {path} from its suffix: give --format ({', '.join(FORMATS)})")
     if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        raise NetworkExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     return fmt
 
 
@@ -109,7 +113,7 @@ def write_network(graph: nx.Graph, path: Path | str, fmt: str | None = None) -> 
     fmt = format_for(path, fmt)
     try:
         if path.parent and not path.parent.exists():
-            raise ExportError(f"cannot write {path}: the directory {path.parent} does not exist")
+            raise NetworkExportError(f"cannot write {path}: the directory {path.parent} does not exist")
         if fmt == "gexf":
             nx.write_gexf(scalar_graph(graph, for_gexf=True), path)
         elif fmt == "graphml":
@@ -122,5 +126,5 @@ def write_network(graph: nx.Graph, path: Path | str, fmt: str | None = None) -> 
             with path.open("w", encoding="utf-8", newline="") as out:
                 write_csv_edges(graph, out)
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+        raise NetworkExportError(f"cannot write {path}: {error.strerror or error}") from error
     return path

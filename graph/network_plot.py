@@ -11,6 +11,8 @@ server or a test; the ``draw_*`` functions draw on an ``Axes`` a notebook gives 
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import math
 import textwrap
 from pathlib import Path
@@ -30,8 +32,10 @@ PICTURE_SUFFIXES = (".png", ".svg")
 _OUTLINE = [patheffects.withStroke(linewidth=3, foreground="white")]
 
 
-class PlotError(ValueError):
-    pass
+class PlotError(CtairError, ValueError):
+    """The picture cannot be drawn to that file; the message names it."""
+
+    status, code = 400, "bad-parameter"
 
 
 def _check_path(path: Path) -> Path:

