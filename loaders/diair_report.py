@@ -257,6 +257,8 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                 p for p in a.participations if (p.mention.span.start, p.mention.span.end) not in coordination)})
             for a in section_actions
         ]
+        if intro_blocks:
+            section_actions = _dated_by_introduction(index, intro, section_actions)
         year = _year_sentence(index, section.body) or document_year
         contracts.append(
             Contract(
@@ -286,6 +288,36 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     records = records.model_copy(update={"unresolved": tuple(unknown_territories) + tuple(
         unresolved(index, ner=ner, unknown_territories=tuple(u.surface for u in unknown_territories)))})
     return records
+
+
+_ACTIONS_SUBJECT = re.compile(r"\b(?:(?P<count>deux|trois|quatre|cinq|\d+)|les|ces)\s+actions\b", re.I)
+_COUNTS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+
+
+def _dated_by_introduction(index: DocumentIndex, intro: Segment, section_actions: list[Action]) -> list[Action]:
+    """A section introduction that dates the actions it presents ("Depuis fin 2019, deux actions
+    visant à faciliter l'accès au logement … sont en cours d'expérimentation") gives their start:
+    to the actions sharing a theme the sentence names, or to all of them when it names none and
+    counts as many as there are. An action that states its own start keeps it; the event quotes the
+    introduction's sentence."""
+    for sentence in index.sentences(intro):
+        presented = _ACTIONS_SUBJECT.search(index.text, sentence.start, sentence.end)
+        starts = [e for e in events(index, sentence, frozenset({EventKind.START}))] if presented else []
+        if not starts:
+            continue
+        themes = {ref.axis for ref in axes(index, sentence)}
+        if themes:
+            chosen = [a for a in section_actions if themes & {ref.axis for ref in a.axes}]
+        else:
+            count = presented.group("count")
+            wanted = _COUNTS.get(count.lower(), int(count) if count and count.isdigit() else None) if count else None
+            chosen = section_actions if wanted in (None, len(section_actions)) else []
+        section_actions = [
+            a.model_copy(update={"events": a.events + tuple(starts)})
+            if a in chosen and not any(e.kind is EventKind.START for e in a.events) else a
+            for a in section_actions
+        ]
+    return section_actions
 
 
 def territory_mentions(index: DocumentIndex) -> list[TerritoryMention]:

@@ -12,9 +12,14 @@ Role of an organisation occurrence, first rule that applies (all within its sent
    punctuation (", ", " et l'association ", " (plateforme ") → same role as that one;
 4. a *list cue* earlier in the sentence ("partenaires", "participants", "réunissant",
    "diagnostic", "groupes de travail") → that role;
-5. the caller's default role for the block (the web article's "Le projet :" → partner), else
-   subject position: the organisation opens the sentence (≤ 45 characters before it, no
-   preposition) → operator ("France Horizon a développé…", "AIM : une approche…");
+5. the caller's default role for the block (a zoom's "Le coordinateur :" → coordinator), or its
+   role for organisations the block lists — two or more in the sentence, or one after "parmi
+   lesquelles", "notamment"… (the web article's "Le projet :" → partner; a name alone is no list
+   of partners: "À la Métropole de Lyon, la priorité a été mise…") — else subject position: the
+   organisation opens the sentence (≤ 45 characters before it, no preposition) → operator
+   ("France Horizon a développé…", "AIM : une approche…"), or the caller's ``unstated`` role where
+   a subject says too little (a zoom's "La Métropole de Lyon réfléchit à…" takes part in the
+   contract, in no stated role);
 6. otherwise it is context ("personnes hébergées par ADOMA"), not a participation.
 """
 from __future__ import annotations
@@ -129,8 +134,13 @@ class DocumentIndex:
 CUED, INFERRED, POSITIONAL = 2, 1, 0
 
 
+# words that open a list of which the name is one member ("les associations du territoire, parmi
+# lesquelles le Toit du Monde")
+_LISTING = re.compile(r"\bparmi\s+(?:lesquel(?:le)?s|eux|elles)\b|\bnotamment\b|\btel(?:le)?s?\s+que\b", re.I)
+
+
 def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles: list[Role | None],
-             default_role: Role | None) -> tuple[Role, int] | None:
+             default_role: Role | None, listed_role: Role | None = None) -> tuple[Role, int] | None:
     match = orgs[index]
     previous_end = orgs[index - 1].end if index > 0 else sentence.start
     # 1. adjacent cue before (nearest cue ending in the gap since the previous organisation)
@@ -163,9 +173,11 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
                 nearest = (cue.end(), role)
     if nearest:
         return nearest[1], INFERRED
-    # 5. block default, else subject position
+    # 5. block default, the block's role for a list of organisations, else subject position
     if default_role is not None:
         return default_role, INFERRED
+    if listed_role is not None and (len(orgs) >= 2 or _LISTING.search(text, sentence.start, match.start)):
+        return listed_role, INFERRED
     before = text[sentence.start:match.start]
     if len(before) <= _SUBJECT_WINDOW and not _PREPOSITION.search(before) and not re.search(r"[,;:]", before):
         return Role.OPERATOR, POSITIONAL
@@ -173,23 +185,28 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
 
 
 def participations(index: DocumentIndex, segment: Segment, default_role: Role | None = None,
-                   least: int = POSITIONAL) -> list[Participation]:
+                   least: int = POSITIONAL, unstated: Role | None = None,
+                   listed_role: Role | None = None) -> list[Participation]:
     """The organisations with a role in ``segment``, one per (organisation, role), each quoting the
     sentence that states that role most directly (the first such sentence); ``least`` drops roles
-    read less directly than that (a general text's subject is no operator of anything)."""
+    read less directly than that (a general text's subject is no operator of anything); with
+    ``unstated``, a role read from the subject position only is that role instead, and only for an
+    organisation that has no role stated in ``segment``."""
     found: dict[tuple[str, Role], tuple[int, Participation]] = {}
     text = index.text
     for sentence in index.sentences(segment):
         orgs = index.organisations_in(sentence)
         roles: list[Role | None] = []
         for i, match in enumerate(orgs):
-            read = _role_of(text, sentence, orgs, i, roles, default_role)
+            read = _role_of(text, sentence, orgs, i, roles, default_role, listed_role)
             roles.append(read[0] if read else None)
             if read is None:
                 continue
             role, strength = read
             if strength < least:
                 continue
+            if strength == POSITIONAL and unstated is not None:
+                role = unstated
             following = orgs[i + 1] if i + 1 < len(orgs) else None
             if following is not None and _APPOSITION.fullmatch(text, match.end, following.start) and \
                     index.registry.organisations[following.id].sub_organisation_of == match.id:
@@ -198,6 +215,9 @@ def participations(index: DocumentIndex, segment: Segment, default_role: Role | 
             if key not in found or strength > found[key][0]:
                 found[key] = (strength, Participation(
                     organisation=match.id, role=role, surface=match.surface, mention=mention(index.source, text, sentence)))
+    if unstated is not None:
+        stated = {organisation for organisation, role in found if role != unstated}
+        found = {key: value for key, value in found.items() if key[1] != unstated or key[0] not in stated}
     return [participation for _, participation in sorted(found.values(), key=lambda item: item[1].mention.span.start)]
 
 

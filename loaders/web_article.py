@@ -14,8 +14,10 @@ territory, department) and runs to the next zoom or the end. A zoom describes a 
   and the coordinating service named with them ("avec le service de la direction sociale et
   urbaine") as a coordinator participation;
 * the organisations taking part in the contract with their role: the porteur ("l'association Cesam
-  … est porteuse du projet") is operator by the usual cues, organisations of "Le projet :" without
-  a cue are partners;
+  … est porteuse du projet") is operator by the usual cues, organisations listed in "Le projet :"
+  without a cue are partners, and an organisation the zoom shows acting without saying in what
+  role ("La Métropole de Lyon réfléchit à…") is a participant — a subject is no operator of a
+  whole contract;
 * figures, axes and publics of the zoom, each with its sentence.
 
 An action the zoom names ("Une action spécifique a été mise en place depuis un an : Ensemble !")
@@ -51,7 +53,7 @@ _FIELD_SLOTS = {"l'idée de départ": "description", "les objectifs fixés": "go
                 "les spécificités du territoire": "specificities", "à retenir": "key_points", "a retenir": "key_points"}
 _NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'\-]+){1,3}$")
 _ARTICLE = re.compile(r"^(?:le|la|les|l['’])\s*", re.I)
-_FIELD_DEFAULT_ROLE = {"le projet": Role.PARTNER}
+_FIELD_LISTED_ROLE = {"le projet": Role.PARTNER}  # the organisations "Le projet :" lists
 
 
 def _fields(text: str, zoom: Segment) -> list[tuple[str, Segment, Segment]]:
@@ -150,10 +152,13 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         found: dict[tuple[str, Role], Participation] = {}
         for label, whole, value in fields:
             coordinating = "coordinat" in label  # "Le coordinateur : X, maire d'Autun, avec le service …"
-            for participation in participations(index, value, Role.COORDINATOR if coordinating else _FIELD_DEFAULT_ROLE.get(label)):
+            for participation in participations(index, value, Role.COORDINATOR if coordinating else None,
+                                                listed_role=_FIELD_LISTED_ROLE.get(label), unstated=Role.PARTICIPANT):
                 if coordinating:
                     participation = participation.model_copy(update={"role": Role.COORDINATOR})
                 found.setdefault((participation.organisation, participation.role), participation)
+        stated = {organisation for organisation, role in found if role != Role.PARTICIPANT}
+        found = {key: value for key, value in found.items() if key[1] != Role.PARTICIPANT or key[0] not in stated}
         slots = {slot: clean(value.text(text)) for label, _, value in fields if (slot := _FIELD_SLOTS.get(label))}
         contracts.append(Contract(
             territory=territory, kind=kind,
