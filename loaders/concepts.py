@@ -32,7 +32,16 @@ A label occurrence does not count (context rules, in this order):
 5. *asides*: a parenthesised list of examples ("cette action facilite les autres aspects de
    l'intégration (scolarisation des enfants, insertion professionnelle, etc.)", "les champs de la
    vie quotidienne (social, culturel, mobilité, santé)") names fields the action touches, not
-   what it does. A parenthesis without a comma still counts ("(30 places en hébergement collectif)").
+   what it does. A parenthesis without a comma still counts ("(30 places en hébergement collectif)");
+6. *circumstances* (axes only — the public they name is still the action's public): the words right after "bénéficiant de", "inscrits dans" say what the public
+   already has ("les BPI bénéficiant d'un hébergement public", "inscrits dans une action alliant
+   service civique et apprentissage du français"), after "professionnels de", "intermédiaires
+   de", "acteurs de" which field people work in ("à destination des professionnels de l'insertion
+   par l'emploi" trains professionals, it is no employment action; "d'autres acteurs comme les
+   clubs sportifs" names partners), after "le temps de" how long something lasts ("le temps de
+   l'accès à l'emploi") — up to the end of the clause; an example ("Par exemple, pour trouver des
+   solutions de covoiturage…", "pour apprendre à faire du vélo par exemple") illustrates, like an
+   aside (rule 5); and "piloté par" names who leads, not the steering theme.
 """
 from __future__ import annotations
 
@@ -80,6 +89,7 @@ BLOCKED = (
     "situation sanitaire",  # the epidemic, not health care
     "service civique",  # a volunteering contract, not citizenship
     "langue étrangère",  # "Français Langue étrangère": the language, not foreigners (a langue label wins)
+    "piloté par",  # who leads ("Cet axe est piloté par le CCAS"), not the steering theme
 )
 
 # --- names (rule 2) ----------------------------------------------------------------------------
@@ -105,6 +115,42 @@ _CAPITAL_NAME = re.compile(rf"\b(?:projet|programme|dispositif|plateforme|portai
 _DEPARTMENT = re.compile(r"\b(?:direction|département|pôle)s?\s+(?:des|du|de\s+la|de\s+l['’]|de|d['’])\s*[\w\-]+", re.I)
 # "vice-présidente déléguée à la citoyenneté, aux politiques sociales et à la santé": a portfolio
 _PORTFOLIO = re.compile(r"\b(?:délégu|adjoint)(?:é|e)?e?s?\s+(?:à|au|aux)\b[^.\n]*|\bchargée?s?\s+de\s+mission\b[^.\n]*", re.I)
+
+
+# --- circumstances (rule 6) ---------------------------------------------------------------------
+_OF = r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*)"
+_CIRCUMSTANCE = re.compile(
+    rf"\b(?:b[ée]n[ée]ficiant|disposant)\s+{_OF}"
+    r"|\binscrit(?:e|s|es)?\s+(?:dans|en|à|au|aux)\s+"
+    rf"|\b(?:professionnel|intermédiaire|intermediaire|acteur|travailleur)s\s+(?:{_OF}|comme\s+|tels?\s+que\s+)"
+    rf"|\ble\s+temps\s+{_OF}",
+    re.I,
+)
+_CIRCUMSTANCE_REACH = 60  # characters: a circumstance is a phrase, not the rest of a long sentence
+_CLAUSE_MARK = re.compile(r"[,;:.!?()\n]|\b(?:pour|afin|qui|dont|où)\b", re.I)
+
+
+# "Par exemple, pour trouver des solutions de covoiturage …" (to the end of the sentence); "des
+# acteurs … pour apprendre à faire du vélo par exemple" (back to the start of the clause)
+_EXAMPLE_OPENING = re.compile(r"(?:^|(?<=[.!?:\n]))\s*Par\s+exemple\b[^.!?\n]*", re.I)
+_EXAMPLE_CLOSING = re.compile(r"\bpar\s+exemple\b", re.I)
+
+
+def circumstance_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted spans of ``text`` that say who the people are, how long something lasts, or give an
+    example (rule 6)."""
+    spans = []
+    for hit in _CIRCUMSTANCE.finditer(text):
+        stop = _CLAUSE_MARK.search(text, hit.end(), hit.end() + _CIRCUMSTANCE_REACH)
+        spans.append((hit.end(), stop.start() if stop else min(len(text), hit.end() + _CIRCUMSTANCE_REACH)))
+    opened = [(hit.start(), hit.end()) for hit in _EXAMPLE_OPENING.finditer(text)]
+    spans.extend(opened)
+    for hit in _EXAMPLE_CLOSING.finditer(text):
+        if any(start <= hit.start() < end for start, end in opened):
+            continue
+        marks = list(_CLAUSE_MARK.finditer(text, max(0, hit.start() - _CIRCUMSTANCE_REACH), hit.start()))
+        spans.append((marks[-1].end() if marks else max(0, hit.start() - _CIRCUMSTANCE_REACH), hit.start()))
+    return sorted(spans)
 
 
 def _acronym_spans(text: str) -> list[tuple[int, int]]:
@@ -193,13 +239,19 @@ class AnalysedText:
     keys: list[str]
     blocked: list[bool]  # negated, or an origin (rules 3 and 4): a hit starting here does not count
     names: list[tuple[int, int]]
+    circumstances: list[tuple[int, int]] = field(default_factory=list)  # rule 6, for axes
     _name_starts: list[int] = field(init=False)
+    _circumstance_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self._name_starts = [s for s, _ in self.names]
+        self._circumstance_starts = [s for s, _ in self.circumstances]
 
     def in_name(self, start: int, end: int) -> bool:
         return inside(self.names, self._name_starts, start, end)
+
+    def in_circumstance(self, start: int, end: int) -> bool:
+        return inside(self.circumstances, self._circumstance_starts, start, end)
 
 
 def _negations(words: list[str], keys: list[str], after_conjunction: list[bool]) -> list[bool]:
@@ -230,9 +282,12 @@ class ConceptMatcher:
     """Longest-first, leftmost, non-overlapping match of label key sequences over the content
     tokens (a dictionary of key n-grams: one lookup per position and length, no regex per label)."""
 
-    def __init__(self, labels: dict[str, list[str]], keys: LemmaKeys, blocked: tuple[str, ...] = BLOCKED):
-        """``labels``: local name -> labels."""
+    def __init__(self, labels: dict[str, list[str]], keys: LemmaKeys, blocked: tuple[str, ...] = BLOCKED,
+                 *, themes: bool = False):
+        """``labels``: local name -> labels; ``themes``: what an action does (axes), which a
+        circumstance does not state (rule 6)."""
         self.labels = labels
+        self.themes = themes
         self._keys: dict[tuple[str, ...], str | None] = {}
         for concept in sorted(labels):
             for name in labels[concept]:
@@ -255,7 +310,8 @@ class ConceptMatcher:
                     concept = table[key]
                     o_start, o_end = starts[i], ends[i + n - 1]
                     if (concept is not None and o_start >= start and (end is None or o_end <= end)
-                            and not analysed.blocked[i] and not analysed.in_name(o_start, o_end)):
+                            and not analysed.blocked[i] and not analysed.in_name(o_start, o_end)
+                            and not (self.themes and analysed.in_circumstance(o_start, o_end))):
                         out.append(ConceptHit(concept, o_start, o_end))
                     i += n
                     break
@@ -303,7 +359,8 @@ class Concepts:
 
     def analyse(self, text: str) -> AnalysedText:
         starts, ends, words, keys, after_conjunction = _content(text, self.keys)
-        return AnalysedText(text, starts, ends, keys, _negations(words, keys, after_conjunction), name_spans(text))
+        return AnalysedText(text, starts, ends, keys, _negations(words, keys, after_conjunction), name_spans(text),
+                            circumstance_spans(text))
 
     @classmethod
     def load(cls, path: Path, keys: LemmaKeys | None = None) -> "Concepts":
@@ -336,4 +393,4 @@ class Concepts:
         if not axes:
             raise InputError(path, f"no skos:Concept in the axis namespace <{AXIS_NS}>")
         keys = keys or LemmaKeys()
-        return cls(ConceptMatcher(axes, keys), ConceptMatcher(publics, keys), keys)
+        return cls(ConceptMatcher(axes, keys, themes=True), ConceptMatcher(publics, keys), keys)

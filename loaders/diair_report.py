@@ -35,7 +35,7 @@ from .errors import InputError
 from .folding import fold
 from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
 from .programme import read_programme
-from .records import (UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,
+from .records import (UNKNOWN_TERRITORY, Action, AxisRef, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,
                       TerritoryMention, UnresolvedMention)
 from .registry import Registry
 from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
@@ -121,16 +121,36 @@ def _sentence_like(title: str) -> bool:
     return title.rstrip().endswith((".", ".**")) and len(title) > 60
 
 
-def _numbered_actions(index: DocumentIndex, section: Section, blocks: list[Segment], territory: str) -> list[Action]:
-    text = index.text
+def _numbered_items(text: str, blocks: list[Segment]) -> list[tuple[int, int, Segment]]:
+    """(index of the number's block, index of the item's last block, the item's title line) of
+    each numbered item of a section."""
     starts = [i for i, block in enumerate(blocks) if _is_number(text, block)]
-    actions = []
+    items = []
     for n, i in enumerate(starts):
         last = starts[n + 1] - 1 if n + 1 < len(starts) else len(blocks) - 1
-        if i == last:
-            continue  # a number with nothing after it
+        if i != last:  # a number with nothing after it is no item
+            items.append((i, last, lines(text, blocks[i + 1])[0]))
+    return items
+
+
+# "… met l'attention sur deux axes.", "… poursuivent 4 ambitions :": the numbered items that follow
+# are the contract's axes
+_ANNOUNCED_AXES = re.compile(r"\b(?:\d+|deux|trois|quatre|cinq|six|sept)\s+(?:axes|ambitions|priorités|orientations)\s*[.:]", re.I)
+
+
+def _announced_axes(index: DocumentIndex, intro: Segment, blocks: list[Segment]) -> list[AxisRef]:
+    """When the introduction announces that the numbered items are the contract's axes, the axes
+    their titles name (each quoting its title)."""
+    if not _ANNOUNCED_AXES.search(index.text, intro.start, intro.end):
+        return []
+    return [ref for _, _, title in _numbered_items(index.text, blocks) for ref in axes(index, title)]
+
+
+def _numbered_actions(index: DocumentIndex, section: Section, blocks: list[Segment], territory: str) -> list[Action]:
+    text = index.text
+    actions = []
+    for i, last, title in _numbered_items(text, blocks):
         span = Segment(blocks[i].start, blocks[last].end)
-        title = lines(text, blocks[i + 1])[0]
         title_text = title.text(text)
         if _sentence_like(title_text):
             bold = _FIRST_BOLD_END.search(title_text)
@@ -268,7 +288,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                 year_mention=year[1] if year else None,
                 mention=mention(source, text, intro),
                 participations=tuple(contract_participations),
-                axes=tuple(axes(index, intro)) if intro_blocks else (),
+                axes=_unique_axes(axes(index, intro) + _announced_axes(index, intro, blocks)) if intro_blocks else (),
                 publics=tuple(publics(index, intro)) if intro_blocks else (),
                 quantities=tuple(quantities(index, intro)) if intro_blocks else (),
                 events=tuple(contract_events(index, intro)) if intro_blocks else (),
@@ -288,6 +308,11 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     records = records.model_copy(update={"unresolved": tuple(unknown_territories) + tuple(
         unresolved(index, ner=ner, unknown_territories=tuple(u.surface for u in unknown_territories)))})
     return records
+
+
+def _unique_axes(refs: list[AxisRef]) -> tuple[AxisRef, ...]:
+    """One reference per axis, the first."""
+    return tuple({ref.axis: ref for ref in reversed(refs)}[axis] for axis in dict.fromkeys(ref.axis for ref in refs))
 
 
 _ACTIONS_SUBJECT = re.compile(r"\b(?:(?P<count>deux|trois|quatre|cinq|\d+)|les|ces)\s+actions\b", re.I)

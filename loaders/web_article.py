@@ -18,7 +18,9 @@ territory, department) and runs to the next zoom or the end. A zoom describes a 
   without a cue are partners, and an organisation the zoom shows acting without saying in what
   role ("La Métropole de Lyon réfléchit à…") is a participant — a subject is no operator of a
   whole contract;
-* figures, axes and publics of the zoom, each with its sentence.
+* figures, axes and publics of the zoom, each with its sentence — the axes not from "Les
+  spécificités du territoire", which describe the territory ("Ville de 14 000 habitants … des
+  logements sociaux vacants"), not what the contract works on.
 
 An action the zoom names ("Une action spécifique a été mise en place depuis un an : Ensemble !")
 is an ``Action`` of the contract; the pipeline gives it the IRI of the same action when another
@@ -160,6 +162,8 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         stated = {organisation for organisation, role in found if role != Role.PARTICIPANT}
         found = {key: value for key, value in found.items() if key[1] != Role.PARTICIPANT or key[0] not in stated}
         slots = {slot: clean(value.text(text)) for label, _, value in fields if (slot := _FIELD_SLOTS.get(label))}
+        # the territory's situation ("des logements sociaux vacants et des postes à pourvoir") is no theme of the contract
+        situation = [whole for label, whole, _ in fields if label == "les spécificités du territoire"]
         contracts.append(Contract(
             territory=territory, kind=kind,
             year=int(year_hit.group("year")) if year_hit else None,
@@ -168,7 +172,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
             coordinators=coordinators,
             participations=tuple(found.values()),
             quantities=tuple(quantities(index, body)),
-            axes=tuple(axes(index, body)),
+            axes=tuple(ref for ref in axes(index, body) if not any(field.contains(ref.mention.span.start) for field in situation)),
             publics=tuple(publics(index, body)),
             events=tuple(contract_events(index, body)),
             **slots,

@@ -105,6 +105,35 @@ def test_parenthesised_examples_are_asides(concepts):
     assert axes(concepts, "Un accueil (30 places en hébergement collectif) est ouvert.") == {"hebergement"}
 
 
+@pytest.mark.parametrize("text, absent, kept", [
+    # what the public already has is no theme of the action; the action's own theme stays
+    ("Une aide au permis de conduire pour les jeunes bénéficiant d'un logement social.", "logement", "mobilite"),
+    ("Un atelier de cuisine pour des femmes inscrites dans un cours de français.", "langue", None),
+    # the field professionals work in: training them is professionalisation, not employment or health
+    ("Des journées de sensibilisation pour les professionnels de l'insertion par l'emploi.", "emploi", None),
+    ("Un guide pour les intermédiaires de l'emploi, pour mieux accompagner les réfugiés vers un logement.",
+     "emploi", "logement"),
+    ("Il est associé à d'autres acteurs comme les clubs sportifs et les centres sociaux.", "sport", None),
+    # how long something lasts
+    ("Une allocation est versée trois mois, le temps de l'accès à l'emploi.", "emploi", None),
+    # examples illustrate; who leads is not the steering theme
+    ("Des comités de suivi se réunissent. Par exemple, pour trouver du covoiturage.", "mobilite", "pilotage"),
+    ("Des bénévoles aident au quotidien, pour apprendre à faire du vélo par exemple, ou à cuisiner.", "mobilite", None),
+    ("Cet atelier de théâtre est piloté par la mairie.", "pilotage", "culture"),
+])
+def test_circumstances_are_no_theme(concepts, text, absent, kept):
+    found_axes = axes(concepts, text)
+    assert absent not in found_axes
+    if kept:
+        assert kept in found_axes
+
+
+def test_circumstances_keep_the_public(concepts):
+    """The people a circumstance names are still the action's public."""
+    assert "bpi" in publics(concepts, "Une formation pour les professionnels de l'accueil des réfugiés.")
+    assert axes(concepts, "Une formation pour les professionnels de l'accueil des réfugiés.") == set()
+
+
 def test_quoted_programme_name_is_a_name(concepts):
     assert "culture" not in axes(concepts, "L'association \"Danse à tous les étages\" recrute un comptable.")
     # the same word outside a name still counts

@@ -29,6 +29,8 @@ Le CTAIR à Lyon (69)
 
 L'idée de départ : loger plus vite les réfugiés.
 
+Les spécificités du territoire : une métropole où les places en crèche et les postes à pourvoir sont nombreux.
+
 Le projet : À la Métropole de Lyon, la priorité a été mise sur l'accès au logement. Le contrat a été élaboré avec les associations du territoire, parmi lesquelles Coallia.
 
 À retenir : La Métropole de Lyon réfléchit à amener plus d'inclusion au cœur de ses projets.
@@ -44,6 +46,8 @@ def test_a_zoom_names_roles_only_where_it_states_them(tmp_path, registry):
     assert set(roles) == {("metropole-de-lyon", "participant"), ("coallia", "partner")}
     assert roles[("metropole-de-lyon", "participant")].startswith("La Métropole de Lyon réfléchit")
     assert "parmi lesquelles Coallia" in roles[("coallia", "partner")]
+    # the contract works on housing; the territory's situation (crèches, jobs) is no theme of it
+    assert {ref.axis for ref in contract.axes} == {"logement"}
 
 
 REPORT = """Actions CTAIR 2022
@@ -72,7 +76,7 @@ Des ateliers de danse et de pratique artistique réunissent habitants et réfugi
 
 Brest
 
-Depuis 2020, deux actions sont menées à Brest.
+Depuis 2020, deux actions sont menées à Brest. Le contrat met l'attention sur deux axes.
 
 1
 
@@ -82,7 +86,7 @@ Des logements du parc privé sont captés pour les ménages.
 
 2
 
-Mieux connaître les publics
+La connaissance des publics
 
 Une étude approfondit la connaissance des publics.
 """
@@ -98,3 +102,13 @@ def test_an_introduction_dates_the_actions_it_presents(tmp_path, registry):
     assert starts[("rennes", 2)] == []
     # no theme, and as many actions as it counts: all of them
     assert starts[("brest", 1)] == starts[("brest", 2)] == [("start", "2020", "Depuis 2020, deux ac")]
+
+
+def test_an_introduction_announcing_axes_takes_them_from_the_item_titles(tmp_path, registry):
+    records = _read(tmp_path, "diair-report", REPORT, registry)
+    contracts = {c.territory: c for c in records.contracts}
+    # "met l'attention sur deux axes.": the two numbered items' titles are the contract's axes
+    brest = {ref.axis: ref.mention.text for ref in contracts["brest"].axes}
+    assert brest == {"logement": "Mobiliser le parc privé", "connaissance-des-publics": "La connaissance des publics"}
+    # an introduction that announces no axes gives only what it names itself
+    assert {ref.axis for ref in contracts["rennes"].axes} == {"logement"}
