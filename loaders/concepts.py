@@ -42,6 +42,10 @@ A label occurrence does not count (context rules, in this order):
    l'accès à l'emploi") — up to the end of the clause; an example ("Par exemple, pour trouver des
    solutions de covoiturage…", "pour apprendre à faire du vélo par exemple") illustrates, like an
    aside (rule 5); and "piloté par" names who leads, not the steering theme.
+
+Of the axes found in a span, ``facts.axes`` keeps the most specific: a broad axis only where the
+text names it ("l'accès au logement" beside "hébergement d'urgence"), not where only a synonym of it
+comes with one of its narrower axes (the annotation guide's convention, ``docs/annotation.md``).
 """
 from __future__ import annotations
 
@@ -63,6 +67,7 @@ class ConceptHit:
     concept: str  # local name
     start: int
     end: int
+    named: bool = False  # the words hold the concept's own name (its preferred label), not only a synonym
 
 
 # words, and the punctuation that ends a clause (a label never spans it; negation stops at it)
@@ -283,17 +288,23 @@ class ConceptMatcher:
     tokens (a dictionary of key n-grams: one lookup per position and length, no regex per label)."""
 
     def __init__(self, labels: dict[str, list[str]], keys: LemmaKeys, blocked: tuple[str, ...] = BLOCKED,
-                 *, themes: bool = False):
-        """``labels``: local name -> labels; ``themes``: what an action does (axes), which a
-        circumstance does not state (rule 6)."""
+                 *, themes: bool = False, broader: dict[str, str] | None = None):
+        """``labels``: local name -> labels, the preferred label first; ``themes``: what an action
+        does (axes), which a circumstance does not state (rule 6); ``broader``: local name -> the
+        local name of its broader concept."""
         self.labels = labels
         self.themes = themes
+        self.broader = broader or {}
         self._keys: dict[tuple[str, ...], str | None] = {}
+        self._names: set[tuple[str, ...]] = set()
         for concept in sorted(labels):
+            own_name = label_keys(labels[concept][0], keys) if labels[concept] else ()
             for name in labels[concept]:
                 words = label_keys(name, keys)
                 if words:
                     self._keys.setdefault(words, concept)
+                    if own_name and self._keys[words] == concept and _contains(words, own_name):
+                        self._names.add(words)  # "accès au logement" names housing
         for phrase in blocked:  # None: consumed, no hit
             self._keys.setdefault(label_keys(phrase, keys), None)
         self._longest = max((len(k) for k in self._keys), default=0)
@@ -312,7 +323,7 @@ class ConceptMatcher:
                     if (concept is not None and o_start >= start and (end is None or o_end <= end)
                             and not analysed.blocked[i] and not analysed.in_name(o_start, o_end)
                             and not (self.themes and analysed.in_circumstance(o_start, o_end))):
-                        out.append(ConceptHit(concept, o_start, o_end))
+                        out.append(ConceptHit(concept, o_start, o_end, key in self._names))
                     i += n
                     break
             else:
@@ -347,6 +358,10 @@ def _content(text: str, keys: LemmaKeys) -> tuple[list[int], list[int], list[str
     return starts, ends, words, out, after
 
 
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
 def label_keys(label: str, keys: LemmaKeys) -> tuple[str, ...]:
     return tuple(_content(label, keys)[3])
 
@@ -378,6 +393,7 @@ class Concepts:
             raise InputError(path, f"not valid Turtle: {error}", int(match.group(1)) if match else None) from error
         axes: dict[str, list[str]] = {}
         publics: dict[str, list[str]] = {}
+        broader: dict[str, str] = {}
         concept_type = URIRef(SKOS + "Concept")
         for concept in graph.subjects(RDF.type, concept_type):
             iri = str(concept)
@@ -386,6 +402,9 @@ class Concepts:
                 continue
             local = iri.rsplit("/", 1)[1]
             names = target.setdefault(local, [])
+            for parent in graph.objects(concept, URIRef(SKOS + "broader")):
+                if str(parent).startswith(AXIS_NS) and target is axes:
+                    broader[local] = str(parent).rsplit("/", 1)[1]
             for predicate in (URIRef(SKOS + "prefLabel"), URIRef(SKOS + "altLabel"), URIRef(SKOS + "hiddenLabel")):
                 for label in graph.objects(concept, predicate):
                     if getattr(label, "language", None) in (None, "fr"):
@@ -393,4 +412,4 @@ class Concepts:
         if not axes:
             raise InputError(path, f"no skos:Concept in the axis namespace <{AXIS_NS}>")
         keys = keys or LemmaKeys()
-        return cls(ConceptMatcher(axes, keys, themes=True), ConceptMatcher(publics, keys), keys)
+        return cls(ConceptMatcher(axes, keys, themes=True, broader=broader), ConceptMatcher(publics, keys), keys)

@@ -300,7 +300,16 @@ def _concepts(index: DocumentIndex, hits: list[ConceptHit], segment: Segment) ->
 
 
 def axes(index: DocumentIndex, segment: Segment) -> list[AxisRef]:
-    return [AxisRef(axis=c, mention=mention(index.source, index.text, s)) for c, s in _concepts(index, index.axes, segment)]
+    """The axes of ``segment``, the most specific the text states: a broad axis only when the text
+    names it ("l'accès au logement"), not when only a synonym of it comes with one of its narrower
+    axes ("des groupes de travail" beside "un diagnostic": knowledge of the publics, not steering)."""
+    found = _concepts(index, index.axes, segment)
+    broader = index.concepts.axes.broader
+    narrowed = {broader[c] for c, _ in found if c in broader}
+    first = bisect.bisect_left(index.axes, segment.start, key=lambda hit: hit.start)
+    named = {hit.concept for hit in index.axes[first:] if hit.start < segment.end and hit.end <= segment.end and hit.named}
+    return [AxisRef(axis=c, mention=mention(index.source, index.text, s)) for c, s in found
+            if c not in narrowed or c in named]
 
 
 def publics(index: DocumentIndex, segment: Segment) -> list[PublicRef]:

@@ -157,6 +157,25 @@ def test_organisation_from_the_registry_is_a_name(concepts, registry):
     assert {h.concept for h in index.axes} == {"parcours-integration"}
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a synonym of a broad axis beside one of its narrower axes: the narrower one only
+    ("Des groupes de travail mènent un diagnostic des besoins.", {"connaissance-des-publics"}),
+    ("Des ateliers de théâtre créent du lien social.", {"culture"}),
+    # the broad axis named by its own name stays beside the narrower one
+    ("Le projet facilite l'accès au logement et sort les familles de l'hébergement d'urgence.",
+     {"logement", "hebergement"}),
+    # a broad synonym alone stays
+    ("Des groupes de travail se réunissent chaque mois.", {"pilotage"}),
+])
+def test_the_most_specific_axis_the_text_states(concepts, registry, text, expected):
+    from ctair.loaders.facts import axes as axes_of
+    from ctair.loaders.text import Segment
+
+    index = DocumentIndex("test", text, registry, concepts)
+    index.match_organisations(lambda position: None)
+    assert {ref.axis for ref in axes_of(index, Segment(0, len(text)))} == expected
+
+
 def test_name_spans_keep_concept_phrases(concepts):
     """A capitalised concept ("Français Langue étrangère (FLE)") is not an institution's name."""
     text = "Des cours de Français Langue étrangère (FLE) pour les bénéficiaires de la protection internationale (BPI)."
