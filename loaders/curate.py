@@ -168,6 +168,7 @@ def _place(stanza: dict, gazetteer: Gazetteer, commune: Commune) -> bool:
     if place is None:
         return False
     stanza.update(lat=place.lat, long=place.long, coordinates_source=PLACES_PACKAGE)
+    stanza["gazetteer"] = stanza.get("gazetteer", "") + f"; GeoNames places {commune.name} at {place.lat}, {place.long}"
     return True
 
 
