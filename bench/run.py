@@ -71,7 +71,7 @@ def _maxrss_mib() -> float:
 # --- stage: extraction (+ loading) in a subprocess -------------------------------------------
 def stage_extract(corpus: Path, ner: bool, store_dir: Path | None, load_reps: int = 1) -> dict:
     from ctair.loaders.corpus import read_corpus
-    from ctair.loaders.folding import fold
+    from ctair.text import fold
     from ctair.loaders.pipeline import extract
 
     started = time.perf_counter()
@@ -111,7 +111,7 @@ def stage_load(extraction, store_dir: Path) -> dict:
     """The build's emit-and-store stage (``write_graphs``) vs bulk_load of the same quads (N-Quads file)."""
     from pyoxigraph import Quad, RdfFormat, Store, serialize
 
-    from ctair.graph.build import load_ontology, write_graphs
+    from ctair.build import load_ontology, write_graphs
     from ctair.graph.emit import Emitter
     from ctair.graph.iris import IriMinter
     from ctair.graph.store import OxigraphStore

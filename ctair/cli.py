@@ -43,7 +43,7 @@ def _open_store(args):
 
 
 def cmd_build(args) -> int:
-    from ctair.graph.build import build
+    from ctair.build import build
 
     settings = get_settings()
     spec = _store_spec(args)

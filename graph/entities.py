@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from .iris import fold
+from ctair.text import fold
+
 from .named_queries import QueryParameterError, get_query
 from .store import Store
 

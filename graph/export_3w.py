@@ -24,7 +24,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from .iris import fold
+from ctair.text import fold
+
 from .figures import as_written
 from .network import NetworkData, NetworkFilter, QuantityInfo, selected_participations
 

@@ -30,9 +30,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ctair.text import fold
+
 from .corpus import CorpusDocument, read_toml
 from .errors import InputError
-from .folding import fold
 from .gazetteer import PACKAGE as GAZETTEER_PACKAGE
 from .gazetteer import SOURCE as GAZETTEER_SOURCE
 from .gazetteer import Gazetteer

@@ -29,10 +29,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ctair.text import fold
+
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
-from .folding import fold
 from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
 from .programme import read_programme
 from .records import (UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ctair.text import fold
+
 from .facts import DocumentIndex
-from .folding import fold
 from .records import UnresolvedMention
 from .text import Segment, enclosing, mention, paragraphs, sentences
 

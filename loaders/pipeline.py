@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ctair.text import fold
+
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .evaluation import EvaluationReport, evaluate, load_expectations
 from .kinds import loader_for
 from .overrides import apply_overrides, load_overrides
-from .folding import fold
 from .errors import InputError
 from .records import UNKNOWN_TERRITORY, ActionKey, DocumentRecords, UnresolvedMention
 from .registry import Registry

@@ -132,7 +132,7 @@ def test_a_runaway_query_is_cut_at_the_timeout_and_the_server_keeps_serving():
 
 
 def test_updates_with_the_admin_token_reach_the_server_and_the_rest_api(scratch_url):
-    from ctair.graph.build import build
+    from ctair.build import build
     from ctair.graph.remote_store import RemoteSparqlStore
 
     store = RemoteSparqlStore(scratch_url)

@@ -15,7 +15,8 @@ from ctair.graph.binding import sparql_term, with_values
 from ctair.graph.entities import EntityIndex
 from ctair.graph.named_queries import bind, load_named_queries
 from ctair.graph.remote_store import RemoteSparqlStore, open_store
-from ctair.graph.store import OxigraphStore, StoreError
+from ctair.graph.store import OxigraphStore
+from ctair.graph.terms import StoreError
 from ctair.graph.who import who
 
 # Representative parameters of the named queries (any spelling is resolved by EntityIndex).
