@@ -13,7 +13,7 @@ servers run one at a time on 127.0.0.1 and are stopped after their run.
 * queries: the named research queries (``queries/*.rq`` not starting with ``_``, representative
   parameters, bound by a VALUES block so every server gets the same text) under ``--clients``
   concurrent clients for ``--duration`` s each: in-process pyoxigraph (threads), ctair ``/sparql``
-  (``python -m ctair.api.server``), ``oxigraph serve-read-only`` on the same directory, and
+  (``python -m ctair.cli.server``), ``oxigraph serve-read-only`` on the same directory, and
   rdflib-endpoint (``bench/rdflib_server.py``) on the same quads (up to ``--rdflib-max``).
 * network: ``ctair.graph.network`` load + the three networks + metrics, if the module exists.
 """
@@ -333,7 +333,7 @@ def bench_queries(store_dir: Path, nq: Path | None, clients: int, duration: floa
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     workers = str(os.cpu_count() or 2)
-    with Server([PY, "-m", "ctair.api.server", str(store_dir), "--port", str(port), "--workers", workers, "--log-level", "warning"],
+    with Server([PY, "-m", "ctair.cli.server", str(store_dir), "--port", str(port), "--workers", workers, "--log-level", "warning"],
                 url, f"{url}/sparql", env={"CTAIR_MAX_QUEUED_QUERIES": str(clients * 4)}):
         asyncio.run(_http_load(f"{url}/sparql", texts, {}, clients, 1.0))  # warm the worker pool
         results["ctair"] = asyncio.run(_http_load(f"{url}/sparql", texts, {}, clients, duration))
@@ -399,7 +399,7 @@ def bench_latency(store_dir: Path, nq: Path | None, reps: int, rdflib: bool) -> 
         results["oxigraph"] = _sequential(f"{url}/query", texts, {"union-default-graph": ""}, reps)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with Server([PY, "-m", "ctair.api.server", str(store_dir), "--port", str(port), "--workers", str(os.cpu_count() or 2),
+    with Server([PY, "-m", "ctair.cli.server", str(store_dir), "--port", str(port), "--workers", str(os.cpu_count() or 2),
                  "--log-level", "warning"], url, f"{url}/sparql"):
         results["ctair"] = _sequential(f"{url}/sparql", texts, {}, reps)
     if rdflib and nq is not None:

@@ -22,6 +22,7 @@ from .store import Store
 
 class EntityNotFound(CtairError, LookupError):
     status, code = 404, "not-found"
+    exit_status = 1  # an answer (nothing has that name), as grep's, not a mistake in the command
 
     def __init__(self, kind: str, name: str, suggestions: list[str], parameter: str | None = None):
         self.kind, self.name, self.suggestions, self.parameter = kind, name, suggestions, parameter

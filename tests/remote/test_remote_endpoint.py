@@ -1,6 +1,6 @@
 """``/sparql`` of a ctair server whose store is a remote SPARQL server (``ctair serve --store http://…``).
 
-Real processes on loopback: ``oxigraph serve`` holds the data, ``python -m ctair.api.server URL``
+Real processes on loopback: ``oxigraph serve`` holds the data, ``python -m ctair.cli.server URL``
 forwards to it; the same requests to a ctair server on the embedded copy of the same data must
 get the same answers, formats, limits and errors.
 """
