@@ -168,7 +168,7 @@ def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = Netwo
 
 
 def _write_xlsx(path: Path, rows: list[dict], keys: list[str], filters: NetworkFilter) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # a second to import: only for an .xlsx
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 

@@ -72,10 +72,11 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], int]:
 def figures(root: Path) -> dict:
     found = modules(root)
     graph = nx.DiGraph()
-    nested_total = 0
+    nested_by_package: dict[str, int] = {}
     for name, path in found.items():
         targets, nested = imports(name, path, set(found))
-        nested_total += nested
+        package = next(p for p in sorted(PACKAGES, key=len, reverse=True) if name == p or name.startswith(p + "."))
+        nested_by_package[package] = nested_by_package.get(package, 0) + nested
         graph.add_node(name)
         graph.add_edges_from((name, t) for t in targets if not name.startswith(t + "."))  # a package's own __init__
     tangles = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
@@ -86,7 +87,7 @@ def figures(root: Path) -> dict:
         "import cycles (simple cycles between modules)": cycles,
         "modules caught in a cycle": sum(len(t) for t in tangles),
         "tangles (strongly connected groups)": tangles,
-        "in-function imports": nested_total,
+        "in-function imports": f"{sum(nested_by_package.values())} ({nested_by_package})",
         "largest module": f"{largest[0]} ({len(largest[1].read_text(encoding='utf-8').splitlines())} lines)",
     }
 
