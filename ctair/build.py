@@ -1,9 +1,9 @@
 """``ctair build``: corpus → records → triples → a store. The orchestration above the loaders
 (extraction) and the graph (emitting, storing): it alone imports both.
 
-Into an embedded store, the store path is a symbolic link to a build directory. A build writes a new directory
-next to it and only when that store is complete, optimized and checked does it replace the
-link (``os.replace`` of a link is atomic). An interrupted or failed build leaves the
+Into an embedded store, the store path is a symbolic link to a build directory. A build writes a
+new directory next to it and only when that store is complete, optimized and checked does it
+replace the link (``os.replace`` of a link is atomic). An interrupted or failed build leaves the
 previous store untouched and in use; its half-written directory is removed.
 
 Into a remote store (:class:`~ctair.graph.remote_store.RemoteSparqlStore`) there is no symlink
@@ -151,7 +151,7 @@ def build_into(store: Store, corpus_dir: Path, base_iri: str, *, ner: bool = Tru
     started = time.perf_counter()
     extraction = extract_corpus(Path(corpus_dir), ner, progress)
     minter = IriMinter(base_iri)
-    progress(f"loading into {store!r} (one Graph Store PUT per named graph)")
+    progress(f"loading into {store!r} (graph by graph)")
     graphs = load_ontology(store, minter)
     graphs.update(write_graphs(store, minter, extraction, progress))
     prefix = minter.graph("").value

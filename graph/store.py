@@ -86,7 +86,7 @@ class Store(Protocol):
     def clear(self) -> None: ...
 
     def optimize(self) -> None:
-        """Compact the storage after a bulk write (queries on a freshly loaded store are slower until then)."""
+        """Compact the storage after a build's bulk write (a server compacts its own: nothing to do there)."""
 
     @property
     def location(self) -> str:

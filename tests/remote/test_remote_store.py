@@ -289,3 +289,14 @@ def test_network_commands_read_the_remote_store(oxigraph_url, remote_store, buil
         assert main(["network", "recurring", "--store", store, "--format", "json"]) == 0
         outputs.append(json.loads(capsys.readouterr().out))
     assert outputs[0] == outputs[1] and outputs[0]
+
+
+def test_remote_credentials_are_settings_that_never_show(monkeypatch):
+    from ctair.settings import Settings
+
+    monkeypatch.setenv("CTAIR_REMOTE_TOKEN", "s3cret")
+    monkeypatch.setenv("CTAIR_REMOTE_PASSWORD", "pw-secret")
+    settings = Settings()
+    assert settings.remote_token.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings) and "pw-secret" not in repr(settings)
+    assert "s3cret" not in str(settings.model_dump())
