@@ -42,7 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ctair.api.results import parse_accept, prefers_text
-from ctair.graph.store import StoreError
+from ctair.graph.terms import StoreError
 
 log = logging.getLogger("ctair.api")
 

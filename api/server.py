@@ -1,9 +1,6 @@
 """Run the ctair web server (the API, the pages, the SPARQL endpoint) with uvicorn.
 
-``serve()`` is what ``ctair serve`` calls; ``python -m ctair.api.server STORE --port N`` does
-the same from a shell (the test suite starts the server that way, see ``tests/serving.py``).
-STORE is an embedded store directory or the ``http(s)://`` URL of a SPARQL server (a remote
-store, see ``docs/remote-store.md``; ``--query-url``/``--update-url``/``--gsp-url`` as for ``ctair``).
+``serve()`` is what ``ctair serve`` and ``python -m ctair.cli.server`` call (:mod:`ctair.cli`).
 Every setting can also come from the environment (``CTAIR_*``, see :mod:`ctair.settings`).
 
 SIGTERM / SIGINT stop the server promptly: uvicorn stops accepting connections, gives the
@@ -13,9 +10,7 @@ killed (they also die by themselves if the server process is killed: PR_SET_PDEA
 """
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -108,37 +103,3 @@ class _GracefulServer(uvicorn.Server):
             # answered before uvicorn cancels what is still running at the end of its grace period
             loop.call_soon_threadsafe(pool.begin_shutdown, max(self._grace * 0.75, self._grace - 1.0))
         super().handle_exit(sig, frame)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ctair.api.server", description=__doc__.splitlines()[0])
-    parser.add_argument("store", nargs="?",
-                        help="Oxigraph store directory or http(s):// URL of a SPARQL server (default: setting `store`)")
-    for name in ("query", "update", "gsp"):
-        parser.add_argument(f"--{name}-url", default=None, help=f"remote store: the SPARQL {name} endpoint URL")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--allow-update", action="store_true", default=None)
-    parser.add_argument("--admin-token", default=None)
-    parser.add_argument("--query-timeout", type=float, default=None)
-    parser.add_argument("--workers", type=int, default=None, help="SPARQL worker processes")
-    parser.add_argument("--log-level", default="info")
-    args = parser.parse_args(argv)
-    serve(
-        args.store,
-        args.host,
-        args.port,
-        allow_update=args.allow_update,
-        admin_token=args.admin_token,
-        query_timeout=args.query_timeout,
-        workers=args.workers,
-        log_level=args.log_level,
-        query_url=args.query_url,
-        update_url=args.update_url,
-        gsp_url=args.gsp_url,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.hostile [--seconds 10] [--runaway-seconds 25] [--timeout 10] [--json FILE]
 
-Starts ``python -m ctair.api.server`` on 127.0.0.1 over a small store (the endpoint tests' one:
+Starts ``python -m ctair.cli.server`` on 127.0.0.1 over a small store (the endpoint tests' one:
 3,000 triples, so that a three-way cross join is a runaway), then:
 
 1. **load**: 8 keep-alive clients ask a cheap query for ``--seconds``: throughput, p50, p99;

@@ -1,6 +1,10 @@
 """ctair benchmarks: extraction, loading, queries, network analysis — each next to a reference.
 
     .venv/bin/python -m bench.run --sizes 1000,10000 --out bench/results.json [--duration 10] [--clients 8]
+    .venv/bin/python -m bench.run latency --out bench/results.json [--reps 9]   # add single-client latencies
+
+The first form is ``bench.run all`` (the default command). ``extract-stage`` and ``network-stage``
+are the stages that ``all`` runs each in its own subprocess.
 
 Not a test: it prints a table and writes JSON (and, with ``--plot``, a PNG of cost against size).
 Every heavy stage runs in its own subprocess (peak memory is that process's ``ru_maxrss``);
@@ -13,7 +17,7 @@ servers run one at a time on 127.0.0.1 and are stopped after their run.
 * queries: the named research queries (``queries/*.rq`` not starting with ``_``, representative
   parameters, bound by a VALUES block so every server gets the same text) under ``--clients``
   concurrent clients for ``--duration`` s each: in-process pyoxigraph (threads), ctair ``/sparql``
-  (``python -m ctair.api.server``), ``oxigraph serve-read-only`` on the same directory, and
+  (``python -m ctair.cli.server``), ``oxigraph serve-read-only`` on the same directory, and
   rdflib-endpoint (``bench/rdflib_server.py``) on the same quads (up to ``--rdflib-max``).
 * network: ``ctair.graph.network`` load + the three networks + metrics, if the module exists.
 """
@@ -33,13 +37,16 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 BASE_IRI = "https://w3id.org/ctair/"
 SPARQL_JSON = "application/sparql-results+json"
-PARAMETERS = {"organisation": "Adoma", "territory": None, "axis": "logement", "min_territories": "2"}
+# a representative value of each named query's parameter (territory: the busiest, found per store)
+PARAMETERS = {"organisation": "Adoma", "operator": "Adoma", "first": "Adoma", "second": "Coallia", "territory": None,
+              "axis": "logement", "public": "jeunes", "min_territories": "2"}
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -71,7 +78,7 @@ def _maxrss_mib() -> float:
 # --- stage: extraction (+ loading) in a subprocess -------------------------------------------
 def stage_extract(corpus: Path, ner: bool, store_dir: Path | None, load_reps: int = 1) -> dict:
     from ctair.loaders.corpus import read_corpus
-    from ctair.loaders.folding import fold
+    from ctair.text import fold
     from ctair.loaders.pipeline import extract
 
     started = time.perf_counter()
@@ -111,7 +118,7 @@ def stage_load(extraction, store_dir: Path) -> dict:
     """The build's emit-and-store stage (``write_graphs``) vs bulk_load of the same quads (N-Quads file)."""
     from pyoxigraph import Quad, RdfFormat, Store, serialize
 
-    from ctair.graph.build import load_ontology, write_graphs
+    from ctair.build import load_ontology, write_graphs
     from ctair.graph.emit import Emitter
     from ctair.graph.iris import IriMinter
     from ctair.graph.store import OxigraphStore
@@ -333,7 +340,7 @@ def bench_queries(store_dir: Path, nq: Path | None, clients: int, duration: floa
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     workers = str(os.cpu_count() or 2)
-    with Server([PY, "-m", "ctair.api.server", str(store_dir), "--port", str(port), "--workers", workers, "--log-level", "warning"],
+    with Server([PY, "-m", "ctair.cli.server", str(store_dir), "--port", str(port), "--workers", workers, "--log-level", "warning"],
                 url, f"{url}/sparql", env={"CTAIR_MAX_QUEUED_QUERIES": str(clients * 4)}):
         asyncio.run(_http_load(f"{url}/sparql", texts, {}, clients, 1.0))  # warm the worker pool
         results["ctair"] = asyncio.run(_http_load(f"{url}/sparql", texts, {}, clients, duration))
@@ -399,7 +406,7 @@ def bench_latency(store_dir: Path, nq: Path | None, reps: int, rdflib: bool) -> 
         results["oxigraph"] = _sequential(f"{url}/query", texts, {"union-default-graph": ""}, reps)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with Server([PY, "-m", "ctair.api.server", str(store_dir), "--port", str(port), "--workers", str(os.cpu_count() or 2),
+    with Server([PY, "-m", "ctair.cli.server", str(store_dir), "--port", str(port), "--workers", str(os.cpu_count() or 2),
                  "--log-level", "warning"], url, f"{url}/sparql"):
         results["ctair"] = _sequential(f"{url}/sparql", texts, {}, reps)
     if rdflib and nq is not None:
@@ -454,7 +461,7 @@ def bench_network(store_dir: Path, progress=None) -> dict:
 def _network_stage(store_dir: Path, timeout: float) -> dict:
     """The network stage in a subprocess; past ``timeout`` it is stopped and the steps it finished are kept."""
     try:
-        return _subprocess_json(["--stage", "network", str(store_dir)], timeout=timeout)
+        return _subprocess_json(["network-stage", str(store_dir)], timeout=timeout)
     except subprocess.TimeoutExpired as stopped:
         lines = (stopped.stdout or b"").decode() if isinstance(stopped.stdout, bytes) else (stopped.stdout or "")
         partial = json.loads(lines.strip().splitlines()[-1]) if lines.strip() else {"seconds": {}}
@@ -463,13 +470,32 @@ def _network_stage(store_dir: Path, timeout: float) -> dict:
 
 
 # --- driver -----------------------------------------------------------------------------------
-def run(sizes: list[int], work: Path, clients: int, duration: float, ner_max: int, rdflib_max: int, seed: int,
-        out: Path | None = None, network_timeout: float = 600, resume: bool = False, load_reps: int = 1,
-        reps: int = 9, latency_max: int = 10000) -> dict:
+@dataclass(frozen=True)
+class BenchConfig:
+    """What a benchmark run measures, and where it writes (the options of ``bench.run all``)."""
+
+    sizes: tuple[int, ...] = (1000, 10000)  # numbers of actions
+    work: Path = ROOT / "var" / "bench"  # where corpora and stores are written
+    out: Path | None = ROOT / "bench" / "results.json"
+    clients: int = 8
+    duration: float = 10.0  # seconds of load per server and size
+    ner_max: int = 10000  # largest size extracted with NER too
+    rdflib_max: int = 10000  # largest size served by rdflib-endpoint
+    seed: int = 7
+    network_timeout: float = 600  # seconds before the network stage is stopped
+    resume: bool = False  # keep the sizes already in ``out``, run only the others
+    load_reps: int = 1  # repetitions of the loading measurement (min kept)
+    reps: int = 9  # single-client repetitions per query
+    latency_max: int = 10000  # largest size whose single-client latencies are measured
+
+
+def run(config: BenchConfig) -> dict:
     from bench.generate import generate
 
+    sizes, work, clients, duration, out, load_reps = (config.sizes, config.work, config.clients, config.duration,
+                                                      config.out, config.load_reps)
     report = {"machine": machine(), "command": " ".join(sys.argv), "clients": clients, "duration_s": duration, "sizes": {}}
-    if resume and out is not None and out.is_file():  # keep the sizes already measured
+    if config.resume and out is not None and out.is_file():  # keep the sizes already measured
         previous = json.loads(out.read_text(encoding="utf-8"))
         report["sizes"] = previous.get("sizes", {})
         report["previous_runs"] = previous.get("previous_runs", []) + [
@@ -479,23 +505,23 @@ def run(sizes: list[int], work: Path, clients: int, duration: float, ner_max: in
             continue
         print(f"[bench] size {size}: generating", file=sys.stderr, flush=True)
         corpus = work / f"corpus-{size}"
-        generated = generate(corpus, size, seed)
+        generated = generate(corpus, size, config.seed)
         entry = {"generated": generated}
         store_dir = work / f"store-{size}"
         print(f"[bench] size {size}: extraction without NER + loading", file=sys.stderr, flush=True)
-        entry["extract_no_ner"] = _subprocess_json(["--stage", "extract", str(corpus), "--store-dir", str(store_dir),
+        entry["extract_no_ner"] = _subprocess_json(["extract-stage", str(corpus), "--store-dir", str(store_dir),
                                                     "--load-reps", str(load_reps)])
         entry["load"] = entry["extract_no_ner"].pop("load")
-        if size <= ner_max:
+        if size <= config.ner_max:
             print(f"[bench] size {size}: extraction with NER", file=sys.stderr, flush=True)
-            entry["extract_ner"] = _subprocess_json(["--stage", "extract", str(corpus), "--ner"])
+            entry["extract_ner"] = _subprocess_json(["extract-stage", str(corpus), "--ner"])
         print(f"[bench] size {size}: network", file=sys.stderr, flush=True)
-        entry["network"] = _network_stage(store_dir, network_timeout)
+        entry["network"] = _network_stage(store_dir, config.network_timeout)
         print(f"[bench] size {size}: queries ({clients} clients, {duration:g} s per server)", file=sys.stderr, flush=True)
-        entry["queries"] = bench_queries(store_dir, Path(entry["load"]["nquads_file"]), clients, duration, size <= rdflib_max)
-        if size <= latency_max:
+        entry["queries"] = bench_queries(store_dir, Path(entry["load"]["nquads_file"]), clients, duration, size <= config.rdflib_max)
+        if size <= config.latency_max:
             print(f"[bench] size {size}: single-client latency", file=sys.stderr, flush=True)
-            entry["latency_ms"] = bench_latency(store_dir, Path(entry["load"]["nquads_file"]), reps, size <= rdflib_max)
+            entry["latency_ms"] = bench_latency(store_dir, Path(entry["load"]["nquads_file"]), config.reps, size <= config.rdflib_max)
         report["sizes"][str(size)] = entry
         if out is not None:  # partial results survive an interrupted run
             out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
@@ -603,63 +629,97 @@ def plot(report: dict, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def main(argv: list[str] | None = None) -> int:
+def add_latencies(config: BenchConfig) -> dict:
+    """Single-client latencies (per query, median of ``reps``) added to the results file ``out``,
+    on the stores of ``work`` (a previous ``all`` run's); with ``load_reps`` > 1 the loading is
+    measured again too."""
+    report = json.loads(config.out.read_text(encoding="utf-8"))
+    for size, entry in report["sizes"].items():
+        if int(size) > config.latency_max:
+            continue
+        if config.load_reps > 1:
+            print(f"[bench] size {size}: loading, {config.load_reps} repetitions", file=sys.stderr, flush=True)
+            again = _subprocess_json(["extract-stage", str(config.work / f"corpus-{size}"), "--store-dir",
+                                      str(config.work / f"store-{size}"), "--load-reps", str(config.load_reps)])
+            entry["load_first_run"] = entry["load"]
+            entry["load"] = again["load"]
+        print(f"[bench] size {size}: single-client latency", file=sys.stderr, flush=True)
+        entry["latency_ms"] = bench_latency(config.work / f"store-{size}", Path(entry["load"]["nquads_file"]),
+                                            config.reps, int(size) <= config.rdflib_max)
+    report["latency_command"] = " ".join(sys.argv)
+    return report
+
+
+COMMANDS = ("all", "latency", "extract-stage", "network-stage")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    defaults = BenchConfig()
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of actions")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
-    parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench", help="where corpora and stores are written")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per server and size")
-    parser.add_argument("--ner-max", type=int, default=10000, help="largest size extracted with NER too")
-    parser.add_argument("--rdflib-max", type=int, default=10000, help="largest size served by rdflib-endpoint")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--plot", type=Path, default=None, help="write a PNG of cost against size")
-    parser.add_argument("--latency-only", action="store_true",
-                        help="only add single-client latencies (per query, median of --reps) to --out, on the stores of --work")
-    parser.add_argument("--reps", type=int, default=9)
-    parser.add_argument("--latency-max", type=int, default=10000, help="largest size whose single-client latencies are measured")
-    parser.add_argument("--load-reps", type=int, default=1, help="repetitions of the loading measurement (min kept)")
-    parser.add_argument("--network-timeout", type=float, default=600, help="seconds before the network stage is stopped")
-    parser.add_argument("--resume", action="store_true", help="keep the sizes already in --out, run only the others")
-    parser.add_argument("--stage", nargs=1, help=argparse.SUPPRESS)
-    parser.add_argument("corpus", nargs="?", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--ner", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.stage == ["network"]:
-        print(json.dumps(bench_network(args.corpus, progress=lambda so_far: print(json.dumps(so_far), flush=True))))
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--out", type=Path, default=defaults.out, help="the results file (JSON)")
+    where.add_argument("--work", type=Path, default=defaults.work, help="where corpora and stores are written")
+    where.add_argument("--rdflib-max", type=int, default=defaults.rdflib_max, help="largest size served by rdflib-endpoint")
+    where.add_argument("--reps", type=int, default=defaults.reps, help="single-client repetitions per query")
+    where.add_argument("--latency-max", type=int, default=defaults.latency_max,
+                       help="largest size whose single-client latencies are measured")
+    where.add_argument("--load-reps", type=int, default=defaults.load_reps, help="repetitions of the loading measurement (min kept)")
+
+    p = commands.add_parser("all", parents=[where], help="generate each size and measure every stage (the default)")
+    p.add_argument("--sizes", default=",".join(map(str, defaults.sizes)), help="comma-separated numbers of actions")
+    p.add_argument("--clients", type=int, default=defaults.clients)
+    p.add_argument("--duration", type=float, default=defaults.duration, help="seconds of load per server and size")
+    p.add_argument("--ner-max", type=int, default=defaults.ner_max, help="largest size extracted with NER too")
+    p.add_argument("--seed", type=int, default=defaults.seed)
+    p.add_argument("--plot", type=Path, default=None, help="write a PNG of cost against size")
+    p.add_argument("--network-timeout", type=float, default=defaults.network_timeout,
+                   help="seconds before the network stage is stopped")
+    p.add_argument("--resume", action="store_true", help="keep the sizes already in --out, run only the others")
+
+    commands.add_parser("latency", parents=[where],
+                        help="only add single-client latencies to --out, on the stores of --work (a previous run's)")
+
+    p = commands.add_parser("extract-stage", help="one extraction (and loading) measurement, as JSON (run by `all` in a subprocess)")
+    p.add_argument("corpus", type=Path)
+    p.add_argument("--store-dir", type=Path, default=None, help="also measure loading into this store")
+    p.add_argument("--ner", action="store_true")
+    p.add_argument("--load-reps", type=int, default=1)
+
+    p = commands.add_parser("network-stage", help="the network analysis step by step, as JSON lines (run by `all` in a subprocess)")
+    p.add_argument("store", type=Path)
+    return parser
+
+
+def config_of(args: argparse.Namespace) -> BenchConfig:
+    given = {name: getattr(args, name) for name in BenchConfig.__dataclass_fields__ if hasattr(args, name)}
+    if "sizes" in given:
+        given["sizes"] = tuple(int(s) for s in given["sizes"].split(",") if s.strip())
+    return BenchConfig(**given)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "all")  # `python -m bench.run --sizes …`, as the README runs it
+    args = make_parser().parse_args(argv)
+    if args.command == "network-stage":
+        print(json.dumps(bench_network(args.store, progress=lambda so_far: print(json.dumps(so_far), flush=True))))
         return 0
-    if args.stage:
+    if args.command == "extract-stage":
         stage_extract(args.corpus, args.ner, args.store_dir, args.load_reps)
         return 0
-    if args.latency_only:  # add single-client latencies to an existing results file (same stores)
-        report = json.loads(args.out.read_text(encoding="utf-8"))
-        for size, entry in report["sizes"].items():
-            if int(size) > args.latency_max:
-                continue
-            if args.load_reps > 1:
-                print(f"[bench] size {size}: loading, {args.load_reps} repetitions", file=sys.stderr, flush=True)
-                again = _subprocess_json(["--stage", "extract", str(args.work / f"corpus-{size}"), "--store-dir",
-                                          str(args.work / f"store-{size}"), "--load-reps", str(args.load_reps)])
-                entry["load_first_run"] = entry["load"]
-                entry["load"] = again["load"]
-            print(f"[bench] size {size}: single-client latency", file=sys.stderr, flush=True)
-            entry["latency_ms"] = bench_latency(args.work / f"store-{size}", Path(entry["load"]["nquads_file"]),
-                                                args.reps, int(size) <= args.rdflib_max)
-        report["latency_command"] = " ".join(sys.argv)
-        report["table"] = table(report)
-        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-        print(report["table"])
-        return 0
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    args.work.mkdir(parents=True, exist_ok=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = run(sizes, args.work, args.clients, args.duration, args.ner_max, args.rdflib_max, args.seed, args.out,
-                 args.network_timeout, args.resume, args.load_reps, args.reps, args.latency_max)
+    config = config_of(args)
+    if args.command == "latency":
+        report = add_latencies(config)
+    else:
+        config.work.mkdir(parents=True, exist_ok=True)
+        config.out.parent.mkdir(parents=True, exist_ok=True)
+        report = run(config)
     report["table"] = table(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    if args.plot:
+    config.out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    if getattr(args, "plot", None):
         plot(report, args.plot)
     print(report["table"])
     return 0

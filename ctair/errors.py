@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 class CtairError(Exception):
     status: ClassVar[int] = 500
     code: ClassVar[str] = "internal"
+    exit_status: ClassVar[int] = 2  # of the ``ctair`` command: 2 as argparse's usage errors
 
     def extra(self) -> dict[str, Any]:
         """Fields added to the API's error body (e.g. the offending ``parameter``)."""

@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from ctair.graph.remote_store import open_store
+from ctair.graph.terms import StoreError
 from ctair.settings import REPO_ROOT
 
 STORE_DIRECTORY = Path("var") / "store"
@@ -28,9 +30,6 @@ def find_project_store(start: Path | None = None) -> Path | None:
 
 def open_project_store(start: Path | None = None, *, environ: Mapping[str, str] | None = None):
     """The read-only store of the project (see the module docstring); a clear error if there is none."""
-    from ctair.graph.remote_store import open_store
-    from ctair.graph.store import StoreError
-
     environ = os.environ if environ is None else environ
     endpoint = environ.get("CTAIR_ENDPOINT")
     if endpoint:

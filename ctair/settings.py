@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +109,18 @@ class Settings(BaseSettings):
         description="Queries allowed to wait for a free worker when all are busy; beyond that the "
         "endpoint answers 503 with a Retry-After header.",
     )
-
+    remote_token: SecretStr | None = Field(
+        None,
+        description="Bearer token sent to a remote store (`--store http://…`; QLever's access token, proxies). "
+        "Never logged. Takes precedence over `remote_user`.",
+    )
+    remote_user: str | None = Field(None, description="User name for a remote store's HTTP authentication.")
+    remote_password: SecretStr | None = Field(None, description="Password of `remote_user`. Never logged.")
+    remote_auth: str = Field(
+        "basic",
+        description="HTTP authentication scheme of `remote_user`: 'basic' (the default) or 'digest' "
+        "(Virtuoso's *-auth endpoints).",
+    )
 
     def site_url(self) -> str:
         """``public_url`` without its trailing '/', or the default local address."""

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .store import StoreError, Term
+from .terms import StoreError, Term
 
 
 def sparql_term(term: Term) -> str:

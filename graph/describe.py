@@ -76,7 +76,7 @@ def prefixes(base: str) -> dict[str, str]:
 def jsonld_context(base: str = VOCAB_BASE) -> dict:
     """The published ``@context``: the prefixes, and a short term for each ctair property
     (object properties typed ``@id``) and a few common ones."""
-    import rdflib
+    import rdflib  # slow to import, and only JSON-LD needs it
 
     ontology = rdflib.Graph().parse(ONTOLOGY_FILES["ontology"], format="turtle")
     object_properties = {str(s) for s in ontology.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty)}
@@ -110,7 +110,7 @@ def jsonld_context(base: str = VOCAB_BASE) -> dict:
 
 
 def _to_rdflib(triples: Iterable[Triple]):
-    import rdflib
+    import rdflib  # slow to import, and only JSON-LD needs it
 
     def term(t):
         if isinstance(t, NamedNode):

@@ -1,4 +1,4 @@
-"""Whole-dataset dumps: ``ctair export dump`` and the files served at ``/dumps/``.
+"""Whole-dataset dumps: ``ctair export dump`` (:mod:`ctair.cli.network`) and the files served at ``/dumps/``.
 
 =========  ===================================  ======================================
 format     file                                 content
@@ -135,29 +135,6 @@ def read_dump_directory(out_dir: Path) -> list[DumpFile]:
         if key in DUMP_FORMATS and path.exists():
             found.append(DumpFile(key, path, DUMP_FORMATS[key][0], path.stat().st_size, sha, -1))
     return found
-
-
-def add_dump_command(export_subparsers, store_argument, open_store) -> None:
-    """``ctair export dump --format ttl|nq|jsonld|nt [--format …] --out DIR``."""
-    p = export_subparsers.add_parser(
-        "dump", help="write the whole dataset as RDF files (ttl, nq, jsonld, nt) with their sha256 (SHA256SUMS)"
-    )
-    store_argument(p)
-    p.add_argument("--format", dest="formats", action="append", choices=list(DUMP_FORMATS),
-                   help="a format to write (repeat for several; default: all)")
-    p.add_argument("--out", type=Path, required=True, help="directory to write the files into")
-    p.add_argument("--base-iri", default=None, help="base IRI for the Turtle prefixes (default: setting base_iri)")
-
-    def cmd_dump(args) -> int:
-        from ctair.settings import get_settings
-
-        base = args.base_iri or get_settings().base_iri
-        for dump in export_dump(open_store(args), args.out, args.formats or list(DUMP_FORMATS), base=base):
-            print(f"{dump.path}  {dump.byte_size} bytes  sha256 {dump.sha256}  ({dump.statements} statements)")
-        print(f"{args.out / 'SHA256SUMS'}")
-        return 0
-
-    p.set_defaults(func=cmd_dump)
 
 
 def store_fingerprint(store_path: Path) -> str:

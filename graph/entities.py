@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from .iris import fold
+from ctair.text import fold
+
 from .named_queries import QueryParameterError, get_query
 from .store import Store
 
 
 class EntityNotFound(CtairError, LookupError):
     status, code = 404, "not-found"
+    exit_status = 1  # an answer (nothing has that name), as grep's, not a mistake in the command
 
     def __init__(self, kind: str, name: str, suggestions: list[str], parameter: str | None = None):
         self.kind, self.name, self.suggestions, self.parameter = kind, name, suggestions, parameter

@@ -24,7 +24,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from .iris import fold
+from ctair.text import fold
+
 from .figures import as_written
 from .network import NetworkData, NetworkFilter, QuantityInfo, selected_participations
 
@@ -167,7 +168,7 @@ def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = Netwo
 
 
 def _write_xlsx(path: Path, rows: list[dict], keys: list[str], filters: NetworkFilter) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # a second to import: only for an .xlsx
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 

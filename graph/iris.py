@@ -6,26 +6,14 @@ offsets), so a rebuild gives the same IRIs. Vocabulary IRIs live in ``ctair.onto
 >>> minter = IriMinter("https://example.org/ctair/")
 >>> minter.territory("clermont-ferrand").value
 'https://example.org/ctair/id/territory/clermont-ferrand'
->>> slugify("Forum réfugiés-Cosi")
-'forum-refugies-cosi'
+>>> minter.person("Marie Dupont").value
+'https://example.org/ctair/id/person/marie-dupont'
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from pyoxigraph import NamedNode
 
-
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form used to compare names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
-
-
-def slugify(text: str) -> str:
-    return fold(text).replace(" ", "-")
+from ctair.text import slugify
 
 
 class IriMinter:

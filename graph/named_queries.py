@@ -32,6 +32,8 @@ from pyoxigraph import Literal, NamedNode
 
 from ctair.ontology.vocab import XSD, sparql_prefixes
 
+from .store import Store
+
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
 _HEADER = re.compile(r"^#\s*(title@fr|title|description@fr|description|group|param):\s*(.*)$")
@@ -142,8 +144,23 @@ def parse_query_file(path: Path, *, header_required: bool = True) -> NamedQuery:
     )
 
 
+_PARSED: dict[tuple[Path, bool], tuple[tuple[int, int], NamedQuery]] = {}
+
+
+def read_query_file(path: Path, *, header_required: bool = True) -> NamedQuery:
+    """:func:`parse_query_file`, parsed once and again only when the file changes (its
+    modification time or size): queries are looked up on every request and build step."""
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    key = (path, header_required)
+    cached = _PARSED.get(key)
+    if cached is None or cached[0] != version:
+        cached = _PARSED[key] = (version, parse_query_file(path, header_required=header_required))
+    return cached[1]
+
+
 def load_named_queries(directory: Path = QUERIES_DIR, *, include_internal: bool = False) -> dict[str, NamedQuery]:
-    queries = {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
+    queries = {p.stem: read_query_file(p) for p in sorted(directory.glob("*.rq"))}
     return {n: q for n, q in queries.items() if include_internal or not n.startswith("_")}
 
 
@@ -151,9 +168,12 @@ def get_query(name_or_path: str) -> NamedQuery:
     """A named query by name, or any ``.rq`` file by path."""
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
-        return parse_query_file(path, header_required=False)
+        return read_query_file(path, header_required=False)
     if path.suffix == ".rq" or len(path.parts) > 1:
         raise UnknownQueryError(f"no query file {name_or_path!r} (and no named query of that name; see `ctair queries`)")
+    named = QUERIES_DIR / f"{name_or_path}.rq"
+    if named.is_file():
+        return read_query_file(named)
     queries = load_named_queries(include_internal=True)
     if name_or_path not in queries:
         known = ", ".join(sorted(n for n in queries if not n.startswith("_")))
@@ -201,13 +221,8 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict
     return bindings
 
 
-def select_columns(store, text: str, bindings: dict | None = None) -> list[str]:
+def select_columns(store: Store, text: str, bindings: dict | None = None) -> list[str]:
     """The projected variables of a SELECT, in order, also when it has no row (the rows of
     ``Store.select`` are dicts without the unbound ones)."""
-    if hasattr(store, "select_variables"):  # a remote store
-        return store.select_variables(text, bindings)
-    from .binding import with_values
-
-    query = with_values(text, bindings) if bindings else text
-    return [v.value for v in store.oxigraph.query(query, use_default_graph_as_union=True).variables]
+    return store.select_variables(text, bindings)
 

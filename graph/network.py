@@ -46,7 +46,8 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 import numpy as np
 
-from .iris import fold
+from ctair.text import fold
+
 from .named_queries import get_query
 from .store import Store
 

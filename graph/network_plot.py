@@ -19,6 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 from matplotlib import patheffects, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -217,8 +218,6 @@ def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2,
 
 
 def _label_boxes(figure: Figure, ax):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     if not isinstance(figure.canvas, FigureCanvasAgg):
         FigureCanvasAgg(figure)
     figure.canvas.draw()  # the final layout: text extents are only known once drawn

@@ -20,15 +20,15 @@ the Graph Store at ``/store``; each URL can be overridden (``query_url``, ``upda
   substitutions for ctair's named queries (their parameters are in the projection and GROUP BY).
 * **replace_graph** is a Graph Store Protocol ``PUT ?graph=IRI`` of N-Triples: the server
   replaces that one graph atomically. There is no transaction across graphs.
-* **Credentials** come from the arguments or the environment: ``CTAIR_REMOTE_TOKEN`` (bearer)
-  or ``CTAIR_REMOTE_USER`` + ``CTAIR_REMOTE_PASSWORD`` (HTTP basic). They are never logged.
+* **Credentials** come from the arguments or the settings (:mod:`ctair.settings`, read from the
+  environment when the store is made): ``CTAIR_REMOTE_TOKEN`` (bearer) or ``CTAIR_REMOTE_USER`` +
+  ``CTAIR_REMOTE_PASSWORD`` (HTTP basic, or digest with ``CTAIR_REMOTE_AUTH=digest``). They are never logged.
 * Every failure (unreachable, timeout, HTTP 4xx/5xx with the server's own message) is a
   :class:`~ctair.graph.store.StoreError`.
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,8 +45,11 @@ from pyoxigraph import (
     serialize,
 )
 
+from ctair.settings import Settings
+
 from .binding import sparql_term, with_values
-from .store import OxigraphStore, Row, Store, StoreError, Term
+from .store import OxigraphStore, Store
+from .terms import Row, StoreError, Term
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -54,11 +57,6 @@ TURTLE = "text/turtle"
 DEFAULT_TIMEOUT = 60.0
 _CHUNK_TRIPLES = 20_000
 _ERROR_BODY_CHARS = 600
-
-ENV_USER = "CTAIR_REMOTE_USER"
-ENV_PASSWORD = "CTAIR_REMOTE_PASSWORD"
-ENV_TOKEN = "CTAIR_REMOTE_TOKEN"
-ENV_SCHEME = "CTAIR_REMOTE_AUTH"  # "basic" (default with a user) or "digest" (Virtuoso's *-auth endpoints)
 
 
 def is_remote(spec: object) -> bool:
@@ -87,15 +85,15 @@ def open_store(
 
 
 # --- the store ------------------------------------------------------------------------------
-def credentials_from_environment() -> httpx.Auth | None:
-    token = os.environ.get(ENV_TOKEN)
-    if token:
-        return BearerAuth(token)
-    user = os.environ.get(ENV_USER)
-    if user:
-        if os.environ.get(ENV_SCHEME, "basic").lower() == "digest":
-            return httpx.DigestAuth(user, os.environ.get(ENV_PASSWORD, ""))
-        return httpx.BasicAuth(user, os.environ.get(ENV_PASSWORD, ""))
+def credentials(settings: Settings) -> httpx.Auth | None:
+    """The remote store's credentials of ``settings`` (``remote_token``, else ``remote_user``)."""
+    if settings.remote_token is not None and settings.remote_token.get_secret_value():
+        return BearerAuth(settings.remote_token.get_secret_value())
+    if settings.remote_user:
+        password = settings.remote_password.get_secret_value() if settings.remote_password is not None else ""
+        if settings.remote_auth.lower() == "digest":
+            return httpx.DigestAuth(settings.remote_user, password)
+        return httpx.BasicAuth(settings.remote_user, password)
     return None
 
 
@@ -144,8 +142,8 @@ class RemoteSparqlStore:
         self.union_default_graph_param = union_default_graph_param
         self.gsp_graph_param = gsp_graph_param  # Virtuoso's /sparql-graph-crud takes "graph-uri"
         self.timeout = timeout
-        if auth is None:
-            auth = credentials_from_environment()
+        if auth is None:  # the environment as it is now, not as first read by get_settings()
+            auth = credentials(Settings())
         if isinstance(auth, tuple):
             auth = httpx.BasicAuth(*auth)
         self.auth: httpx.Auth | None = auth  # also used by the async client of /sparql (ctair.api.remote_sparql)
@@ -236,6 +234,16 @@ class RemoteSparqlStore:
                    headers={"Content-Type": N_TRIPLES})
         return counter.n
 
+    def load_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
+                    on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
+        """One Graph Store PUT per graph: the server replaces each atomically (no transaction across graphs)."""
+        counts: dict[str, int] = {}
+        for graph, triples in graphs:
+            counts[graph.value] = self.replace_graph(graph, triples)
+            if on_graph is not None:
+                on_graph(graph, counts[graph.value])
+        return counts
+
     def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
         """Replace ``graph`` with the content of an RDF file (GSP PUT, the file's own media type)."""
         rdf_format = rdf_format or RdfFormat.from_extension(Path(path).suffix.lstrip("."))
@@ -258,6 +266,13 @@ class RemoteSparqlStore:
 
     def clear(self) -> None:
         self._update("CLEAR ALL")
+
+    def optimize(self) -> None:
+        """Nothing to do: a server compacts its own storage."""
+
+    @property
+    def location(self) -> str:
+        return self.base_url
 
     def __len__(self) -> int:
         response = self._query(
@@ -287,43 +302,3 @@ def _ntriples_chunks(triples: Iterable[Triple], counter: _Counter) -> Iterator[b
 
 
 __all__ = ["RemoteSparqlStore", "open_store", "is_remote", "with_values", "sparql_term"]
-
-
-# --- ctair build into a remote store --------------------------------------------------------
-def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, ner: bool = True, progress=None):
-    """``ctair build --store http://…``: the same extraction as :func:`ctair.graph.build.build`,
-    loaded graph by graph with Graph Store PUTs.
-
-    There is no symlink swap on a server: each named graph (ontology, schemes, registry, one per
-    document) is replaced atomically by its PUT, in that order, so a reader may briefly see new
-    documents next to the previous registry. Graphs under ``<base>graph/`` that the build no longer
-    produces (a document removed from the corpus) are dropped at the end. The extraction runs
-    entirely before the first write: a corpus error leaves the server untouched."""
-    import time
-
-    from .build import BuildSummary, extract_corpus, load_ontology, stderr_progress, summary_counts, write_graphs
-    from .iris import IriMinter
-
-    progress = progress or stderr_progress
-    started = time.perf_counter()
-    extraction = extract_corpus(Path(corpus_dir), ner, progress)
-    minter = IriMinter(base_iri)
-    progress(f"loading into {store!r} (one Graph Store PUT per named graph)")
-    graphs = load_ontology(store, minter)
-    graphs.update(write_graphs(store, minter, extraction, progress))
-    prefix = minter.graph("").value
-    for stale in store.named_graphs():
-        if stale.value.startswith(prefix) and stale.value not in graphs:
-            progress(f"  dropping {stale.value} (no longer produced)")
-            store.drop_graph(stale)
-    counts = summary_counts(store)
-    return BuildSummary(
-        store=store.base_url,
-        triples=len(store),
-        graphs=graphs,
-        counts=counts,
-        evaluation_before=extraction.before,
-        evaluation_after=extraction.after,
-        unresolved=list(extraction.unresolved),
-        seconds=time.perf_counter() - started,
-    )

@@ -17,7 +17,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .iris import fold
+from ctair.text import fold
+
 from .named_queries import get_query
 
 KIND_ORDER = ("organisation", "territory", "axis", "contract", "person", "action", "source")

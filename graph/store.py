@@ -7,8 +7,7 @@ depend on which store answered.
 """
 from __future__ import annotations
 
-from ctair.errors import CtairError
-
+import fcntl
 import os
 import tempfile
 import time
@@ -32,8 +31,8 @@ from pyoxigraph import (
     serialize,
 )
 
-Term = NamedNode | Literal
-Row = dict[str, Term]
+from .binding import with_values
+from .terms import Row, StoreError, Term
 
 
 _INTEGER_TYPES = ("#integer", "#nonNegativeInteger", "#positiveInteger", "#int", "#long", "#gYear")
@@ -52,12 +51,6 @@ def plain(term: Term | None) -> object:
     return term.value
 
 
-class StoreError(CtairError):
-    status, code = 503, "store-unavailable"
-
-    """The store could not be opened or written; the message says which store and why."""
-
-
 @runtime_checkable
 class Store(Protocol):
     """What ctair needs from a quad store."""
@@ -66,6 +59,9 @@ class Store(Protocol):
         """Run a SELECT; the default graph is the union of the named graphs. ``bindings`` are
         bound as values of the query's variables (never pasted into the text)."""
 
+    def select_variables(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[str]:
+        """The projected variable names of a SELECT, also when it has no row (a table's columns)."""
+
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
 
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]: ...
@@ -73,14 +69,28 @@ class Store(Protocol):
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         """Atomically replace the content of one named graph; returns the number of triples written."""
 
+    def load_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
+                    on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
+        """Write named graphs (a build's), each replacing the graph of its name; returns the number
+        of triples per graph IRI. ``on_graph(graph, count)`` is called as each one is written."""
+
     def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
         """Replace the content of ``graph`` with an RDF file's."""
+
+    def drop_graph(self, graph: NamedNode) -> None: ...
 
     def quads_count(self, graph: NamedNode) -> int: ...
 
     def named_graphs(self) -> list[NamedNode]: ...
 
     def clear(self) -> None: ...
+
+    def optimize(self) -> None:
+        """Compact the storage after a build's bulk write (a server compacts its own: nothing to do there)."""
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for people: its directory or its server's URL."""
 
     def __len__(self) -> int: ...
 
@@ -94,8 +104,6 @@ def lease(directory: Path):
     open (a process that dies releases it): every process reading a store directory holds one,
     so that a later build deletes an old build directory only when nothing reads it
     (:func:`in_use`). None when the file cannot be created (a directory of another user)."""
-    import fcntl
-
     try:
         handle = open(Path(directory) / LEASE_NAME, "ab")
     except OSError:
@@ -106,8 +114,6 @@ def lease(directory: Path):
 
 def in_use(directory: Path) -> bool:
     """Whether a process holds a lease on the store ``directory``."""
-    import fcntl
-
     try:
         handle = open(Path(directory) / LEASE_NAME, "rb")
     except FileNotFoundError:
@@ -178,8 +184,6 @@ class OxigraphStore:
         # pyoxigraph, never user text): Oxigraph plans a VALUES join better than its substitutions,
         # e.g. territories-under-axis 200 vs 640 ms at 10 000 actions (docs/benchmarks.md).
         # A blank node has no VALUES syntax, so it alone still goes through substitutions.
-        from .binding import with_values  # binding imports this module
-
         if bindings and not any(isinstance(value, BlankNode) for value in bindings.values()):
             return self._store.query(with_values(query, bindings), use_default_graph_as_union=True)
         substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
@@ -194,6 +198,12 @@ class OxigraphStore:
             {name: solution[name] for name in names if solution[name] is not None}
             for solution in results
         ]
+
+    def select_variables(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[str]:
+        results = self._run(query, bindings)
+        if not isinstance(results, QuerySolutions):
+            raise TypeError("select_variables() needs a SELECT query")
+        return [v.value for v in results.variables]
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         result = self._run(query, bindings)
@@ -223,10 +233,10 @@ class OxigraphStore:
         self._store.bulk_load(data, format=RdfFormat.N_TRIPLES, to_graph=graph)
         return count
 
-    def load_new_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
-                        on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
-        """Add named graphs the store does not hold yet (a fresh build), all in ONE bulk load;
-        returns the number of triples per graph IRI.
+    def load_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
+                    on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
+        """Write named graphs (a fresh build's), all in ONE bulk load; a graph the store already
+        holds is removed first (not atomically: a build writes into a new store).
 
         Each graph's triples are serialized to N-Triples in Rust and spooled to one N-Quads file
         beside the store, which is then bulk-loaded: one RocksDB ingestion, like pyoxigraph's
@@ -240,15 +250,17 @@ class OxigraphStore:
             remove_stale_spools(spool_dir)
         with tempfile.NamedTemporaryFile(dir=spool_dir, prefix=f"{SPOOL_PREFIX}{os.getpid()}-", suffix=".nq") as spool:
             for graph, triples in graphs:
-                if self._store.contains_named_graph(graph) or graph.value in counts:
-                    raise StoreError(f"load_new_graphs: the graph {graph.value} is already in the store")
+                if graph.value in counts:
+                    raise StoreError(f"load_graphs: the graph {graph.value} is given twice")
+                if self._store.contains_named_graph(graph):
+                    self._store.remove_graph(graph)
                 count = 0
 
                 def counted(triples=triples):
                     nonlocal count
                     for triple in triples:
                         if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
-                            raise StoreError(f"load_new_graphs: a blank node in {graph.value}")
+                            raise StoreError(f"load_graphs: a blank node in {graph.value}")
                         count += 1
                         yield triple
 
@@ -271,6 +283,9 @@ class OxigraphStore:
             self._store.remove_graph(graph)
         self._store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
 
+    def drop_graph(self, graph: NamedNode) -> None:
+        self._store.remove_graph(graph)
+
     def named_graphs(self) -> list[NamedNode]:
         return sorted(self._store.named_graphs(), key=lambda g: g.value)
 
@@ -287,8 +302,12 @@ class OxigraphStore:
         self._store.flush()
         self._store.optimize()
 
+    @property
+    def location(self) -> str:
+        return str(self.path) if self.path is not None else "(in memory)"
+
     def __len__(self) -> int:
         return len(self._store)
 
 
-__all__ = ["Store", "OxigraphStore", "StoreError", "Row", "Term", "DefaultGraph"]
+__all__ = ["Store", "OxigraphStore", "DefaultGraph"]

@@ -54,6 +54,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
 from .errors import InputError
 from .lemmas import LemmaKeys, fold_word
 
@@ -379,9 +382,6 @@ class Concepts:
 
     @classmethod
     def load(cls, path: Path, keys: LemmaKeys | None = None) -> "Concepts":
-        from rdflib import Graph, URIRef
-        from rdflib.namespace import RDF
-
         path = Path(path)
         if not path.is_file():
             raise InputError(path, "SKOS concept schemes file not found")

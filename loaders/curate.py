@@ -30,9 +30,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ctair.text import fold
+
 from .corpus import CorpusDocument, read_toml
 from .errors import InputError
-from .folding import fold
+from .folding import FoldedText
 from .gazetteer import PACKAGE as GAZETTEER_PACKAGE
 from .gazetteer import SOURCE as GAZETTEER_SOURCE
 from .gazetteer import PLACES_PACKAGE, PLACES_SOURCE, Commune, Gazetteer
@@ -260,7 +262,6 @@ def _local_members(document: CorpusDocument, registry: Registry, records) -> lis
     """A network's name in a territory where the registry has none of its members ("la Mission locale
     de Grenoble" read as the network "Mission locale"): the local legal entity is missing. Proposed
     with ``member_of``, ``territory`` and the spelling as an alias scoped to the territory."""
-    from .folding import FoldedText
 
     out: list[Proposal] = []
     members = {(o.member_of, o.territory) for o in registry.organisations.values() if o.member_of}

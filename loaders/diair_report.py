@@ -29,11 +29,13 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ctair.text import fold
+
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
-from .folding import fold
 from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .ner import unresolved
 from .programme import read_programme
 from .records import (UNKNOWN_TERRITORY, Action, AxisRef, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,
                       TerritoryMention, UnresolvedMention)
@@ -303,7 +305,6 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         actions=tuple(actions),
         programme=read_programme(index, general, document.source.issued.year),
     )
-    from .ner import unresolved
 
     records = records.model_copy(update={"unresolved": tuple(unknown_territories) + tuple(
         unresolved(index, ner=ner, unknown_territories=tuple(u.surface for u in unknown_territories)))})

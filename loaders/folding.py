@@ -1,6 +1,6 @@
 """The folded form of a whole text with a map back to the original offsets.
 
-``FoldedText(text).folded`` equals ``ctair.graph.iris.fold(text)`` (case, accents and punctuation
+``FoldedText(text).folded`` equals ``ctair.text.fold(text)`` (case, accents and punctuation
 removed, runs of separators collapsed to one space) and ``original_span(i, j)`` gives the span of
 the original text that folded characters ``[i, j)`` come from. Names are matched once against
 the folded text instead of folding the text again for every alias.
@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..graph.iris import fold
-
-__all__ = ["FoldedText", "fold"]
+__all__ = ["FoldedText"]
 
 _CACHE: dict[str, str] = {}
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .folding import fold
+from ctair.text import fold
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "vendor" / "decoupage-administratif"
 PLACES_FILE = Path("geonames-fr") / "places.json"  # beside the Etalab directory

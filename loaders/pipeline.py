@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ctair.text import fold
+
 from .concepts import Concepts
-from .corpus import CorpusDocument
+from .corpus import CorpusDocument, read_corpus
 from .evaluation import EvaluationReport, evaluate, load_expectations
 from .kinds import loader_for
 from .overrides import apply_overrides, load_overrides
-from .folding import fold
 from .errors import InputError
 from .records import UNKNOWN_TERRITORY, ActionKey, DocumentRecords, UnresolvedMention
 from .registry import Registry
@@ -110,8 +111,6 @@ def evaluate_unseen(directory: Path = UNSEEN, curation_dir: Path | None = None, 
     """The documents written for evaluation (``evaluation/unseen``): text the rules were not written
     from, annotated before the loaders ever read it, with the registry entries it needs in its own
     ``curation/`` (the main registry is extended, never changed)."""
-    from .corpus import read_corpus
-
     directory = Path(directory)
     curation_dir = curation_dir or directory.parent.parent / "corpus" / "curation"
     return extract(read_corpus(directory), curation_dir, ner=ner, extra_curation=(directory / "curation",),

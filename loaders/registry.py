@@ -16,9 +16,11 @@ from typing import Callable, Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ctair.text import fold
+
 from .corpus import read_toml, validation_error
 from .errors import InputError, line_of
-from .folding import FoldedText, fold
+from .folding import FoldedText
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 

@@ -36,6 +36,7 @@ from .concepts import Concepts
 from .corpus import CorpusDocument
 from .diair_report import territory_mentions
 from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .ner import unresolved
 from .programme import read_programme
 from .records import UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Participation, Person, Role, UnresolvedMention
 from .registry import Registry
@@ -187,7 +188,6 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         programme=read_programme(index, general, document.source.issued.year),
         unresolved=tuple(unresolved_zooms),
     )
-    from .ner import unresolved
 
     people = {p.name for c in contracts for p in c.coordinators} | {p.name for p in records.programme.people}
     records = records.model_copy(update={"unresolved": records.unresolved + tuple(

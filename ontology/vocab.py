@@ -1,7 +1,7 @@
 """The one place that names vocabulary terms.
 
 ``CTAIR`` only hands out terms that ``ontology/ctair.ttl`` defines (checked by
-``tests/test_vocabulary.py``); the concept schemes (axes, roles, units, publics,
+``tests/test_ontology.py``, test_every_vocab_term_is_declared); the concept schemes (axes, roles, units, publics,
 contract kinds, extraction methods) live in their own namespaces and are defined in
 ``ontology/*.ttl`` as SKOS concepts.
 

@@ -14,7 +14,7 @@ BASE_IRI = "https://w3id.org/ctair/"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The bundled corpus built once into an on-disk store: (store path, BuildSummary)."""
-    from ctair.graph.build import build
+    from ctair.build import build
 
     store_path = tmp_path_factory.mktemp("built") / "store"
     summary = build(store_path, CORPUS, BASE_IRI, progress=lambda message: None)

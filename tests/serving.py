@@ -5,7 +5,7 @@
 
 Every keyword option is a setting of :class:`ctair.settings.Settings`, passed to the server
 as its ``CTAIR_<NAME>`` environment variable (so any setting works, present or future).
-The server runs ``python -m ctair.api.server`` on a free port; the context manager waits
+The server runs ``python -m ctair.cli.server`` on a free port; the context manager waits
 until it answers, yields its base URL (no trailing slash), and stops it on exit (SIGTERM,
 then SIGKILL if it has not stopped within a few seconds). The yielded URL also has a
 ``process`` attribute: the server's ``subprocess.Popen`` (its ``pid``, for tests that look
@@ -75,7 +75,7 @@ def stop(process: subprocess.Popen, timeout: float = 8.0) -> None:
 @contextlib.contextmanager
 def running_server(store_path: Path | str, *, startup_timeout: float = 30.0, log_level: str = "warning",
                    **options: object) -> Iterator[ServerURL]:
-    """Start ``python -m ctair.api.server store_path`` on a free port; yield its base URL."""
+    """Start ``python -m ctair.cli.server store_path`` on a free port; yield its base URL."""
     env = dict(os.environ)
     for name in [k for k in env if k.startswith("CTAIR_")]:
         del env[name]  # the test decides, not the developer's shell
@@ -88,7 +88,7 @@ def running_server(store_path: Path | str, *, startup_timeout: float = 30.0, log
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         process = subprocess.Popen(
-            [sys.executable, "-m", "ctair.api.server", str(store_path), "--host", "127.0.0.1",
+            [sys.executable, "-m", "ctair.cli.server", str(store_path), "--host", "127.0.0.1",
              "--port", str(port), "--log-level", log_level],
             cwd=ROOT,
             env=env,

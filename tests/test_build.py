@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, serialize
 
-from ctair.graph.build import build
+from ctair.build import build
 from ctair.graph.store import OxigraphStore
 from ctair.loaders.errors import InputError
 

@@ -106,3 +106,13 @@ def test_query_file_header_errors_name_file_and_line(tmp_path):
     bad.write_text("# title: x\n# param: n color\nSELECT * {}\n")
     with pytest.raises(ValueError, match=r"bad.rq:2"):
         parse_query_file(bad)
+
+
+def test_a_query_file_is_parsed_once_and_again_when_it_changes(tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text("# title: First\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    first = get_query(str(path))
+    assert get_query(str(path)) is first  # not parsed again
+    path.write_text("# title: Second, a longer title\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert get_query(str(path)).title == "Second, a longer title"
+    assert get_query("recurring-organisations") is get_query("recurring-organisations")

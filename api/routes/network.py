@@ -40,7 +40,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
-from ctair.graph.iris import fold
+from ctair.text import fold
 from ctair.graph.network import (
     CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
     metrics_json, network_json,

@@ -22,7 +22,7 @@ from ctair.api.errors import ApiError
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose
 from ctair.graph.describe import VOCABULARY_SEGMENTS, View, describe, exists, neighbourhood, serialize
 from ctair.graph.figures import as_written
-from ctair.graph.iris import fold
+from ctair.text import fold
 from ctair.graph.named_queries import get_query
 from ctair.ontology.vocab import (
     CTAIR, DCTERMS, GEO, GEOSPARQL, NIF, ONTOLOGY_FILES, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB_BASE,

@@ -173,7 +173,7 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
 
 @router.get("/organisations", response_model=list[OrganisationSummary], summary="Organisations taking part in actions; ?q= searches names and aliases")
 def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=200)) -> list[dict]:
-    from ctair.graph.iris import fold
+    from ctair.text import fold
 
     rows = store.select(get_query("_organisations").text)
     result = [

@@ -117,7 +117,7 @@ def test_a_killed_builds_load_spools_are_removed_by_the_next_load(tmp_path):
         spool.write_bytes(b"<urn:a> <urn:b> <urn:c> <urn:g> .\n" * 1000)
     os.utime(legacy, (time.time() - 7200, time.time() - 7200))
     store = OxigraphStore(tmp_path / "store")
-    store.load_new_graphs([(ox.NamedNode("urn:g"), [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"),
+    store.load_graphs([(ox.NamedNode("urn:g"), [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"),
                                                                   ox.NamedNode("urn:c"))])])
     assert not stale.exists() and not legacy.exists()
     assert mine.exists()  # a load in progress (here: this process) keeps its spool

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from ctair.graph.build import _remove_old_builds, _swap_in
+from ctair.build import _remove_old_builds, _swap_in
 from ctair.graph.store import in_use
 from tests.serving import running_server
 

@@ -18,7 +18,7 @@ from ctair.cli import main
 from ctair.loaders.corpus import read_corpus, read_document
 from ctair.loaders.curate import collect, duplicates
 from ctair.loaders.errors import InputError
-from ctair.loaders.folding import fold
+from ctair.text import fold
 from ctair.loaders.gazetteer import Gazetteer
 from ctair.loaders.pipeline import default_concepts, evaluate_unseen, extract
 from ctair.loaders.registry import Registry

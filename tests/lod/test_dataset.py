@@ -148,7 +148,7 @@ def test_export_dump_writes_files_and_sums(tmp_path, built_store_path):
 def test_dump_command(tmp_path, built_store_path):
     import argparse
 
-    from ctair.graph.dump import add_dump_command
+    from ctair.cli.network import add_dump_command
     from ctair.graph.store import OxigraphStore
 
     parser = argparse.ArgumentParser()

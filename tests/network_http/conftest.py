@@ -1,4 +1,4 @@
-"""The network analysis over HTTP: the REAL server (``python -m ctair.api.server``, see
+"""The network analysis over HTTP: the REAL server (``python -m ctair.cli.server``, see
 ``tests/serving.py``) on 127.0.0.1, on the bundled corpus built once per session
 (``built_store_path``), and Debian's chromium driven by Playwright for the page ``/network``.
 

@@ -74,8 +74,8 @@ def oxigraph_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def remote_build(oxigraph_url):
-    """The bundled corpus built into the server with ``ctair.graph.build.build`` (remote path)."""
-    from ctair.graph.build import build
+    """The bundled corpus built into the server with ``ctair.build.build`` (remote path)."""
+    from ctair.build import build
     from ctair.graph.remote_store import RemoteSparqlStore
 
     store = RemoteSparqlStore(oxigraph_url)

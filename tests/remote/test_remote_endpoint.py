@@ -1,6 +1,6 @@
 """``/sparql`` of a ctair server whose store is a remote SPARQL server (``ctair serve --store http://…``).
 
-Real processes on loopback: ``oxigraph serve`` holds the data, ``python -m ctair.api.server URL``
+Real processes on loopback: ``oxigraph serve`` holds the data, ``python -m ctair.cli.server URL``
 forwards to it; the same requests to a ctair server on the embedded copy of the same data must
 get the same answers, formats, limits and errors.
 """
@@ -132,7 +132,7 @@ def test_a_runaway_query_is_cut_at_the_timeout_and_the_server_keeps_serving():
 
 
 def test_updates_with_the_admin_token_reach_the_server_and_the_rest_api(scratch_url):
-    from ctair.graph.build import build
+    from ctair.build import build
     from ctair.graph.remote_store import RemoteSparqlStore
 
     store = RemoteSparqlStore(scratch_url)

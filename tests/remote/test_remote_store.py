@@ -15,7 +15,8 @@ from ctair.graph.binding import sparql_term, with_values
 from ctair.graph.entities import EntityIndex
 from ctair.graph.named_queries import bind, load_named_queries
 from ctair.graph.remote_store import RemoteSparqlStore, open_store
-from ctair.graph.store import OxigraphStore, StoreError
+from ctair.graph.store import OxigraphStore
+from ctair.graph.terms import StoreError
 from ctair.graph.who import who
 
 # Representative parameters of the named queries (any spelling is resolved by EntityIndex).
@@ -288,3 +289,14 @@ def test_network_commands_read_the_remote_store(oxigraph_url, remote_store, buil
         assert main(["network", "recurring", "--store", store, "--format", "json"]) == 0
         outputs.append(json.loads(capsys.readouterr().out))
     assert outputs[0] == outputs[1] and outputs[0]
+
+
+def test_remote_credentials_are_settings_that_never_show(monkeypatch):
+    from ctair.settings import Settings
+
+    monkeypatch.setenv("CTAIR_REMOTE_TOKEN", "s3cret")
+    monkeypatch.setenv("CTAIR_REMOTE_PASSWORD", "pw-secret")
+    settings = Settings()
+    assert settings.remote_token.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings) and "pw-secret" not in repr(settings)
+    assert "s3cret" not in str(settings.model_dump())

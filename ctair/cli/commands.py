@@ -1,4 +1,9 @@
-"""The ``ctair`` command line."""
+"""The ``ctair`` sub-commands about the corpus and the graph: build, evaluate, curate, serve,
+query, queries, who (``ctair network …`` and ``ctair export …`` are in :mod:`.network`).
+
+Modules that take a second or more to import (the web server, spaCy and the extraction
+pipeline) are imported by the one command that needs them, so that every other command starts fast.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +11,14 @@ import json
 import sys
 from pathlib import Path
 
+from ctair.graph.entities import EntityIndex
+from ctair.graph.named_queries import bind, get_query, load_named_queries, select_columns
+from ctair.graph.remote_store import is_remote, open_store
+from ctair.graph.who import who
 from ctair.settings import get_settings
-from ctair.tables import print_rows
+
+from .network import add_network_commands
+from .tables import print_rows
 
 
 def _store_argument(parser: argparse.ArgumentParser) -> None:
@@ -22,8 +33,6 @@ def _store_argument(parser: argparse.ArgumentParser) -> None:
 
 def _store_spec(args) -> str | Path:
     """An http(s):// URL (remote store) or the embedded store's directory."""
-    from ctair.graph.remote_store import is_remote
-
     spec = args.store or get_settings().store
     return spec if is_remote(str(spec)) else Path(spec)
 
@@ -37,13 +46,12 @@ def _remote_urls(args) -> dict:
 
 
 def _open_store(args):
-    from ctair.graph.remote_store import open_store
-
     return open_store(_store_spec(args), read_only=True, **_remote_urls(args))
 
 
 def cmd_build(args) -> int:
-    from ctair.graph.build import build
+    from ctair.build import build  # the extraction pipeline: slow to import
+    from ctair.loaders.pipeline import per_type_table
 
     settings = get_settings()
     spec = _store_spec(args)
@@ -67,8 +75,6 @@ def cmd_build(args) -> int:
             print(f"extraction {label}: precision {overall.precision:.3f}, recall {overall.recall:.3f} "
                   f"({overall.true_positives} found, {overall.false_negatives} missing, {overall.false_positives} spurious)")
     if summary.evaluation_before is not None:
-        from ctair.loaders.pipeline import per_type_table
-
         print("per fact type (`ctair evaluate --details` lists every miss; `--unseen` scores the documents written for evaluation):")
         print(per_type_table(summary.evaluation_before, summary.evaluation_after))
     if summary.unresolved:
@@ -79,7 +85,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from ctair.api.server import serve
+    from ctair.api.server import serve  # FastAPI and uvicorn: slow to import
 
     spec = _store_spec(args)
     if isinstance(spec, Path) and not spec.exists():
@@ -108,9 +114,6 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_query(args) -> int:
-    from ctair.graph.entities import EntityIndex
-    from ctair.graph.named_queries import bind, get_query, select_columns
-
     query = get_query(args.query)
     store = _open_store(args)
     bindings = bind(query, _parse_params(args.param), lambda kind, raw, name: EntityIndex(store).resolve_term(kind, raw, name))
@@ -120,8 +123,6 @@ def cmd_query(args) -> int:
 
 
 def cmd_queries(args) -> int:
-    from ctair.graph.named_queries import load_named_queries
-
     for query in load_named_queries().values():
         params = " ".join(f"--param {p.name}=…" + ("" if p.required else f" (default {p.default})") for p in query.parameters)
         print(f"{query.name}\n    {query.title}{('  ' + params) if params else ''}")
@@ -129,8 +130,6 @@ def cmd_queries(args) -> int:
 
 
 def cmd_who(args) -> int:
-    from ctair.graph.who import who
-
     result = who(_open_store(args), args.organisation)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -149,7 +148,7 @@ def cmd_who(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from ctair.loaders.corpus import read_corpus
+    from ctair.loaders.corpus import read_corpus  # the extraction pipeline: slow to import
     from ctair.loaders.pipeline import UNSEEN, evaluate_unseen, extract, per_type_table
 
     settings = get_settings()
@@ -173,7 +172,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_curate(args) -> int:
-    from ctair.loaders import curate
+    from ctair.loaders import curate  # the extraction pipeline: slow to import
     from ctair.loaders.corpus import read_corpus, read_document
     from ctair.loaders.gazetteer import Gazetteer, GazetteerMissing
     from ctair.loaders.pipeline import default_concepts
@@ -286,39 +285,5 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the /api/who JSON shape")
     p.set_defaults(func=cmd_who)
 
-    from ctair.graph.network_cli import add_network_commands  # `ctair network …`, `ctair export …`
-
-    add_network_commands(commands, _store_argument, _open_store)
+    add_network_commands(commands, _store_argument, _open_store)  # `ctair network …`, `ctair export …`
     return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    from ctair.graph.entities import EntityNotFound
-    from ctair.graph.named_queries import QueryParameterError, UnknownQueryError
-    from ctair.graph.store import StoreError
-    from ctair.loaders.errors import InputError
-
-    args = make_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except (InputError, StoreError, QueryParameterError, UnknownQueryError) as error:
-        print(f"ctair: error: {error}", file=sys.stderr)
-        return 2
-    except EntityNotFound as error:
-        print(f"ctair: {error}", file=sys.stderr)
-        return 1
-    except SyntaxError as error:
-        print(f"ctair: SPARQL syntax error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("ctair: interrupted", file=sys.stderr)
-        return 130
-    except OSError as error:  # a full disk, a read-only directory...: one line naming the path
-        where = f"{error.filename}: " if error.filename else ""
-        reason = error.strerror or " ".join(str(error).split())
-        print(f"ctair: error: {where}{reason}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

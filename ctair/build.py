@@ -1,9 +1,19 @@
-"""``ctair build``: corpus → records → triples → a fresh Oxigraph store, swapped in atomically.
+"""``ctair build``: corpus → records → triples → a store. The orchestration above the loaders
+(extraction) and the graph (emitting, storing): it alone imports both.
 
-The store path is a symbolic link to a build directory. A build writes a new directory
-next to it and only when that store is complete, optimized and checked does it replace the
-link (``os.replace`` of a link is atomic). An interrupted or failed build leaves the
+Into an embedded store, the store path is a symbolic link to a build directory. A build writes a
+new directory next to it and only when that store is complete, optimized and checked does it
+replace the link (``os.replace`` of a link is atomic). An interrupted or failed build leaves the
 previous store untouched and in use; its half-written directory is removed.
+
+Into a remote store (:class:`~ctair.graph.remote_store.RemoteSparqlStore`) there is no symlink
+swap on a server: each named graph (ontology, schemes, registry, one per document) is replaced
+atomically by its own Graph Store PUT, in that order, so a reader may briefly see new documents
+next to the previous registry. Graphs under ``<base>graph/`` that the build no longer produces
+(a document removed from the corpus) are dropped at the end.
+
+Either way the extraction runs entirely before the first write: a corpus error leaves every store
+untouched.
 """
 from __future__ import annotations
 
@@ -16,21 +26,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
+from ctair.graph.emit import Emitter
+from ctair.graph.iris import IriMinter
+from ctair.graph.named_queries import get_query
+from ctair.graph.remote_store import RemoteSparqlStore, is_remote
+from ctair.graph.store import OxigraphStore, Store, in_use
 from ctair.loaders.corpus import read_corpus
 from ctair.loaders.errors import InputError
+from ctair.loaders.pipeline import Extraction, extract
 from ctair.ontology.vocab import ONTOLOGY_FILES
-
-from .emit import Emitter
-from .iris import IriMinter
-from .named_queries import get_query
-from .store import OxigraphStore, Store, in_use
-
-if TYPE_CHECKING:
-    from ctair.loaders.pipeline import Extraction
 
 Progress = Callable[[str], None]
 
@@ -41,7 +48,7 @@ def stderr_progress(message: str) -> None:
 
 @dataclass
 class BuildSummary:
-    store: Path
+    store: Path | str  # the embedded store's path, or the remote store's URL
     triples: int
     graphs: dict[str, int]
     counts: dict[str, int]
@@ -76,6 +83,23 @@ def build_directory_for(store_path: Path) -> Path:
 
 
 def build(
+    target: Path | str | Store,
+    corpus_dir: Path,
+    base_iri: str,
+    *,
+    ner: bool = True,
+    progress: Progress = stderr_progress,
+) -> BuildSummary:
+    """Build into ``target``: an embedded store's path (swapped in atomically), a SPARQL server's
+    URL, or an open store (one atomic graph replacement per named graph)."""
+    if isinstance(target, str) and is_remote(target):
+        target = RemoteSparqlStore(target)
+    if isinstance(target, (str, Path)):
+        return build_embedded(Path(target), corpus_dir, base_iri, ner=ner, progress=progress)
+    return build_into(target, corpus_dir, base_iri, ner=ner, progress=progress)
+
+
+def build_embedded(
     store_path: Path,
     corpus_dir: Path,
     base_iri: str,
@@ -83,11 +107,6 @@ def build(
     ner: bool = True,
     progress: Progress = stderr_progress,
 ) -> BuildSummary:
-    from .remote_store import RemoteSparqlStore, build_remote, is_remote
-
-    if isinstance(store_path, RemoteSparqlStore) or is_remote(store_path):  # no symlink swap: one GSP PUT per graph
-        remote = store_path if isinstance(store_path, RemoteSparqlStore) else RemoteSparqlStore(store_path)
-        return build_remote(remote, corpus_dir, base_iri, ner=ner, progress=progress)
     started = time.perf_counter()
     extraction = extract_corpus(corpus_dir, ner, progress)
 
@@ -125,11 +144,36 @@ def build(
     )
 
 
+def build_into(store: Store, corpus_dir: Path, base_iri: str, *, ner: bool = True,
+               progress: Progress = stderr_progress) -> BuildSummary:
+    """``ctair build --store http://…``: the same extraction as :func:`build_embedded`, written into
+    an existing store graph by graph (see the module's docstring)."""
+    started = time.perf_counter()
+    extraction = extract_corpus(Path(corpus_dir), ner, progress)
+    minter = IriMinter(base_iri)
+    progress(f"loading into {store!r} (graph by graph)")
+    graphs = load_ontology(store, minter)
+    graphs.update(write_graphs(store, minter, extraction, progress))
+    prefix = minter.graph("").value
+    for stale in store.named_graphs():
+        if stale.value.startswith(prefix) and stale.value not in graphs:
+            progress(f"  dropping {stale.value} (no longer produced)")
+            store.drop_graph(stale)
+    return BuildSummary(
+        store=store.location,
+        triples=len(store),
+        graphs=graphs,
+        counts=summary_counts(store),
+        evaluation_before=extraction.before,
+        evaluation_after=extraction.after,
+        unresolved=list(extraction.unresolved),
+        seconds=time.perf_counter() - started,
+    )
+
+
 def extract_corpus(corpus_dir: Path, ner: bool, progress: Progress) -> Extraction:
     """Read and extract the whole corpus, before anything is written: a corpus error, or a corpus
     that yields no action, leaves every store untouched."""
-    from ctair.loaders.pipeline import extract  # spaCy is heavy: import only when building
-
     progress(f"reading the corpus in {corpus_dir}")
     documents = read_corpus(corpus_dir)
     for path in ONTOLOGY_FILES.values():
@@ -169,8 +213,8 @@ def emitted_graphs(minter: IriMinter, extraction: Extraction) -> Iterator[tuple[
 def write_graphs(store: Store, minter: IriMinter, extraction: Extraction,
                  progress: Progress | None = None) -> dict[str, int]:
     """Write the graphs of :func:`emitted_graphs` into ``store``; returns the number of triples per
-    graph IRI. A new embedded store gets them in one bulk load; any other store (a remote server)
-    one atomic ``replace_graph`` per graph. The loading stage of ``python -m bench.run`` times
+    graph IRI (:meth:`Store.load_graphs`: one bulk load into a new embedded store, one atomic
+    graph replacement per graph on a server). The loading stage of ``python -m bench.run`` times
     this function."""
     total = len(extraction.corrected) + 1
 
@@ -183,13 +227,7 @@ def write_graphs(store: Store, minter: IriMinter, extraction: Extraction,
     # full collection of the cyclic GC (58 s of the 100 000-action load before).
     gc.freeze()
     try:
-        if isinstance(store, OxigraphStore):
-            return store.load_new_graphs(emitted_graphs(minter, extraction), on_graph=report)
-        graphs: dict[str, int] = {}
-        for graph, triples in emitted_graphs(minter, extraction):
-            graphs[graph.value] = store.replace_graph(graph, triples)
-            report(graph, graphs[graph.value])
-        return graphs
+        return store.load_graphs(emitted_graphs(minter, extraction), on_graph=report)
     finally:
         gc.unfreeze()
 

@@ -1,13 +1,16 @@
-"""``ctair network …`` and ``ctair export 3w``.
+"""``ctair network …`` and ``ctair export …`` (3w, dump).
 
     ctair network recurring [--min-territories N] [--role operator|any|…] [--format table|json|csv]
     ctair network metrics   [--network bipartite|organisations|territories] [--top N] [--format table|json|csv]
     ctair network export    --out FILE [--format gexf|graphml|json|csv] [--network …]
     ctair network plot      --out FILE.png|FILE.svg [--chart both|network|bars]
     ctair export 3w         --out FILE.csv|FILE.xlsx
+    ctair export dump       --out DIR [--format ttl|nq|jsonld|nt …]
 
 Every command takes the filters ``--role``, ``--axis``, ``--kind`` and ``--year``. Errors
-(an unknown role, axis, format, an unwritable file) print one line and exit with status 2.
+(an unknown role, axis, format, an unwritable file) print one line and exit with status 2
+(:func:`ctair.cli.main`). Drawing (matplotlib) is imported by ``network plot`` alone: it takes
+seconds to import.
 """
 from __future__ import annotations
 
@@ -15,12 +18,15 @@ import json
 import sys
 from pathlib import Path
 
-from ctair.errors import CtairError
-from ctair.tables import print_rows
+from ctair.graph.dump import DUMP_FORMATS, export_dump
+from ctair.graph.export_3w import TableExportError, write_3w
+from ctair.graph.network import (CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter, bipartite_network,
+                                 build_network, load_network_data)
+from ctair.graph.network_export import format_for, write_network
+from ctair.graph.network_metrics import NODE_METRICS, annotate, recurring_organisations
+from ctair.settings import get_settings
 
-from .dump import add_dump_command
-
-from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter
+from .tables import print_rows
 
 TABLE_FORMATS = ("table", "json", "csv")
 
@@ -40,26 +46,31 @@ def _filters(args) -> NetworkFilter:
     return NetworkFilter(role=args.role, axis=args.axis, kind=args.kind, year=args.year, level=args.level)
 
 
-def _guarded(function):
-    """Turn the analysis' own errors into one line on stderr and exit status 2."""
+def add_dump_command(export_subparsers, store_argument, open_store) -> None:
+    """``ctair export dump --format ttl|nq|jsonld|nt [--format …] --out DIR``."""
+    p = export_subparsers.add_parser(
+        "dump", help="write the whole dataset as RDF files (ttl, nq, jsonld, nt) with their sha256 (SHA256SUMS)"
+    )
+    store_argument(p)
+    p.add_argument("--format", dest="formats", action="append", choices=list(DUMP_FORMATS),
+                   help="a format to write (repeat for several; default: all)")
+    p.add_argument("--out", type=Path, required=True, help="directory to write the files into")
+    p.add_argument("--base-iri", default=None, help="base IRI for the Turtle prefixes (default: setting base_iri)")
 
-    def run(args) -> int:
-        try:
-            return function(args)
-        except CtairError as error:
-            print(f"ctair: error: {error}", file=sys.stderr)
-            return 2
+    def cmd_dump(args) -> int:
+        base = args.base_iri or get_settings().base_iri
+        for dump in export_dump(open_store(args), args.out, args.formats or list(DUMP_FORMATS), base=base):
+            print(f"{dump.path}  {dump.byte_size} bytes  sha256 {dump.sha256}  ({dump.statements} statements)")
+        print(f"{args.out / 'SHA256SUMS'}")
+        return 0
 
-    run.__name__ = function.__name__
-    return run
+    p.set_defaults(func=cmd_dump)
 
 
 def add_network_commands(commands, store_argument, open_store) -> None:
     """Add the network and export sub-commands; ``open_store(args)`` opens the store read-only."""
 
     def data_of(args):
-        from .network import load_network_data
-
         data = load_network_data(open_store(args))
         year = getattr(args, "year", None)
         if year is not None:  # an absent year is a typo more often than a question: say which years exist
@@ -78,11 +89,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     _filter_arguments(p)
     p.add_argument("--format", choices=TABLE_FORMATS, default="table")
 
-    @_guarded
     def cmd_recurring(args) -> int:
-        from .network import bipartite_network
-        from .network_metrics import recurring_organisations
-
         ranking = recurring_organisations(bipartite_network(data_of(args), _filters(args)), min_territories=args.min_territories)
         if args.format == "json":
             print(json.dumps([{**row, "level": args.level} for row in ranking], ensure_ascii=False, indent=2))
@@ -113,11 +120,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     _filter_arguments(p)
     p.add_argument("--format", choices=TABLE_FORMATS, default="table")
 
-    @_guarded
     def cmd_metrics(args) -> int:
-        from .network import build_network
-        from .network_metrics import NODE_METRICS, annotate
-
         graph = annotate(build_network(data_of(args), args.network, _filters(args)))
         nodes = sorted(
             ({"node": n, **d} for n, d in graph.nodes(data=True)),
@@ -157,12 +160,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p.add_argument("--no-metrics", action="store_true", help="do not add the node metrics as attributes")
     _filter_arguments(p)
 
-    @_guarded
     def cmd_export(args) -> int:
-        from .network import build_network
-        from .network_export import format_for, write_network
-        from .network_metrics import annotate
-
         fmt = format_for(args.out, args.format)  # fail before reading the store
         graph = build_network(data_of(args), args.network, _filters(args))
         if not args.no_metrics:
@@ -182,10 +180,8 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p.add_argument("--title", default=None)
     _filter_arguments(p)
 
-    @_guarded
     def cmd_plot(args) -> int:
-        from .network import bipartite_network
-        from .network_plot import _check_path, bars_path, plot_network, plot_recurring_bars
+        from ctair.graph.network_plot import _check_path, bars_path, plot_network, plot_recurring_bars  # matplotlib
 
         _check_path(args.out)
         filters = _filters(args)
@@ -213,10 +209,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
     _filter_arguments(p)
 
-    @_guarded
     def cmd_3w(args) -> int:
-        from .export_3w import TableExportError, write_3w
-
         if args.out.suffix.lower() not in (".csv", ".xlsx"):
             raise TableExportError(f"cannot write a 3W table to {args.out}: the file must end in .csv or .xlsx")
         count = write_3w(data_of(args), args.out, _filters(args))
