@@ -1,6 +1,8 @@
 """The real corpus: targets of the automatic extraction, completeness after overrides, spans."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from ctair.loaders.records import Role
 
 REPORT = "diair-actions-ctair-2019"
@@ -55,6 +57,10 @@ def test_unseen_documents_are_scored_apart():
     assert set(unseen.before.per_document) == {"diair-actions-ctai-2022", "territoires-integration-zooms-2026"}
     assert {"contract", "participation", "quantity", "axis", "national"} <= set(unseen.before.per_category)
     assert unseen.before.overall.true_positives > 0
+    # the second set, written and annotated after the first had been looked at (evaluation/unseen-2/README.md)
+    second = evaluate_unseen(Path(__file__).resolve().parents[2] / "evaluation" / "unseen-2", ner=False)
+    assert set(second.before.per_document) == {"unseen2-report", "unseen2-article"}
+    assert second.before.overall.true_positives > 0
 
 
 def test_every_mention_is_its_span(extraction, corpus):
