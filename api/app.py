@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from ctair.api import sparql
 from ctair.api.errors import install_error_handlers
 from ctair.api.hardening import HardeningMiddleware
+from ctair.api.html import STATIC_DIR
 from ctair.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
     from .routes.api_docs import add_api_docs_routes
 
     add_api_docs_routes(app)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _document_errors_and_bodies(app, settings)
     return app
 

@@ -45,19 +45,16 @@ from ctair.api.errors import ApiError
 from ctair.api.remote_sparql import RemoteQueryRunner
 from ctair.api.result_format import requested_format
 from ctair.api.sparql_text import (
-    DatasetConflict,
     Token,
-    TooDeep,
-    UnterminatedString,
     add_using_clauses,
     check_nesting,
     forbidden_keywords,
     has_dataset_clause,
     iter_tokens,
-    line_column,
     query_form,
 )
-from ctair.api.workers import PoolError, WorkerPool
+from ctair.api.query_runner import QueryRunner, QueryTask
+from ctair.api.workers import WorkerPool
 from ctair.graph.void import VOID_PATH, dataset_iri
 
 log = logging.getLogger("ctair.api.sparql")
@@ -212,22 +209,10 @@ def _refuse_outbound(text: str, tokens) -> None:
 
 def _checked_tokens(text: str, kind: str, max_depth: int) -> list[Token]:
     """The tokens of a query or update, refused with a 400 when it cannot be safe to run:
-    a string that never closes, nesting deeper than ``max_depth``, SERVICE or LOAD.
+    a string that never closes (:class:`UnterminatedString`), nesting deeper than ``max_depth``
+    (:class:`TooDeep`), SERVICE or LOAD.
     CPU-bound (linear in the text): callers run it off the event loop (:func:`_inspect`)."""
-    try:
-        tokens = check_nesting(iter_tokens(text), max_depth)
-    except TooDeep as error:
-        line, column = line_column(text, error.offset)
-        raise ApiError(
-            400,
-            f"the {kind} nests deeper than the limit of {error.limit} levels (brackets, OPTIONAL, UNION, "
-            f"FILTER, operators…) at line {line}, column {column}; flatten it",
-            code="query-too-deep", limit=error.limit, line=line, column=column,
-        ) from None
-    except UnterminatedString as error:
-        line, column = line_column(text, error.offset)
-        raise ApiError(400, f"SPARQL {kind} syntax error: the string opened by {error.quote} at line {line}, "
-                       f"column {column} is never closed", code=f"{kind}-syntax", line=line, column=column) from None
+    tokens = check_nesting(iter_tokens(text, kind), max_depth, text, kind)
     _refuse_outbound(text, tokens)
     return tokens
 
@@ -249,7 +234,7 @@ def _prefixes(tokens) -> dict[str, str]:
     return prefixes
 
 
-def _pool(request: Request) -> WorkerPool | RemoteQueryRunner:
+def _runner(request: Request) -> QueryRunner:
     pool = getattr(request.app.state, "sparql_pool", None)
     if pool is None:
         raise ApiError(503, "the SPARQL workers are not running (application started without its lifespan)",
@@ -294,13 +279,10 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     url_format = requested_format(params, form)  # format=/output= in the URL wins over Accept
     accept = url_format.media_type if url_format else request.headers.get("accept")
     if form is not None:
-        try:
-            results.negotiate(accept, form)
-        except results.NotAcceptable as error:
-            raise ApiError(406, str(error), code="not-acceptable", available=error.offered) from None
+        results.result_format(accept, form)  # 406 before the query runs
     default_graph = _graphs(params, "default-graph-uri")
     named_graphs = _graphs(params, "named-graph-uri")
-    task = {
+    task: QueryTask = {
         "query": text,
         "form": form,
         "base_iri": _endpoint_iri(request),
@@ -312,22 +294,17 @@ async def _query(request: Request, settings, params, text: str) -> Response:
         task.update(default_graph=default_graph, named_graphs=named_graphs, union=False)
     else:
         task.update(default_graph=None, named_graphs=None, union=not has_dataset_clause(tokens))
-    try:
-        reply = await _pool(request).query(task, settings.query_timeout,
-                                           client=request.client.host if request.client else "")
-    except PoolError as error:
-        raise ApiError(error.status, str(error), code=error.code, headers=error.headers()) from None
-    if reply["kind"] != "ok":
-        raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
+    reply = await _runner(request).query(task, settings.query_timeout,
+                                         client=request.client.host if request.client else "")
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
-    if reply.get("truncated"):
+    if reply.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[LIMIT_HEADER] = str(settings.max_result_rows)
-    if "body" in reply:
-        return Response(reply["body"], media_type=reply["media_type"], headers=headers)
-    path = reply["path"]
-    return FileResponse(path, media_type=reply["media_type"], headers=headers,
-                        background=BackgroundTask(_unlink, path))
+    if reply.body is not None:
+        return Response(reply.body, media_type=reply.media_type, headers=headers)
+    assert reply.path is not None
+    return FileResponse(reply.path, media_type=reply.media_type, headers=headers,
+                        background=BackgroundTask(_unlink, reply.path))
 
 
 def _unlink(path: str) -> None:
@@ -361,21 +338,12 @@ async def _update(request: Request, settings, params, text: str) -> Response:
     await _inspect(text, "update", settings)
     using = _graphs(params, "using-graph-uri")
     using_named = _graphs(params, "using-named-graph-uri")
-    try:
-        text = add_using_clauses(text, using, using_named)
-    except DatasetConflict as error:
-        raise ApiError(400, str(error), code="dataset-conflict") from None
-    pool = _pool(request)
-    try:
-        reply = await pool.update(
-            {"update": text, "base_iri": _endpoint_iri(request)},
-            timeout=settings.update_timeout,
-            drain_timeout=settings.query_timeout + 2,
-        )
-    except PoolError as error:
-        raise ApiError(error.status, str(error), code=error.code, headers=error.headers()) from None
-    if reply["kind"] != "ok":
-        raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
+    text = add_using_clauses(text, using, using_named)
+    await _runner(request).update(
+        {"update": text, "base_iri": _endpoint_iri(request)},
+        timeout=settings.update_timeout,
+        drain_timeout=settings.query_timeout + 2,
+    )
     store_changed(request.app)  # the REST API and its entity index read the new state
     return Response(status_code=204)
 
@@ -387,10 +355,7 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def service_description(request: Request) -> Response:
-    chosen = results.choose(request.headers.get("accept"), _SD_OFFERS)
-    if chosen is None:
-        raise ApiError(406, "the service description is available as "
-                       + ", ".join(f.media_type for f in _SD_OFFERS[:-1]), code="not-acceptable")
+    chosen = results.negotiate(request.headers.get("accept"), _SD_OFFERS, "the service description")
     if chosen is results.HTML:
         return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
     settings = request.app.state.settings

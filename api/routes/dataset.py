@@ -24,8 +24,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from ctair.api.deps import StoreDep
 from ctair.api.errors import ApiError
-from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
-from ctair.api.routes.resources import html_response
+from ctair.api.html import html_response
+from ctair.api.links import context_url, site_url
+from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, negotiate
 from ctair.graph.describe import jsonld_context, serialize
 from ctair.graph.dump import (
     DUMP_FORMATS,
@@ -95,19 +96,6 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
         return dumps
 
 
-def site_url(request: Request) -> str:
-    return request.app.state.settings.site_url()
-
-
-def _negotiate(request: Request, offers) -> object:
-    chosen = choose(request.headers.get("accept"), offers)
-    if chosen is None:
-        offered = [f.media_type for f in offers]
-        raise ApiError(406, f"none of the media types in the Accept header is available; available: {', '.join(offered)}",
-                       code="not-acceptable", available=offered)
-    return chosen
-
-
 def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
     """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
     if getattr(state, "remote_store", None) is None:
@@ -122,7 +110,7 @@ def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
 @router.get(VOID_PATH)
 def void(request: Request, store: StoreDep) -> Response:
     """VoID + DCAT description of the dataset (Turtle by default)."""
-    fmt = _negotiate(request, RDF_OFFERS)
+    fmt = negotiate(request.headers.get("accept"), RDF_OFFERS, "the dataset description")
     dumps = ensure_dumps(request, store)
     state = request.app.state
     key = (site_url(request), tuple(d.sha256 for d in dumps))
@@ -134,7 +122,7 @@ def void(request: Request, store: StoreDep) -> Response:
         state.void_cache = cache = (key, triples)
     triples = cache[1]
     if fmt.key == "jsonld":
-        body = serialize(triples, "jsonld", base=state.settings.base_iri, context_url=site_url(request) + "/context.jsonld")
+        body = serialize(triples, "jsonld", base=state.settings.base_iri, context_url=context_url(request))
     else:
         import pyoxigraph as ox
 
@@ -152,13 +140,7 @@ def dumps_index(request: Request, store: StoreDep) -> Response:
     return html_response(request, "dumps.html", {"kind": "dumps", "rows": rows})
 
 
-class _JsonFormat:
-    key = "json"
-    media_type = "application/json"
-    accepts = ("application/json",)
-
-
-_JSON = _JsonFormat()
+_JSON = Format("json", "application/json", ("application/json",))
 
 
 @router.get("/dumps/{name}")
@@ -262,7 +244,7 @@ def _ontology(fmt) -> Response:
 @router.get("/ontology")
 def ontology(request: Request) -> Response:
     """``https://w3id.org/ctair/ontology#…``: the documentation for browsers, the Turtle for RDF clients."""
-    return _ontology(_negotiate(request, (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)))
+    return _ontology(negotiate(request.headers.get("accept"), (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML), "the ontology"))
 
 
 @router.get("/ontology.{ext}")

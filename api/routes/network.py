@@ -37,7 +37,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
 from ctair.graph.iris import fold
@@ -48,11 +47,8 @@ from ctair.graph.network import (
 from ctair.graph.store import Store
 
 from ..deps import StoreDep
+from ..html import STATIC_DIR, html_response, static_version
 from ..errors import ApiError
-
-API_DIR = Path(__file__).resolve().parents[1]
-STATIC_DIR = API_DIR / "static"
-TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
 
 router = APIRouter(tags=["network analysis"])
 
@@ -67,21 +63,6 @@ TABLE_EXPORTS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 CACHED_BODIES = 64  # JSON bodies kept per store (each a few kB to a few MB)
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        # no 'unsafe-inline': cytoscape's one injected <style> is pre-empted by the page's own
-        # stylesheet, which carries the id cytoscape looks for (see templates/network.html)
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,14 +290,6 @@ ORGANISATION_TYPE_LABELS = {"Association": "Association", "PublicBody": "Organis
                             "ResearchBody": "Organisme de recherche (research body)"}
 
 
-def _static_version() -> str:
-    import hashlib
-
-    files = sorted((STATIC_DIR / "network").glob("*.*"))
-    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in files]
-    return hashlib.sha256("|".join(stamps).encode()).hexdigest()[:10]
-
-
 def _axis_options(data: NetworkData) -> list[dict]:
     """The axes, each top axis followed by its themes (for the no-JS form; the script refreshes
     them from ``/api/axes``)."""
@@ -368,7 +341,7 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
         "roleLabels": ROLE_LABELS,
         "typeLabels": ORGANISATION_TYPE_LABELS,
     }
-    response = TEMPLATES.TemplateResponse(
+    return html_response(
         request,
         "network.html",
         {
@@ -388,10 +361,9 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
                                                     ("year", filters.year), ("level", filters.level))
                                 if v and v not in ("any", "entity")]),
             "config": config,
-            "version": _static_version(),
+            "version": static_version(STATIC_DIR / "network"),
         },
+        # cytoscape's one injected <style> is pre-empted by the page's own stylesheet, which
+        # carries the id cytoscape looks for (see templates/network.html): no inline styles
+        scripts=True,
     )
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response

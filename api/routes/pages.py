@@ -13,19 +13,15 @@ import hashlib
 import json
 import re
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
+from ctair.api import france_map
+from ctair.api.html import html_response, static_version
 from ctair.api.routes.queries import named_queries
 from ctair.graph.named_queries import NamedQuery, Parameter
 from ctair.ontology.vocab import PREFIXES
-
-API_DIR = Path(__file__).resolve().parents[1]
-STATIC_DIR = API_DIR / "static"
-TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
 
 router = APIRouter(include_in_schema=False)
 
@@ -110,21 +106,6 @@ PARAMETER_TYPES = {
 }
 SCRIPT_LABELS = ("copied", "copy_link", "tab", "form_apply", "form_run", "required", "field_hint", "missing_required",
                  "permalink_made")
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",  # YASGUI and DataTables set style attributes
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
 DEFAULT_QUERY = """\
 PREFIX ctair: <https://w3id.org/ctair/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -287,20 +268,6 @@ GROUPS_IN_ENGLISH = {"Contrats": "Contracts", "Territoires": "Territories", "Org
                      "Axes": "Axes", "Actions": "Actions"}
 
 
-def _map_outline() -> dict:
-    import math
-
-    from .resources import CORSICA, FRANCE, MAP_BOX, MAP_WIDTH, _project
-
-    cos = math.cos(math.radians(46.5))
-    return {
-        "width": MAP_WIDTH, "height": _project(MAP_BOX[0], MAP_BOX[2])[1], "box": list(MAP_BOX), "cos": cos,
-        "scale": MAP_WIDTH / ((MAP_BOX[1] - MAP_BOX[0]) * cos),
-        "france": " ".join(f"{x},{y}" for x, y in (_project(*p) for p in FRANCE)),
-        "corsica": " ".join(f"{x},{y}" for x, y in (_project(*p) for p in CORSICA)),
-    }
-
-
 def _example(query: NamedQuery, language: str) -> dict:
     title, description = query.localised(language)
     group = query.group if language == "fr" else GROUPS_IN_ENGLISH.get(query.group, query.group)
@@ -332,7 +299,7 @@ def page_config(request: Request, language: str = "fr") -> dict:
         "baseIri": request.app.state.settings.base_iri,
         "bindUrl": "api/queries/",  # + name + "/sparql?…": the form's values, resolved and bound
         "permalinkUrl": "api/permalinks",
-        "map": _map_outline(),  # the map view draws on the same tile-free outline as the territory pages
+        "map": france_map.outline(),  # the map view draws on the same tile-free outline as the territory pages
     }
 
 
@@ -348,20 +315,14 @@ def _grouped(examples: list[dict]) -> list[tuple[str, list[dict]]]:
     return sorted(groups.items(), key=lambda item: rank.get(item[0], len(rank)))
 
 
-def _static_version() -> str:
-    """Changes when a page asset changes, so browsers do not keep a stale script."""
-    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(STATIC_DIR.glob("*.*"))]
-    return hashlib.sha256("|".join(stamps).encode()).hexdigest()[:10]
-
-
 @router.get("/", response_class=HTMLResponse)
 def query_page(request: Request, lang: str | None = None) -> HTMLResponse:
     language = _language(request, lang)
     config = page_config(request, language)
     config["labels"] = {key: LABELS[language][key] for key in SCRIPT_LABELS}
     config["labels"]["types"] = PARAMETER_TYPES[language]
-    root = request.scope.get("root_path", "").rstrip("/") + "/"
-    response = TEMPLATES.TemplateResponse(
+    root = request.scope.get("root_path", "").rstrip("/") + "/"  # the page's links are relative to it
+    return html_response(
         request,
         "query.html",
         {
@@ -372,10 +333,8 @@ def query_page(request: Request, lang: str | None = None) -> HTMLResponse:
             "config": config,
             "examples": config["examples"],
             "groups": _grouped(config["examples"]),
-            "version": _static_version(),
+            "version": static_version(),
         },
+        scripts=True,
+        inline_styles=True,  # YASGUI and DataTables set style attributes
     )
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
