@@ -44,6 +44,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from ctair.api.results import parse_accept, prefers_text
 from ctair.errors import CtairError
 from ctair.graph.store import StoreError
+from ctair.api.state import app_state
 
 log = logging.getLogger("ctair.api")
 
@@ -148,7 +149,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CtairError)
     async def _ctair_error(request: Request, exc: CtairError) -> Response:
         status, code = exc.status, exc.code
-        if isinstance(exc, StoreError) and request.app.state.remote_store is not None:
+        if isinstance(exc, StoreError) and app_state(request).remote_store is not None:
             # the store failed, not the request: a remote server is a bad gateway
             status, code = 502, "remote-store-error"
         return error_response(request, status, str(exc), code=code, headers=exc.headers(), **exc.extra())

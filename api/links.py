@@ -8,17 +8,18 @@ from pyoxigraph import NamedNode
 
 from ctair.api.errors import ApiError
 from ctair.api.html import root
+from ctair.api.state import app_state
 from ctair.graph.describe import VOCABULARY_SEGMENTS
 from ctair.ontology.vocab import CTAIR, VOCAB_BASE
 
 
 def base_of(request: Request) -> str:
-    return request.app.state.settings.base_iri
+    return app_state(request).settings.base_iri
 
 
 def site_url(request: Request) -> str:
     """Where this server is reached: the configured ``public_url``, never the Host header."""
-    return request.app.state.settings.site_url()
+    return app_state(request).settings.site_url()
 
 
 def context_url(request: Request) -> str:

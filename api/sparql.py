@@ -40,7 +40,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ctair.api import results
-from ctair.api.deps import store_changed
 from ctair.api.errors import ApiError
 from ctair.api.remote_sparql import RemoteQueryRunner
 from ctair.api.result_format import requested_format
@@ -56,6 +55,7 @@ from ctair.api.sparql_text import (
 from ctair.api.query_runner import QueryRunner, QueryTask
 from ctair.api.workers import WorkerPool
 from ctair.graph.void import VOID_PATH, dataset_iri
+from ctair.api.state import app_state
 
 log = logging.getLogger("ctair.api.sparql")
 
@@ -72,24 +72,27 @@ _SD_OFFERS = (results.TURTLE, results.NTRIPLES, results.JSONLD, results.RDFXML, 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    settings = app.state.settings
-    remote = getattr(app.state, "remote_store", None)
-    if remote is not None:
-        pool = RemoteQueryRunner(remote, size=settings.max_concurrent_queries, max_queued=settings.max_queued_queries)
+    state = app_state(app)
+    settings = state.settings
+    runner: QueryRunner
+    if state.remote_store is not None:
+        runner = RemoteQueryRunner(state.remote_store, size=settings.max_concurrent_queries,
+                                   max_queued=settings.max_queued_queries)
     else:
-        pool = WorkerPool(
-            Path(app.state.store_path),
+        runner = WorkerPool(
+            state.store_path,
             size=settings.max_concurrent_queries,
             max_queued=settings.max_queued_queries,
             slow_after=settings.slow_query_seconds,
             max_slow=settings.max_slow_queries,
         )
-    app.state.sparql_pool = pool
-    await pool.start()
+    state.runner = runner
+    await runner.start()
     try:
         yield
     finally:
-        await pool.stop()
+        await runner.stop()
+        state.runner = None
 
 
 router = APIRouter(lifespan=lifespan, tags=["sparql"])
@@ -188,7 +191,7 @@ def _graphs(params: list[tuple[str, str]], name: str) -> list[str]:
 
 def _endpoint_iri(request: Request) -> str:
     """The endpoint's own IRI, from the configured public URL (never the Host header)."""
-    return request.app.state.settings.site_url() + "/sparql"
+    return app_state(request).settings.site_url() + "/sparql"
 
 
 def _refuse_outbound(text: str, tokens) -> None:
@@ -235,11 +238,11 @@ def _prefixes(tokens) -> dict[str, str]:
 
 
 def _runner(request: Request) -> QueryRunner:
-    pool = getattr(request.app.state, "sparql_pool", None)
-    if pool is None:
+    runner = app_state(request).runner
+    if runner is None:
         raise ApiError(503, "the SPARQL workers are not running (application started without its lifespan)",
                        code="store-unavailable")
-    return pool
+    return runner
 
 
 # --- the endpoint --------------------------------------------------------------------------
@@ -248,7 +251,7 @@ def _runner(request: Request) -> QueryRunner:
 @router.post("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query or an update (form or SPARQL body)",
              response_class=Response, operation_id="sparql_post")
 async def sparql(request: Request) -> Response:
-    settings = request.app.state.settings
+    settings = app_state(request).settings
     params = await _parameters(request, settings)
     queries, updates = _values(params, "query"), _values(params, "update")
     if len(queries) + len(updates) > 1:
@@ -344,7 +347,7 @@ async def _update(request: Request, settings, params, text: str) -> Response:
         timeout=settings.update_timeout,
         drain_timeout=settings.query_timeout + 2,
     )
-    store_changed(request.app)  # the REST API and its entity index read the new state
+    app_state(request).invalidate()  # the REST API, the pages and their caches read the new state
     return Response(status_code=204)
 
 
@@ -358,7 +361,7 @@ def service_description(request: Request) -> Response:
     chosen = results.negotiate(request.headers.get("accept"), _SD_OFFERS, "the service description")
     if chosen is results.HTML:
         return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
-    settings = request.app.state.settings
+    settings = app_state(request).settings
     endpoint = ox.NamedNode(_endpoint_iri(request))
     service = ox.BlankNode("service")
     dataset = dataset_iri(settings)  # described at /.well-known/void (VoID + DCAT)
@@ -377,7 +380,7 @@ def service_description(request: Request) -> Response:
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
         ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
-                  ox.NamedNode(request.app.state.settings.site_url() + VOID_PATH)),
+                  ox.NamedNode(app_state(request).settings.site_url() + VOID_PATH)),
         ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
         ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
             f"Read-only unless updates are enabled. The default graph is the union of all graphs. "

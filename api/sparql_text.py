@@ -130,9 +130,9 @@ def tokenize(text: str) -> list[Token]:
     return list(iter_tokens(text))
 
 
-def iter_tokens(text: str, kind: str = "query") -> Iterator[Token]:
+def iter_tokens(text: str, what: str = "query") -> Iterator[Token]:
     """:func:`tokenize` as a generator, for checks that may stop early (see :func:`check_nesting`);
-    ``kind`` (query or update) is what an :class:`UnterminatedString` calls the text."""
+    ``what`` (query or update) is what an :class:`UnterminatedString` calls the text."""
     position = 0
     length = len(text)
     no_colon_until = -1  # positions before this are inside a name run that is not followed by ':'
@@ -154,7 +154,7 @@ def iter_tokens(text: str, kind: str = "query") -> Iterator[Token]:
         match = pattern.match(text, position)
         kind = match.lastgroup or "punct"
         if kind == "unterminated" or kind == "unterminated1":
-            raise UnterminatedString(text, position, match.group(), kind)
+            raise UnterminatedString(text, position, match.group(), what)
         if kind != "ws" and kind != "comment":
             yield Token(_KIND_NAMES.get(kind, kind), match.group(), position)
         position = match.end()

@@ -38,6 +38,8 @@ from ctair.graph.dump import (
 )
 from ctair.graph.void import VOID_PATH, VOID_PREFIXES, dataset_iri, void_description  # noqa: F401 (re-export)
 from ctair.ontology.vocab import ONTOLOGY_FILES
+from ctair.api.state import AppState, app_state
+from ctair.graph.store import Store
 
 router = APIRouter(include_in_schema=False)
 _lock = threading.Lock()
@@ -50,11 +52,11 @@ def dumps_directory(store_path: Path) -> Path:
     return store_path.parent / f"{store_path.name}-dumps"
 
 
-def _dump_place(state, store) -> tuple[Path, str]:
+def _dump_place(state: AppState, store: Store) -> tuple[Path, str]:
     """Where the current store's dumps go, and the fingerprint of the content they must match."""
-    remote = getattr(state, "remote_store", None)
+    remote = state.remote_store
     if remote is None:  # the fingerprint of the build this request's handle reads, not of the link
-        return dumps_directory(Path(state.store_path)), store_fingerprint(Path(store.path))
+        return dumps_directory(state.store_path), store_fingerprint(Path(store.path))
     name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", _remote_fingerprint(state, store)
 
@@ -62,11 +64,11 @@ def _dump_place(state, store) -> tuple[Path, str]:
 REMOTE_FINGERPRINT_SECONDS = 30.0
 
 
-def _remote_fingerprint(state, store) -> str:
+def _remote_fingerprint(state: AppState, store: Store) -> str:
     """The remote store's content fingerprint, asked at most every 30 s: it is an aggregate over
     every quad, too costly for each request to /dumps/ or /.well-known/void on a large server.
-    (An update through ctair clears it: :func:`ctair.api.deps.store_changed`.)"""
-    cached = getattr(state, "remote_fingerprint", None)
+    (An update through ctair clears it: :meth:`ctair.api.state.AppState.invalidate`.)"""
+    cached = state.remote_fingerprint
     now = time.monotonic()
     if cached is None or now - cached[0] > REMOTE_FINGERPRINT_SECONDS:
         cached = state.remote_fingerprint = (now, content_fingerprint(store))
@@ -75,7 +77,7 @@ def _remote_fingerprint(state, store) -> str:
 
 def ensure_dumps(request: Request, store) -> list[DumpFile]:
     """The dump files of the current store, (re)written when missing or stale."""
-    state = request.app.state
+    state = app_state(request)
     out, fingerprint = _dump_place(state, store)
     with _lock:
         stamp = out / "FINGERPRINT"
@@ -96,10 +98,10 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
         return dumps
 
 
-def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
+def _store_times(state: AppState, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
     """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
-    if getattr(state, "remote_store", None) is None:
-        store_path = Path(getattr(state, "store_generation", None) or state.store_path)
+    if state.remote_store is None:
+        store_path = Path(state.store_generation or state.store_path)
         times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
     else:
         times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]
@@ -112,9 +114,9 @@ def void(request: Request, store: StoreDep) -> Response:
     """VoID + DCAT description of the dataset (Turtle by default)."""
     fmt = negotiate(request.headers.get("accept"), RDF_OFFERS, "the dataset description")
     dumps = ensure_dumps(request, store)
-    state = request.app.state
+    state = app_state(request)
     key = (site_url(request), tuple(d.sha256 for d in dumps))
-    cache = getattr(state, "void_cache", None)
+    cache = state.void_cache
     if cache is None or cache[0] != key:
         issued, modified = _store_times(state, dumps)
         triples = void_description(store, state.settings.base_iri, site_url=site_url(request), dumps=dumps,
@@ -165,7 +167,7 @@ def _b64(hex_digest: str) -> str:
 
 @router.get("/context.jsonld")
 def context(request: Request) -> Response:
-    body = json.dumps(jsonld_context(request.app.state.settings.base_iri), ensure_ascii=False, indent=2)
+    body = json.dumps(jsonld_context(app_state(request).settings.base_iri), ensure_ascii=False, indent=2)
     return Response(body, media_type="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
 
 

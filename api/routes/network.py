@@ -15,7 +15,7 @@ this router, so ``recurring`` never reaches ``/api/network/{network}``.)
 
 The facts are read from the store once per store (:func:`network_data`): the
 :class:`~ctair.graph.network.NetworkData` is kept on the app with the store object it was read
-from, and read again when :func:`ctair.api.deps.store_changed` has replaced the store. The
+from, and read again when :meth:`ctair.api.state.AppState.invalidate` has replaced the store. The
 JSON bodies are kept too (a small LRU per store), so a repeated call costs a dictionary look-up.
 Every handler is a sync ``def``: FastAPI runs it in its thread pool, never on the event loop.
 
@@ -46,6 +46,7 @@ from ctair.graph.network import (
 )
 from ctair.graph.store import Store
 
+from ..state import app_state
 from ..deps import StoreDep
 from ..html import STATIC_DIR, html_response, static_version
 from ..errors import ApiError
@@ -70,7 +71,7 @@ CACHED_BODIES = 64  # JSON bodies kept per store (each a few kB to a few MB)
 # --------------------------------------------------------------------------------------------
 
 
-class _Cache:
+class NetworkCache:
     """The NetworkData of one store object, and the JSON bodies computed from it."""
 
     def __init__(self, store: Store, data: NetworkData):
@@ -103,17 +104,17 @@ def _weakrefable(value) -> bool:
 _load_lock = threading.Lock()
 
 
-def network_cache(request: Request, store: Store) -> _Cache:
+def network_cache(request: Request, store: Store) -> NetworkCache:
     """The cache of the app's current store (read from the store on the first call, and again
-    after :func:`ctair.api.deps.store_changed` put a new store object in place)."""
-    state = request.app.state
-    cache = getattr(state, "network_cache", None)
+    after :meth:`ctair.api.state.AppState.invalidate` put a new store object in place)."""
+    state = app_state(request)
+    cache = state.network_cache
     if cache is not None and cache.store() is store:
         return cache
     with _load_lock:  # one thread reads the store; the others wait for its result
-        cache = getattr(state, "network_cache", None)
+        cache = state.network_cache
         if cache is None or cache.store() is not store:
-            cache = state.network_cache = _Cache(store, load_network_data(store))
+            cache = state.network_cache = NetworkCache(store, load_network_data(store))
         return cache
 
 
@@ -322,7 +323,7 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
 
     recurring = recurring_organisations(graph, min_territories=2)
     root = request.scope.get("root_path", "").rstrip("/")
-    base = request.app.state.settings.base_iri
+    base = app_state(request).settings.base_iri
     for row in recurring:
         row["roles"] = [ROLE_LABELS.get(r, r) for r in row["roles"]]
         row["href"] = f"{root}/{row['organisation'][len(base):]}" if row["organisation"].startswith(base) else row["organisation"]

@@ -22,6 +22,7 @@ from ctair.api.html import html_response, static_version
 from ctair.api.routes.queries import named_queries
 from ctair.graph.named_queries import NamedQuery, Parameter
 from ctair.ontology.vocab import PREFIXES
+from ctair.api.state import app_state
 
 router = APIRouter(include_in_schema=False)
 
@@ -296,7 +297,7 @@ def page_config(request: Request, language: str = "fr") -> dict:
         "defaultQuery": DEFAULT_QUERY,
         "examples": examples,
         # IRIs of this dataset open the local page (/id/… answers 303 to /doc/…), not w3id.org
-        "baseIri": request.app.state.settings.base_iri,
+        "baseIri": app_state(request).settings.base_iri,
         "bindUrl": "api/queries/",  # + name + "/sparql?…": the form's values, resolved and bound
         "permalinkUrl": "api/permalinks",
         "map": france_map.outline(),  # the map view draws on the same tile-free outline as the territory pages

@@ -24,6 +24,7 @@ from ctair.graph.store import plain
 from .. import results
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
+from ..state import app_state
 from ..result_format import PARAMETERS as FORMAT_PARAMETERS, RowSolutions, requested_format
 from ..models import NamedQuery as NamedQueryDescription
 from ..models import NamedQueryResult
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
 def queries_directory(request: Request) -> Path:
     """The directory of the named queries served by this app (the ``queries_dir`` setting)."""
-    return request.app.state.settings.queries_dir or QUERIES_DIR
+    return app_state(request).settings.queries_dir or QUERIES_DIR
 
 
 def named_queries(request: Request) -> dict[str, NamedQuery]:
