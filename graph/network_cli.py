@@ -20,7 +20,7 @@ from ctair.tables import print_rows
 
 from .dump import add_dump_command
 
-from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter
+from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkFilter
 
 TABLE_FORMATS = ("table", "json", "csv")
 
@@ -62,10 +62,8 @@ def add_network_commands(commands, store_argument, open_store) -> None:
 
         data = load_network_data(open_store(args))
         year = getattr(args, "year", None)
-        if year is not None:  # an absent year is a typo more often than a question: say which years exist
-            years = sorted({a.year for a in data.actions.values() if a.year is not None})
-            if year not in years:
-                raise NetworkError(f"no contract of the year {year} (years: {', '.join(map(str, years)) or 'none'})")
+        if year is not None:
+            data.check_year(year)
         return data
 
     # ------------------------------------------------------------------ ctair network …

@@ -41,15 +41,15 @@ from starlette.background import BackgroundTask
 
 from ctair.graph.iris import fold
 from ctair.graph.network import (
-    CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
-    metrics_json, network_json,
+    CONTRACT_KINDS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, axis_subnetworks, bipartite_network,
+    build_network, load_network_data, organisation_network, territory_network,
 )
 from ctair.graph.store import Store
 
-from ..state import app_state
 from ..deps import StoreDep
-from ..html import STATIC_DIR, html_response, static_version
 from ..errors import ApiError
+from ..html import STATIC_DIR, html_response, static_version
+from ..state import app_state
 
 router = APIRouter(tags=["network analysis"])
 
@@ -135,47 +135,11 @@ def _blank(value: str | None) -> str | None:
     return None if value is None or not value.strip() else value.strip()
 
 
-def axis_ids(data: NetworkData) -> list[str]:
-    return sorted({axis.id for axis in data.axes.values()})
-
-
-def years_of(data: NetworkData) -> list[int]:
-    return sorted({a.year for a in data.actions.values() if a.year is not None})
-
-
 def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None,
                   level: str | None = None) -> NetworkFilter:
-    """The :class:`NetworkFilter` of the query parameters, or a 400 naming the parameter and
-    its allowed values. Empty values mean "no filter" (an HTML form sends ``axis=``); the level
-    is ``entity`` unless ``network`` is asked."""
-    level = _blank(level) or "entity"
-    if level not in LEVELS:
-        raise bad_parameter("level", f"unknown level {level!r} (choose from {', '.join(LEVELS)})", list(LEVELS))
-    role = _blank(role) or "any"
-    if role not in ("any", *ROLES):
-        raise bad_parameter("role", f"unknown role {role!r} (choose from any, {', '.join(ROLES)})", ["any", *ROLES])
-    kind = _blank(kind)
-    if kind is not None and kind.upper() not in CONTRACT_KINDS:
-        raise bad_parameter("kind", f"unknown contract kind {kind!r} (choose from {', '.join(CONTRACT_KINDS)})", list(CONTRACT_KINDS))
-    axis = _blank(axis)
-    if axis is not None:
-        try:
-            axis = data.axis_id(data.resolve_axis(axis))
-        except NetworkError as error:
-            raise bad_parameter("axis", str(error), axis_ids(data)) from None
-    year_text, year_value = _blank(year), None
-    if year_text is not None:
-        years = years_of(data)
-        try:
-            year_value = int(year_text)
-        except ValueError:
-            raise bad_parameter("year", f"the year must be an integer, got {year_text!r}", years) from None
-        if year_value not in years:
-            raise bad_parameter("year", f"no contract of the year {year_value} (years: {', '.join(map(str, years)) or 'none'})", years)
-    try:
-        return NetworkFilter(role=role, axis=axis, kind=kind.upper() if kind else None, year=year_value, level=level)
-    except NetworkError as error:  # the checks above should have caught it
-        raise ApiError(400, str(error), code="bad-parameter") from None
+    """The :class:`NetworkFilter` of the query parameters (:meth:`NetworkFilter.parse`), or a
+    400 ``bad-parameter`` naming the parameter and its allowed values."""
+    return NetworkFilter.parse(data, role=role, axis=axis, kind=kind, year=year, level=level)
 
 
 def parse_min_territories(value: str | None) -> int:
@@ -206,6 +170,38 @@ def _json(body: bytes) -> Response:
 # --------------------------------------------------------------------------------------------
 # JSON resources
 # --------------------------------------------------------------------------------------------
+
+
+def network_json(data: NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> dict:
+    """Node-link JSON of a network with every node's metrics and the graph's — the body of
+    ``GET /api/network/{bipartite|organisations|territories}``."""
+    from ctair.graph.network_export import node_link
+    from ctair.graph.network_metrics import annotate
+
+    body = node_link(annotate(build_network(data, network, filters)))
+    # the labels of the actions behind the links, for the page's details panel
+    iris = {iri for link in body["links"] for iri in link.get("action_iris", ())}
+    body["actions"] = {iri: data.actions[iri].label for iri in sorted(iris) if iri in data.actions}
+    return body
+
+
+def metrics_json(data: NetworkData, filters: NetworkFilter = NetworkFilter(), *, min_territories: int = 2) -> dict:
+    """Graph-level metrics of the three networks, the recurring-organisation ranking and the
+    per-axis summary — the body of ``GET /api/network/metrics``."""
+    from ctair.graph.network_metrics import axis_summary, graph_metrics, recurring_organisations
+
+    bipartite = bipartite_network(data, filters)
+    return {
+        "filters": filters.to_json(),
+        "level": filters.level,
+        "networks": {
+            "bipartite": graph_metrics(bipartite),
+            "organisations": graph_metrics(organisation_network(bipartite)),
+            "territories": graph_metrics(territory_network(bipartite)),
+        },
+        "recurring": recurring_organisations(bipartite, min_territories=min_territories),
+        "axes": axis_summary(axis_subnetworks(data, filters)),
+    }
 
 
 @router.get("/api/network/metrics", summary="Graph metrics of the three networks, recurring organisations, per-axis summary")
@@ -248,7 +244,6 @@ def _download(write: Callable[[Path], None], filename: str, media_type: str) -> 
 def export_network(network: str, request: Request, store: StoreDep, format: str = "gexf", role: str | None = None,
                    axis: str | None = None, kind: str | None = None, year: str | None = None,
                    level: str | None = None) -> Response:
-    from ctair.graph.network import build_network
     from ctair.graph.network_export import write_network
     from ctair.graph.network_metrics import annotate
 
@@ -316,8 +311,8 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
     try:
         filters = parse_filters(data, role, axis, kind, year, level)
         problem = None
-    except ApiError as error:  # the page still renders, unfiltered, and says what was wrong
-        filters, problem = NetworkFilter(), error.detail
+    except NetworkError as error:  # the page still renders, unfiltered, and says what was wrong
+        filters, problem = NetworkFilter(), str(error)
     graph = bipartite_network(data, filters)
     from ctair.graph.network_metrics import recurring_organisations
 
@@ -354,7 +349,7 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
             "problem": problem,
             "roles": [(r, ROLE_LABELS.get(r, r)) for r in ROLES],
             "kinds": CONTRACT_KINDS,
-            "years": years_of(data),
+            "years": data.years(),
             "axes": _axis_options(data),
             "recurring": recurring,
             "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **kinds},

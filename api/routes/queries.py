@@ -18,7 +18,7 @@ import io
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, QueryParameterError, bind, load_named_queries, select_columns
+from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, bind, load_named_queries, select_columns
 from ctair.graph.store import plain
 
 from .. import results
@@ -59,10 +59,7 @@ def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
     if query is None:
         raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
     values = {k: v for k, v in request.query_params.items() if v.strip()}  # an empty field is "not given"
-    try:
-        bindings = bind(query, values, index.resolve_term)
-    except QueryParameterError as error:
-        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    bindings = bind(query, values, index.resolve_term)  # an unknown name is a 400 naming the parameter
     return {"query": query.name, "parameters": {k: v.value for k, v in bindings.items()}, "sparql": editor_text(query, bindings)}
 
 
@@ -76,10 +73,7 @@ def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDe
     pairs = list(request.query_params.multi_items())
     url_format = requested_format(pairs, "SELECT")
     values = {k: v for k, v in pairs if k not in FORMAT_PARAMETERS}
-    try:
-        bindings = bind(query, values, index.resolve_term)
-    except QueryParameterError as error:
-        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    bindings = bind(query, values, index.resolve_term)  # an unknown name is a 400 naming the parameter
     rows = store.select(query.text, bindings)
     columns = select_columns(store, query.text, bindings)
     if url_format is not None:
