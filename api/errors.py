@@ -19,6 +19,12 @@ range is another ``text/*`` one (e.g. ``Accept: text/csv``)::
     line: 1
     column: 6
 
+Every error ctair raises on purpose is a :class:`ctair.errors.CtairError` and reaches ONE handler
+here, which answers with its ``status``, its ``code``, its message as ``detail``, its
+``extra()`` fields and its ``headers()`` (e.g. ``Retry-After``): routes do not catch and
+re-raise them. :class:`ApiError` is the one a route raises itself (its status and code per
+instance). Anything else that escapes is a bug: a 500 ``internal``, logged.
+
 Codes used by the SPARQL endpoint: ``missing-query``, ``multiple-queries``,
 ``query-syntax``, ``update-syntax``, ``bad-encoding``, ``unsupported-media-type``,
 ``method-not-allowed``, ``not-acceptable``, ``invalid-graph-iri``, ``dataset-conflict``,
@@ -42,9 +48,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ctair.api.results import parse_accept, prefers_text
+from ctair.api.state import app_state
 from ctair.errors import CtairError
 from ctair.graph.store import StoreError
-from ctair.api.state import app_state
 
 log = logging.getLogger("ctair.api")
 

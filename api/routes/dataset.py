@@ -24,7 +24,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from ctair.api.deps import StoreDep
 from ctair.api.errors import ApiError
-from ctair.api.html import html_response
+from ctair.api.html import html_response, security_headers
 from ctair.api.links import context_url, site_url
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, negotiate
 from ctair.graph.describe import jsonld_context, serialize
@@ -229,8 +229,8 @@ def polish_ontology_page(html: str) -> str:
 
 
 def _ontology(fmt) -> Response:
-    if fmt is HTML:
-        return HTMLResponse(ontology_html(), headers={"Vary": "Accept"})
+    if fmt is HTML:  # pyLODE's page styles itself inline; its one script is JSON-LD data, never run
+        return HTMLResponse(ontology_html(), headers={"Vary": "Accept", **security_headers(inline_styles=True)})
     text = ONTOLOGY_FILES["ontology"].read_bytes()
     if fmt is TURTLE:
         return Response(text, media_type=TURTLE.content_type, headers={"Vary": "Accept"})
