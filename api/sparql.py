@@ -41,6 +41,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ctair.api import results
 from ctair.api.errors import ApiError
+from ctair.api.query_runner import QueryRunner, QueryTask
 from ctair.api.remote_sparql import RemoteQueryRunner
 from ctair.api.result_format import requested_format
 from ctair.api.sparql_text import (
@@ -52,10 +53,9 @@ from ctair.api.sparql_text import (
     iter_tokens,
     query_form,
 )
-from ctair.api.query_runner import QueryRunner, QueryTask
+from ctair.api.state import app_state
 from ctair.api.workers import WorkerPool
 from ctair.graph.void import VOID_PATH, dataset_iri
-from ctair.api.state import app_state
 
 log = logging.getLogger("ctair.api.sparql")
 
