@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from ctair.api import sparql
 from ctair.api.errors import install_error_handlers
 from ctair.api.hardening import HardeningMiddleware
+from ctair.api.html import STATIC_DIR
+from ctair.api.state import AppState
 from ctair.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -29,11 +31,7 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
         docs_url=None,  # served from vendored files below (the defaults load from a CDN)
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.store_path = Path(store_path or settings.store)
-    app.state.remote_store = remote_store
-    if remote_store is not None:
-        app.state.store = remote_store
+    app.state.ctair = AppState(settings, Path(store_path or settings.store), remote_store=remote_store)
     install_error_handlers(app)
     sparql.add_cors(app)
     app.add_middleware(HardeningMiddleware)  # outermost: HEAD as GET, nosniff on every response
@@ -64,7 +62,7 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
     from .routes.api_docs import add_api_docs_routes
 
     add_api_docs_routes(app)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _document_errors_and_bodies(app, settings)
     return app
 

@@ -19,6 +19,12 @@ range is another ``text/*`` one (e.g. ``Accept: text/csv``)::
     line: 1
     column: 6
 
+Every error ctair raises on purpose is a :class:`ctair.errors.CtairError` and reaches ONE handler
+here, which answers with its ``status``, its ``code``, its message as ``detail``, its
+``extra()`` fields and its ``headers()`` (e.g. ``Retry-After``): routes do not catch and
+re-raise them. :class:`ApiError` is the one a route raises itself (its status and code per
+instance). Anything else that escapes is a bug: a 500 ``internal``, logged.
+
 Codes used by the SPARQL endpoint: ``missing-query``, ``multiple-queries``,
 ``query-syntax``, ``update-syntax``, ``bad-encoding``, ``unsupported-media-type``,
 ``method-not-allowed``, ``not-acceptable``, ``invalid-graph-iri``, ``dataset-conflict``,
@@ -42,6 +48,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ctair.api.results import parse_accept, prefers_text
+from ctair.api.state import app_state
+from ctair.errors import CtairError
 from ctair.graph.terms import StoreError
 
 log = logging.getLogger("ctair.api")
@@ -63,17 +71,27 @@ _CODES_BY_STATUS = {
 }
 
 
-class ApiError(Exception):
-    """Raise anywhere in a route to answer with the standard error shape."""
+class ApiError(CtairError):
+    """Raise anywhere in a route to answer with the standard error shape: a :class:`CtairError`
+    whose status and code are the instance's (the other errors' are their class's)."""
 
     def __init__(self, status: int, detail: str, *, code: str | None = None,
                  headers: dict[str, str] | None = None, **extra: Any):
         super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.code = code or _CODES_BY_STATUS.get(status, "error")
-        self.headers = headers or {}
-        self.extra = extra
+        self.status = status  # type: ignore[misc]  # the class attribute's value, per instance
+        self.code = code or _CODES_BY_STATUS.get(status, "error")  # type: ignore[misc]
+        self._headers = headers or {}
+        self._extra = extra
+
+    @property
+    def detail(self) -> str:
+        return str(self)
+
+    def extra(self) -> dict[str, Any]:
+        return self._extra
+
+    def headers(self) -> dict[str, str]:
+        return self._headers
 
 
 def error_body(status: int, detail: str, code: str, **extra: Any) -> dict:
@@ -121,7 +139,7 @@ def prefers_html(accept: str | None) -> bool:
 
 
 def _html_error(request: Request, status: int, detail: str, title: str, headers: dict | None) -> Response:
-    from ctair.api.routes.resources import html_response
+    from ctair.api.html import html_response
 
     response = html_response(request, "error.html", {
         "status": status, "title": title, "title_fr": _FRENCH_TITLES.get(status, title), "detail": detail, "kind": "error",
@@ -134,16 +152,13 @@ def _html_error(request: Request, status: int, detail: str, title: str, headers:
 def install_error_handlers(app: FastAPI) -> None:
     """Make every error of ``app`` use the shape above."""
 
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(request, exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra)
-
-    @app.exception_handler(StoreError)
-    async def _store_error(request: Request, exc: StoreError) -> Response:
-        # the store failed, not the request: a remote server is a bad gateway, a missing local store unavailable
-        if getattr(request.app.state, "remote_store", None) is not None:
-            return error_response(request, 502, str(exc), code="remote-store-error")
-        return error_response(request, 503, str(exc), code="store-unavailable")
+    @app.exception_handler(CtairError)
+    async def _ctair_error(request: Request, exc: CtairError) -> Response:
+        status, code = exc.status, exc.code
+        if isinstance(exc, StoreError) and app_state(request).remote_store is not None:
+            # the store failed, not the request: a remote server is a bad gateway
+            status, code = 502, "remote-store-error"
+        return error_response(request, status, str(exc), code=code, headers=exc.headers(), **exc.extra())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -2,8 +2,8 @@
 
 The endpoint keeps every check it makes on the embedded store — length, SERVICE/LOAD refusal,
 read-only unless an admin token is given, content negotiation — and this runner takes the place
-of the worker pool (:class:`ctair.api.workers.WorkerPool`, same ``query``/``update`` interface
-and reply shape):
+of the worker pool (:class:`ctair.api.workers.WorkerPool`; both are a
+:class:`ctair.api.query_runner.QueryRunner`):
 
 * The query goes to the server's query URL as the client wrote it, with ``default-graph-uri``/
   ``named-graph-uri`` passed on and, when the request names no dataset, the server's union
@@ -36,6 +36,7 @@ import httpx
 import pyoxigraph as ox
 
 from ctair.api import results
+from ctair.api.query_runner import QueryFailure, QueryReply, QueryTask, UpdateTask
 from ctair.api.workers import QueryTimeout, ServerBusy, syntax_error
 from ctair.graph.remote_store import RemoteSparqlStore, redact
 
@@ -102,7 +103,7 @@ class RemoteQueryRunner:
             self._slots.release()
 
     # --- queries ---------------------------------------------------------------------------
-    def _query_form_data(self, task: dict) -> dict[str, Any]:
+    def _query_form_data(self, task: QueryTask) -> dict[str, Any]:
         data: dict[str, Any] = {"query": task["query"]}
         if task.get("default_graph"):
             data["default-graph-uri"] = list(task["default_graph"])
@@ -112,8 +113,9 @@ class RemoteQueryRunner:
             data[self.store.union_default_graph_param] = ""
         return data
 
-    async def query(self, task: dict, timeout: float, client: str = "") -> dict:
-        """Run one query task (the dict :mod:`ctair.api.sparql` builds); returns the reply payload."""
+    async def query(self, task: QueryTask, timeout: float, client: str = "") -> QueryReply:
+        """Run one query task (as :mod:`ctair.api.sparql` builds it); raises a :class:`QueryFailure`
+        when the server refuses or fails it, or cannot be reached."""
         assert self._client is not None and self.spool_dir is not None
         form = task.get("form")
         if form in ("SELECT", "ASK"):
@@ -138,10 +140,10 @@ class RemoteQueryRunner:
                 ) from None
             except httpx.HTTPError as error:
                 raw.unlink(missing_ok=True)
-                return _error(502, "remote-store-unreachable",
-                              f"cannot reach the SPARQL server at {redact(self.store.query_url)}: {error}")
+                raise QueryFailure(502, "remote-store-unreachable",
+                                   f"cannot reach the SPARQL server at {redact(self.store.query_url)}: {error}") from None
         if status >= 400:
-            return _rejection(status, message, task["query"], redact(self.store.query_url))
+            raise _rejection(status, message, task["query"], redact(self.store.query_url))
         out = self.spool_dir / f"{uuid.uuid4().hex}.out"
         try:
             return await asyncio.to_thread(_rewrite, raw, media, task, out)
@@ -162,7 +164,7 @@ class RemoteQueryRunner:
             return response.status_code, media, ""
 
     # --- updates ---------------------------------------------------------------------------
-    async def update(self, task: dict, timeout: float, drain_timeout: float) -> dict:
+    async def update(self, task: UpdateTask, timeout: float, drain_timeout: float) -> None:
         """Send one update to the server's update URL (the endpoint has checked the admin token)."""
         assert self._client is not None
         try:
@@ -173,12 +175,14 @@ class RemoteQueryRunner:
         except httpx.TimeoutException:
             raise QueryTimeout(f"the SPARQL server did not finish the update within the {timeout:g} s limit") from None
         except httpx.HTTPError as error:
-            return _error(502, "remote-store-unreachable",
-                          f"cannot reach the SPARQL server at {redact(self.store.update_url)}: {error}")
+            raise QueryFailure(502, "remote-store-unreachable",
+                               f"cannot reach the SPARQL server at {redact(self.store.update_url)}: {error}") from None
         if response.status_code >= 400:
-            return _rejection(response.status_code, _trimmed(response.text), task["update"],
-                              redact(self.store.update_url), kind="update")
-        return {"kind": "ok"}
+            raise _rejection(response.status_code, _trimmed(response.text), task["update"],
+                             redact(self.store.update_url), kind="update")
+
+    def begin_shutdown(self, grace: float) -> None:
+        """Nothing to do: a request in flight to the server ends with the server's grace period."""
 
 
 def _trimmed(text: str) -> str:
@@ -186,23 +190,20 @@ def _trimmed(text: str) -> str:
     return text if len(text) <= _SERVER_MESSAGE_CHARS else text[:_SERVER_MESSAGE_CHARS] + "…"
 
 
-def _error(status: int, code: str, detail: str, **extra) -> dict:
-    return {"kind": "error", "status": status, "code": code, "detail": detail, "extra": extra}
-
-
-def _rejection(status: int, message: str, text: str, url: str, kind: str = "query") -> dict:
+def _rejection(status: int, message: str, text: str, url: str, kind: str = "query") -> QueryFailure:
+    """The failure to answer when the server refused the query (or update) with ``status``."""
     said = f": {message}" if message else ""
     if status == 400:
         error = syntax_error(kind, message, text) if "error at" in message else None
-        if error is not None and error["extra"]:
-            return dict(error, kind="error", detail=f"the SPARQL server rejected the {kind}{said}")
-        return _error(400, f"{kind}-failed", f"the SPARQL server rejected the {kind}{said}")
+        if error is not None and error.extra():
+            return QueryFailure(400, error.code, f"the SPARQL server rejected the {kind}{said}", **error.extra())
+        return QueryFailure(400, f"{kind}-failed", f"the SPARQL server rejected the {kind}{said}")
     if status == 503:
-        return _error(503, "remote-store-busy", f"the SPARQL server at {url} is unavailable{said}")
-    return _error(502, "remote-store-error", f"the SPARQL server at {url} answered {status}{said}", upstream_status=status)
+        return QueryFailure(503, "remote-store-busy", f"the SPARQL server at {url} is unavailable{said}")
+    return QueryFailure(502, "remote-store-error", f"the SPARQL server at {url} answered {status}{said}", upstream_status=status)
 
 
-def _rewrite(raw: Path, media: str, task: dict, out: Path) -> dict:
+def _rewrite(raw: Path, media: str, task: QueryTask, out: Path) -> QueryReply:
     """The server's answer (SPARQL JSON or RDF, in ``raw``) in the client's format, capped, in ``out``."""
     accept, max_rows = task.get("accept"), task.get("max_rows")
     count, truncated = None, False
@@ -212,30 +213,28 @@ def _rewrite(raw: Path, media: str, task: dict, out: Path) -> dict:
                 answer = ox.parse_query_results(path=str(raw), format=ox.QueryResultsFormat.JSON)
                 if isinstance(answer, ox.QuerySolutions):
                     form = "SELECT"
-                    fmt = results.negotiate(accept, form)
+                    fmt = results.result_format(accept, form)
                     counter = results.write_solutions(answer, fmt, spool, max_rows)
                     count, truncated = counter.count, counter.truncated
                 else:
                     form = "ASK"
-                    fmt = results.negotiate(accept, form)
+                    fmt = results.result_format(accept, form)
                     results.write_boolean(bool(answer), fmt, spool)
             elif media in _RDF_MEDIA:
                 form = "CONSTRUCT"
-                fmt = results.negotiate(accept, form)
+                fmt = results.result_format(accept, form)
                 triples = (ox.Triple(q.subject, q.predicate, q.object)
                            for q in ox.parse(path=str(raw), format=_RDF_MEDIA[media]))
                 counter = results.write_triples(triples, fmt, spool, max_rows, task.get("prefixes"))
                 count, truncated = counter.count, counter.truncated
             else:
-                out.unlink(missing_ok=True)
-                return _error(502, "remote-store-error",
-                              f"the SPARQL server answered in {media or 'an unnamed format'}, "
-                              f"not SPARQL JSON results or N-Triples")
-    except results.NotAcceptable as error:
+                raise QueryFailure(502, "remote-store-error",
+                                   f"the SPARQL server answered in {media or 'an unnamed format'}, "
+                                   f"not SPARQL JSON results or N-Triples")
+    except (QueryFailure, results.NotAcceptable):
         out.unlink(missing_ok=True)
-        return _error(406, "not-acceptable", str(error), available=error.offered)
+        raise
     except (SyntaxError, ValueError) as error:
         out.unlink(missing_ok=True)
-        return _error(502, "remote-store-error", f"the SPARQL server's answer could not be read: {error}")
-    return {"kind": "ok", "form": form, "media_type": fmt.content_type, "count": count, "truncated": truncated,
-            "path": str(out)}
+        raise QueryFailure(502, "remote-store-error", f"the SPARQL server's answer could not be read: {error}") from None
+    return QueryReply(form=form, media_type=fmt.content_type, count=count, truncated=truncated, path=str(out))

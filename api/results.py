@@ -6,11 +6,11 @@ row cap can be applied without ever holding more than one row; boolean results l
 CONSTRUCT/DESCRIBE triples go through ``pyoxigraph.serialize`` fed by a generator (Turtle,
 N-Triples, JSON-LD, RDF/XML).
 
->>> negotiate("application/sparql-results+xml;q=0.5, text/csv", "SELECT").key
+>>> result_format("application/sparql-results+xml;q=0.5, text/csv", "SELECT").key
 'csv'
->>> negotiate(None, "CONSTRUCT").key
+>>> result_format(None, "CONSTRUCT").key
 'turtle'
->>> negotiate("*/*", "ASK").media_type
+>>> result_format("*/*", "ASK").media_type
 'application/sparql-results+json'
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ from __future__ import annotations
 from ctair.errors import CtairError
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape as _xml_escape
 
 import pyoxigraph as ox
@@ -59,13 +59,19 @@ BY_KEY = {f.key: f for offers in OFFERS.values() for f in offers}
 
 
 class NotAcceptable(CtairError, ValueError):
+    """No offered format is acceptable to the client; the body lists the ``available`` ones."""
+
     status, code = 406, "not-acceptable"
-    def __init__(self, form: str, offers: Iterable[Format]):
+
+    def __init__(self, what: str, offers: Iterable[Format]):
         self.offered = [f.media_type for f in offers]
         super().__init__(
-            f"none of the media types in the Accept header can carry {form} results; "
+            f"none of the media types in the Accept header can carry {what}; "
             f"available: {', '.join(self.offered)}"
         )
+
+    def extra(self) -> dict[str, Any]:
+        return {"available": self.offered}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
@@ -128,12 +134,19 @@ def choose(accept: str | None, offers: Iterable[Format]) -> Format | None:
     return best
 
 
-def negotiate(accept: str | None, form: str) -> Format:
-    offers = OFFERS[form]
+def negotiate(accept: str | None, offers: Sequence[Format], what: str) -> Format:
+    """The format of ``offers`` the client prefers; :class:`NotAcceptable` (406) when none is
+    acceptable. Every content-negotiated answer of the app (results, resource documents, the
+    dataset description, the ontology, the service description) goes through here."""
     chosen = choose(accept, offers)
     if chosen is None:
-        raise NotAcceptable(form, offers)
+        raise NotAcceptable(what, offers)
     return chosen
+
+
+def result_format(accept: str | None, form: str) -> Format:
+    """The format of the results of a ``form`` query (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+    return negotiate(accept, OFFERS[form], f"{form} results")
 
 
 def prefers_text(accept: str | None) -> bool:

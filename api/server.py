@@ -19,6 +19,7 @@ import uvicorn
 from ctair.api.app import create_app
 from ctair.graph.remote_store import is_remote, open_store
 from ctair.settings import Settings, get_settings
+from ctair.api.state import app_state
 
 
 def make_settings(base: Settings | None = None, **overrides: Any) -> Settings:
@@ -97,9 +98,9 @@ class _GracefulServer(uvicorn.Server):
         self._grace = graceful_timeout
 
     def handle_exit(self, sig, frame) -> None:
-        pool = getattr(self._app.state, "sparql_pool", None)
-        loop = getattr(pool, "loop", None)
-        if loop is not None and not self.should_exit:
+        runner = app_state(self._app).runner
+        loop = getattr(runner, "loop", None)  # the worker pool's: the remote runner has nothing to stop
+        if runner is not None and loop is not None and not self.should_exit:
             # answered before uvicorn cancels what is still running at the end of its grace period
-            loop.call_soon_threadsafe(pool.begin_shutdown, max(self._grace * 0.75, self._grace - 1.0))
+            loop.call_soon_threadsafe(runner.begin_shutdown, max(self._grace * 0.75, self._grace - 1.0))
         super().handle_exit(sig, frame)

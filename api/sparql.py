@@ -40,24 +40,21 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ctair.api import results
-from ctair.api.deps import store_changed
 from ctair.api.errors import ApiError
+from ctair.api.query_runner import QueryRunner, QueryTask
 from ctair.api.remote_sparql import RemoteQueryRunner
 from ctair.api.result_format import requested_format
 from ctair.api.sparql_text import (
-    DatasetConflict,
     Token,
-    TooDeep,
-    UnterminatedString,
     add_using_clauses,
     check_nesting,
     forbidden_keywords,
     has_dataset_clause,
     iter_tokens,
-    line_column,
     query_form,
 )
-from ctair.api.workers import PoolError, WorkerPool
+from ctair.api.state import app_state
+from ctair.api.workers import WorkerPool
 from ctair.graph.void import VOID_PATH, dataset_iri
 
 log = logging.getLogger("ctair.api.sparql")
@@ -75,24 +72,27 @@ _SD_OFFERS = (results.TURTLE, results.NTRIPLES, results.JSONLD, results.RDFXML, 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    settings = app.state.settings
-    remote = getattr(app.state, "remote_store", None)
-    if remote is not None:
-        pool = RemoteQueryRunner(remote, size=settings.max_concurrent_queries, max_queued=settings.max_queued_queries)
+    state = app_state(app)
+    settings = state.settings
+    runner: QueryRunner
+    if state.remote_store is not None:
+        runner = RemoteQueryRunner(state.remote_store, size=settings.max_concurrent_queries,
+                                   max_queued=settings.max_queued_queries)
     else:
-        pool = WorkerPool(
-            Path(app.state.store_path),
+        runner = WorkerPool(
+            state.store_path,
             size=settings.max_concurrent_queries,
             max_queued=settings.max_queued_queries,
             slow_after=settings.slow_query_seconds,
             max_slow=settings.max_slow_queries,
         )
-    app.state.sparql_pool = pool
-    await pool.start()
+    state.runner = runner
+    await runner.start()
     try:
         yield
     finally:
-        await pool.stop()
+        await runner.stop()
+        state.runner = None
 
 
 router = APIRouter(lifespan=lifespan, tags=["sparql"])
@@ -191,7 +191,7 @@ def _graphs(params: list[tuple[str, str]], name: str) -> list[str]:
 
 def _endpoint_iri(request: Request) -> str:
     """The endpoint's own IRI, from the configured public URL (never the Host header)."""
-    return request.app.state.settings.site_url() + "/sparql"
+    return app_state(request).settings.site_url() + "/sparql"
 
 
 def _refuse_outbound(text: str, tokens) -> None:
@@ -212,22 +212,10 @@ def _refuse_outbound(text: str, tokens) -> None:
 
 def _checked_tokens(text: str, kind: str, max_depth: int) -> list[Token]:
     """The tokens of a query or update, refused with a 400 when it cannot be safe to run:
-    a string that never closes, nesting deeper than ``max_depth``, SERVICE or LOAD.
+    a string that never closes (:class:`UnterminatedString`), nesting deeper than ``max_depth``
+    (:class:`TooDeep`), SERVICE or LOAD.
     CPU-bound (linear in the text): callers run it off the event loop (:func:`_inspect`)."""
-    try:
-        tokens = check_nesting(iter_tokens(text), max_depth)
-    except TooDeep as error:
-        line, column = line_column(text, error.offset)
-        raise ApiError(
-            400,
-            f"the {kind} nests deeper than the limit of {error.limit} levels (brackets, OPTIONAL, UNION, "
-            f"FILTER, operators…) at line {line}, column {column}; flatten it",
-            code="query-too-deep", limit=error.limit, line=line, column=column,
-        ) from None
-    except UnterminatedString as error:
-        line, column = line_column(text, error.offset)
-        raise ApiError(400, f"SPARQL {kind} syntax error: the string opened by {error.quote} at line {line}, "
-                       f"column {column} is never closed", code=f"{kind}-syntax", line=line, column=column) from None
+    tokens = check_nesting(iter_tokens(text, kind), max_depth, text, kind)
     _refuse_outbound(text, tokens)
     return tokens
 
@@ -249,12 +237,12 @@ def _prefixes(tokens) -> dict[str, str]:
     return prefixes
 
 
-def _pool(request: Request) -> WorkerPool | RemoteQueryRunner:
-    pool = getattr(request.app.state, "sparql_pool", None)
-    if pool is None:
+def _runner(request: Request) -> QueryRunner:
+    runner = app_state(request).runner
+    if runner is None:
         raise ApiError(503, "the SPARQL workers are not running (application started without its lifespan)",
                        code="store-unavailable")
-    return pool
+    return runner
 
 
 # --- the endpoint --------------------------------------------------------------------------
@@ -263,7 +251,7 @@ def _pool(request: Request) -> WorkerPool | RemoteQueryRunner:
 @router.post("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query or an update (form or SPARQL body)",
              response_class=Response, operation_id="sparql_post")
 async def sparql(request: Request) -> Response:
-    settings = request.app.state.settings
+    settings = app_state(request).settings
     params = await _parameters(request, settings)
     queries, updates = _values(params, "query"), _values(params, "update")
     if len(queries) + len(updates) > 1:
@@ -294,13 +282,10 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     url_format = requested_format(params, form)  # format=/output= in the URL wins over Accept
     accept = url_format.media_type if url_format else request.headers.get("accept")
     if form is not None:
-        try:
-            results.negotiate(accept, form)
-        except results.NotAcceptable as error:
-            raise ApiError(406, str(error), code="not-acceptable", available=error.offered) from None
+        results.result_format(accept, form)  # 406 before the query runs
     default_graph = _graphs(params, "default-graph-uri")
     named_graphs = _graphs(params, "named-graph-uri")
-    task = {
+    task: QueryTask = {
         "query": text,
         "form": form,
         "base_iri": _endpoint_iri(request),
@@ -312,22 +297,17 @@ async def _query(request: Request, settings, params, text: str) -> Response:
         task.update(default_graph=default_graph, named_graphs=named_graphs, union=False)
     else:
         task.update(default_graph=None, named_graphs=None, union=not has_dataset_clause(tokens))
-    try:
-        reply = await _pool(request).query(task, settings.query_timeout,
-                                           client=request.client.host if request.client else "")
-    except PoolError as error:
-        raise ApiError(error.status, str(error), code=error.code, headers=error.headers()) from None
-    if reply["kind"] != "ok":
-        raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
+    reply = await _runner(request).query(task, settings.query_timeout,
+                                         client=request.client.host if request.client else "")
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
-    if reply.get("truncated"):
+    if reply.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[LIMIT_HEADER] = str(settings.max_result_rows)
-    if "body" in reply:
-        return Response(reply["body"], media_type=reply["media_type"], headers=headers)
-    path = reply["path"]
-    return FileResponse(path, media_type=reply["media_type"], headers=headers,
-                        background=BackgroundTask(_unlink, path))
+    if reply.body is not None:
+        return Response(reply.body, media_type=reply.media_type, headers=headers)
+    assert reply.path is not None
+    return FileResponse(reply.path, media_type=reply.media_type, headers=headers,
+                        background=BackgroundTask(_unlink, reply.path))
 
 
 def _unlink(path: str) -> None:
@@ -361,22 +341,13 @@ async def _update(request: Request, settings, params, text: str) -> Response:
     await _inspect(text, "update", settings)
     using = _graphs(params, "using-graph-uri")
     using_named = _graphs(params, "using-named-graph-uri")
-    try:
-        text = add_using_clauses(text, using, using_named)
-    except DatasetConflict as error:
-        raise ApiError(400, str(error), code="dataset-conflict") from None
-    pool = _pool(request)
-    try:
-        reply = await pool.update(
-            {"update": text, "base_iri": _endpoint_iri(request)},
-            timeout=settings.update_timeout,
-            drain_timeout=settings.query_timeout + 2,
-        )
-    except PoolError as error:
-        raise ApiError(error.status, str(error), code=error.code, headers=error.headers()) from None
-    if reply["kind"] != "ok":
-        raise ApiError(reply["status"], reply["detail"], code=reply["code"], **reply.get("extra", {}))
-    store_changed(request.app)  # the REST API and its entity index read the new state
+    text = add_using_clauses(text, using, using_named)
+    await _runner(request).update(
+        {"update": text, "base_iri": _endpoint_iri(request)},
+        timeout=settings.update_timeout,
+        drain_timeout=settings.query_timeout + 2,
+    )
+    app_state(request).invalidate()  # the REST API, the pages and their caches read the new state
     return Response(status_code=204)
 
 
@@ -387,13 +358,10 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def service_description(request: Request) -> Response:
-    chosen = results.choose(request.headers.get("accept"), _SD_OFFERS)
-    if chosen is None:
-        raise ApiError(406, "the service description is available as "
-                       + ", ".join(f.media_type for f in _SD_OFFERS[:-1]), code="not-acceptable")
+    chosen = results.negotiate(request.headers.get("accept"), _SD_OFFERS, "the service description")
     if chosen is results.HTML:
         return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
-    settings = request.app.state.settings
+    settings = app_state(request).settings
     endpoint = ox.NamedNode(_endpoint_iri(request))
     service = ox.BlankNode("service")
     dataset = dataset_iri(settings)  # described at /.well-known/void (VoID + DCAT)
@@ -412,7 +380,7 @@ def service_description(request: Request) -> Response:
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
         ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
-                  ox.NamedNode(request.app.state.settings.site_url() + VOID_PATH)),
+                  ox.NamedNode(app_state(request).settings.site_url() + VOID_PATH)),
         ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
         ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
             f"Read-only unless updates are enabled. The default graph is the union of all graphs. "

@@ -28,7 +28,7 @@ from ctair.errors import CtairError
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # --- terminals (SPARQL 1.1 grammar, section 19.8) ---------------------------------------
 _PN_CHARS_BASE = (
@@ -90,13 +90,20 @@ _SINGLE_PUNCT = frozenset("}([],;*/+=-")
 
 
 class UnterminatedString(CtairError, ValueError):
-    status, code = 400, "syntax-error"
-    """A quote opens a string that never closes: the text cannot be valid SPARQL."""
+    """A quote opens a string that never closes: the text (a ``kind``, query or update) cannot
+    be valid SPARQL. A syntax error of that kind, with its line and column."""
 
-    def __init__(self, offset: int, quote: str):
-        super().__init__(f"unterminated string: the {quote} at offset {offset} is never closed")
-        self.offset = offset
-        self.quote = quote
+    status = 400
+
+    def __init__(self, text: str, offset: int, quote: str, kind: str = "query"):
+        self.offset, self.quote, self.kind = offset, quote, kind
+        self.line, self.column = line_column(text, offset)
+        self.code = f"{kind}-syntax"  # type: ignore[misc]  # as the parser's syntax errors
+        super().__init__(f"SPARQL {kind} syntax error: the string opened by {quote} at line {self.line}, "
+                         f"column {self.column} is never closed")
+
+    def extra(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column}
 
 
 class Token(NamedTuple):
@@ -123,8 +130,9 @@ def tokenize(text: str) -> list[Token]:
     return list(iter_tokens(text))
 
 
-def iter_tokens(text: str) -> Iterator[Token]:
-    """:func:`tokenize` as a generator, for checks that may stop early (see :func:`check_nesting`)."""
+def iter_tokens(text: str, what: str = "query") -> Iterator[Token]:
+    """:func:`tokenize` as a generator, for checks that may stop early (see :func:`check_nesting`);
+    ``what`` (query or update) is what an :class:`UnterminatedString` calls the text."""
     position = 0
     length = len(text)
     no_colon_until = -1  # positions before this are inside a name run that is not followed by ':'
@@ -146,7 +154,7 @@ def iter_tokens(text: str) -> Iterator[Token]:
         match = pattern.match(text, position)
         kind = match.lastgroup or "punct"
         if kind == "unterminated" or kind == "unterminated1":
-            raise UnterminatedString(position, match.group())
+            raise UnterminatedString(text, position, match.group(), what)
         if kind != "ws" and kind != "comment":
             yield Token(_KIND_NAMES.get(kind, kind), match.group(), position)
         position = match.end()
@@ -166,26 +174,33 @@ _CHAIN_PUNCT = frozenset({"!", "&&", "||", "|", "/", "^", "+", "-", "*"})
 
 
 class TooDeep(CtairError, ValueError):
+    """The query (or update: ``kind``) nests deeper than the limit; ``offset`` is where the
+    limit was passed, at ``line`` and ``column``."""
+
     status, code = 400, "query-too-deep"
-    """The query nests deeper than the limit; ``offset`` is where the limit was passed."""
 
-    def __init__(self, limit: int, offset: int):
-        super().__init__(f"nesting deeper than {limit}")
-        self.limit = limit
-        self.offset = offset
+    def __init__(self, limit: int, text: str, offset: int, kind: str = "query"):
+        self.limit, self.offset = limit, offset
+        self.line, self.column = line_column(text, offset)
+        super().__init__(f"the {kind} nests deeper than the limit of {limit} levels (brackets, OPTIONAL, UNION, "
+                         f"FILTER, operators…) at line {self.line}, column {self.column}; flatten it")
+
+    def extra(self) -> dict[str, Any]:
+        return {"limit": self.limit, "line": self.line, "column": self.column}
 
 
-def check_nesting(tokens: Iterator[Token] | list[Token], limit: int) -> list[Token]:
-    """The tokens, once checked that the query's nesting depth never passes ``limit``.
+def check_nesting(tokens: Iterator[Token] | list[Token], limit: int, text: str = "", kind: str = "query") -> list[Token]:
+    """The tokens (of ``text``, a ``kind``), once checked that the nesting depth never passes ``limit``.
 
     Stops at the first token beyond the limit (so a hostile query costs little), raising
-    :class:`TooDeep` with its offset.
+    :class:`TooDeep` with its position.
 
     >>> len(check_nesting(tokenize('SELECT ?s { OPTIONAL { ?s ?p ?o } }'), 3))
     10
-    >>> check_nesting(tokenize('ASK { FILTER(!!!true) }'), 5)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    >>> query = 'ASK { FILTER(!!!true) }'
+    >>> check_nesting(tokenize(query), 5, query)  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
-    TooDeep: nesting deeper than 5
+    TooDeep: the query nests deeper than the limit of 5 levels (...) at line 1, column 16; flatten it
     """
     kept: list[Token] = []
     wrapped = [0]  # per open group: the operators seen in it so far (index 0: the top level)
@@ -212,7 +227,7 @@ def check_nesting(tokens: Iterator[Token] | list[Token], limit: int) -> list[Tok
         else:
             continue
         if depth > limit:
-            raise TooDeep(limit, token.start)
+            raise TooDeep(limit, text, token.start, kind)
     return kept
 
 

@@ -65,6 +65,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ctair.api.query_runner import QueryFailure, QueryReply, QueryTask, UpdateTask
+
 log = logging.getLogger("ctair.api.workers")
 
 SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger ones via a file
@@ -186,8 +188,8 @@ class _Spool(io.RawIOBase):
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
-def syntax_error(kind: str, error: BaseException | str, text: str) -> dict:
-    """The 400 reply for a syntax error, with line, column and the offending line when the
+def syntax_error(kind: str, error: BaseException | str, text: str) -> QueryFailure:
+    """The 400 failure for a syntax error, with line, column and the offending line when the
     message (Oxigraph's, in a worker or from an Oxigraph server) gives a position."""
     message = str(error)
     extra: dict[str, Any] = {}
@@ -198,7 +200,7 @@ def syntax_error(kind: str, error: BaseException | str, text: str) -> dict:
         lines = text.splitlines() or [""]
         if 1 <= line <= len(lines):
             extra["context"] = lines[line - 1] + "\n" + " " * max(column - 1, 0) + "^"
-    return {"status": 400, "code": f"{kind}-syntax", "detail": f"SPARQL {kind} syntax error: {message}", "extra": extra}
+    return QueryFailure(400, f"{kind}-syntax", f"SPARQL {kind} syntax error: {message}", **extra)
 
 
 def _run_query(store, task: dict) -> tuple[str, dict]:
@@ -222,7 +224,7 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
             form = "ASK"
         else:
             form = "CONSTRUCT"
-        fmt = results.negotiate(task.get("accept"), form)
+        fmt = results.result_format(task.get("accept"), form)
         count, truncated = None, False
         if form == "SELECT":
             counter = results.write_solutions(result, fmt, spool, task.get("max_rows"))
@@ -234,17 +236,17 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
             count, truncated = counter.count, counter.truncated
     except SyntaxError as error:
         spool.discard()
-        return "error", syntax_error("query", error, task["query"])
+        return "error", syntax_error("query", error, task["query"]).payload()
     except results.NotAcceptable as error:
         spool.discard()
-        return "error", {"status": 406, "code": "not-acceptable", "detail": str(error), "extra": {"available": error.offered}}
+        return "error", QueryFailure(error.status, error.code, str(error), **error.extra()).payload()
     except MemoryError:
         spool.discard()
-        return "error", {"status": 503, "code": "out-of-memory", "detail": "the query needed more memory than the server has", "extra": {}}
+        return "error", QueryFailure(503, "out-of-memory", "the query needed more memory than the server has").payload()
     except (ValueError, TypeError, RuntimeError, OSError) as error:
         spool.discard()
         status = 500 if isinstance(error, OSError) else 400
-        return "error", {"status": status, "code": "query-failed", "detail": f"the query failed: {error}", "extra": {}}
+        return "error", QueryFailure(status, "query-failed", f"the query failed: {error}").payload()
     reply = {"form": form, "media_type": fmt.content_type, "count": count, "truncated": truncated}
     reply.update(spool.finish())
     return "ok", reply
@@ -256,15 +258,15 @@ def _run_update(store_path: str, task: dict) -> tuple[str, dict]:
     try:
         store = ox.Store(store_path)
     except OSError as error:
-        return "error", {"status": 503, "code": "store-unavailable", "detail": f"cannot open the store for writing: {error}", "extra": {}}
+        return "error", QueryFailure(503, "store-unavailable", f"cannot open the store for writing: {error}").payload()
     try:
         store.update(task["update"], base_iri=task.get("base_iri"))
         store.flush()
     except SyntaxError as error:
-        return "error", syntax_error("update", error, task["update"])
+        return "error", syntax_error("update", error, task["update"]).payload()
     except (ValueError, TypeError, RuntimeError, OSError) as error:
         status = 500 if isinstance(error, OSError) else 400
-        return "error", {"status": status, "code": "update-failed", "detail": f"the update failed: {error}", "extra": {}}
+        return "error", QueryFailure(status, "update-failed", f"the update failed: {error}").payload()
     finally:
         del store
     return "ok", {}
@@ -313,7 +315,7 @@ def _serve(conn: Connection, store, args) -> None:
         elif task.get("op") == "update":
             reply = _run_update(args.store, task)
         else:
-            reply = ("error", {"status": 500, "code": "internal", "detail": f"unknown task {task.get('op')!r}", "extra": {}})
+            reply = ("error", QueryFailure(500, "internal", f"unknown task {task.get('op')!r}").payload())
         conn.send(reply)
         if args.role == "writer":
             return
@@ -733,8 +735,9 @@ class WorkerPool:
                 self._spawn_readers()
             self._cond.notify_all()
 
-    async def query(self, task: dict, timeout: float, client: str = "") -> dict:
-        """Run one query task; returns the worker's reply payload or raises an error.
+    async def query(self, task: QueryTask, timeout: float, client: str = "") -> QueryReply:
+        """Run one query task; returns the worker's reply or raises a :class:`QueryFailure`
+        (the store refused or failed it) or a :class:`PoolError`.
 
         A worker found dead before it got the task is replaced and the task goes to another
         one, once; a worker that dies while running the query is logged with the query's
@@ -751,19 +754,19 @@ class WorkerPool:
                             worker.pid, fingerprint(task["query"]), attempt)
         raise WorkerCrashed("two query workers in a row were found dead; retry in a moment")
 
-    async def _query_on(self, worker: Worker, task: dict, deadline: float, timeout: float, client: str) -> dict:
+    async def _query_on(self, worker: Worker, task: QueryTask, deadline: float, timeout: float, client: str) -> QueryReply:
         loop = asyncio.get_running_loop()
         keep: Worker | None = None
         run = _Run(started=loop.time(), client=client, query=task["query"])
         started = run.started
-        task = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
+        sent = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
         try:
             if not worker.ready:  # a worker still starting: its start-up is not the query's time
                 await self._receive(worker, deadline, until_ready=True)
             started = run.started = loop.time()
             run.cpu_at_start = cpu_seconds(worker.pid)
             self._running[worker] = run
-            await self._send(worker, task)
+            await self._send(worker, sent)
             if self.slow_after is not None and started + self.slow_after < deadline:
                 try:
                     kind, payload = await self._receive(worker, started + self.slow_after)
@@ -776,7 +779,7 @@ class WorkerPool:
         except TimeoutError:
             self.killed.append(worker.pid)
             await self._kill(worker)
-            _unlink(task["spill_path"])
+            _unlink(sent["spill_path"])
             log.warning("query %s stopped after %.1f s (worker %s killed)", fingerprint(task["query"]),
                         loop.time() - started, worker.pid)
             raise QueryTimeout(
@@ -785,14 +788,14 @@ class WorkerPool:
             ) from None
         except WorkerCrashed:
             await self._kill(worker)
-            _unlink(task["spill_path"])
+            _unlink(sent["spill_path"])
             self.crashes += 1
             log.error("query worker %s crashed (exit %s) running query %s (%d characters)", worker.pid,
                       worker.proc.returncode, fingerprint(task["query"]), len(task["query"]))
             raise
         except BaseException:
             await self._kill(worker)
-            _unlink(task["spill_path"])
+            _unlink(sent["spill_path"])
             raise
         finally:
             self._running.pop(worker, None)
@@ -800,8 +803,10 @@ class WorkerPool:
                 await self._leave_slow_lane(worker, run, finished=keep is not None)
             else:
                 await self._release(keep)
-        payload = dict(payload, kind=kind, elapsed=loop.time() - started, worker=worker.pid)
-        return payload
+        if kind != "ok":
+            raise QueryFailure.from_payload(payload)
+        return QueryReply(form=payload["form"], media_type=payload["media_type"], count=payload["count"],
+                          truncated=payload["truncated"], body=payload.get("body"), path=payload.get("path"))
 
     def _promote(self, worker: Worker, run: _Run) -> None:
         """Move a running query to the slow lane (the caller holds the condition): it no longer
@@ -889,7 +894,7 @@ class WorkerPool:
             self._cond.notify_all()
 
     # updates
-    async def update(self, task: dict, timeout: float, drain_timeout: float) -> dict:
+    async def update(self, task: UpdateTask, timeout: float, drain_timeout: float) -> None:
         """Run one update with the readers stopped, then restart them."""
         assert self._cond is not None and self._update_lock is not None
         loop = asyncio.get_running_loop()
@@ -925,7 +930,8 @@ class WorkerPool:
                     if self.store_exists():
                         self._spawn_readers()
                     self._cond.notify_all()
-        return dict(payload, kind=kind)
+        if kind != "ok":
+            raise QueryFailure.from_payload(payload)
 
 
 def _unlink(path: str) -> None:

@@ -11,6 +11,7 @@ from ctair.errors import CtairError
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from pyoxigraph import NamedNode
 
@@ -28,6 +29,9 @@ class EntityNotFound(CtairError, LookupError):
         self.kind, self.name, self.suggestions, self.parameter = kind, name, suggestions, parameter
         hint = f"; close names: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"no {kind} named {name!r}{hint}")
+
+    def extra(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "suggestions": self.suggestions}
 
 
 def _compact(name: str) -> str:

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
@@ -52,6 +53,9 @@ class QueryParameterError(CtairError, ValueError):
     def __init__(self, parameter: str, reason: str):
         self.parameter = parameter
         super().__init__(f"parameter {parameter!r}: {reason}")
+
+    def extra(self) -> dict[str, Any]:
+        return {"parameter": self.parameter}
 
 
 class UnknownQueryError(CtairError, LookupError):

@@ -41,27 +41,37 @@ from ctair.errors import CtairError
 
 import difflib
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from ctair.loaders.records import ContractKind, Role
 from ctair.text import fold
 
 from .named_queries import get_query
 from .store import Store
 
-ROLES = ("operator", "partner", "funder", "coordinator", "participant", "signatory")
+ROLES = tuple(role.value for role in Role)
 LEVELS = ("entity", "network")
-CONTRACT_KINDS = ("CTAIR", "CTAI", "PTAIR", "PTAI")
+CONTRACT_KINDS = tuple(kind.value for kind in ContractKind)
 NETWORKS = ("bipartite", "organisations", "territories")
 ORGANISATION, TERRITORY = "organisation", "territory"
 
 
 class NetworkError(CtairError, ValueError):
+    """A filter or option has a value the network cannot use; the message says which and what is
+    allowed, and for a filter ``parameter`` names it and ``allowed`` lists its values."""
+
     status, code = 400, "bad-parameter"
 
-    """A filter or option has a value the network cannot use; the message says which and what is allowed."""
+    def __init__(self, message: str, *, parameter: str | None = None, allowed: list | None = None):
+        super().__init__(message)
+        self.parameter, self.allowed = parameter, allowed
+
+    def extra(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "allowed": self.allowed} if self.parameter else {}
 
 
 def local_name(iri: str) -> str:
@@ -191,10 +201,25 @@ class NetworkData:
         for axis in self.axes.values():
             if wanted in (fold(axis.id), fold(axis.label)):
                 return axis.iri
-        names = sorted({a.id for a in self.axes.values()})
+        names = self.axis_ids()
         close = difflib.get_close_matches(wanted.replace(" ", "-"), names, n=5, cutoff=0.5)
         hint = f"; close names: {', '.join(close)}" if close else f"; known: {', '.join(names)}" if names else ""
-        raise NetworkError(f"unknown axis {text!r}{hint}")
+        raise NetworkError(f"unknown axis {text!r}{hint}", parameter="axis", allowed=names)
+
+    def axis_ids(self) -> list[str]:
+        return sorted({axis.id for axis in self.axes.values()})
+
+    def years(self) -> list[int]:
+        """The years of the contracts (that have one)."""
+        return sorted({a.year for a in self.actions.values() if a.year is not None})
+
+    def check_year(self, year: int) -> int:
+        """``year`` if a contract has it: an absent year is a typo more often than a question."""
+        years = self.years()
+        if year not in years:
+            raise NetworkError(f"no contract of the year {year} (years: {', '.join(map(str, years)) or 'none'})",
+                               parameter="year", allowed=years)
+        return year
 
     def network_of(self, organisation: str) -> str:
         """The network an organisation counts as at level ``network``: its network, its body's
@@ -330,13 +355,37 @@ class NetworkFilter:
 
     def __post_init__(self):
         if self.level not in LEVELS:
-            raise NetworkError(f"unknown level {self.level!r} (choose from {', '.join(LEVELS)})")
+            raise NetworkError(f"unknown level {self.level!r} (choose from {', '.join(LEVELS)})",
+                               parameter="level", allowed=list(LEVELS))
         if self.role != "any" and self.role not in ROLES:
-            raise NetworkError(f"unknown role {self.role!r} (choose from any, {', '.join(ROLES)})")
+            raise NetworkError(f"unknown role {self.role!r} (choose from any, {', '.join(ROLES)})",
+                               parameter="role", allowed=["any", *ROLES])
         if self.kind is not None and self.kind.upper() not in CONTRACT_KINDS:
-            raise NetworkError(f"unknown contract kind {self.kind!r} (choose from {', '.join(CONTRACT_KINDS)})")
+            raise NetworkError(f"unknown contract kind {self.kind!r} (choose from {', '.join(CONTRACT_KINDS)})",
+                               parameter="kind", allowed=list(CONTRACT_KINDS))
         if self.year is not None and not isinstance(self.year, int):
-            raise NetworkError(f"the year must be an integer, got {self.year!r}")
+            raise NetworkError(f"the year must be an integer, got {self.year!r}", parameter="year")
+
+    @classmethod
+    def parse(cls, data: NetworkData, role: str | None = None, axis: str | None = None, kind: str | None = None,
+              year: str | None = None, level: str | None = None) -> NetworkFilter:
+        """The filter that text values ask for (a query string's, a form's): a blank value is
+        no filter (an HTML form sends ``axis=``), the level is ``entity`` unless ``network`` is
+        asked; the axis is resolved (id, label or IRI) and the year must be one of the data's.
+        Checked in the order level, role, kind, axis, year; the :class:`NetworkError` names
+        the first wrong ``parameter`` and its ``allowed`` values."""
+        role, kind, axis, year = (_blank(v) for v in (role, kind, axis, year))
+        filters = cls(role=role or "any", kind=kind, level=_blank(level) or "entity")
+        year_value = None
+        if year is not None:
+            try:
+                year_value = int(year)
+            except ValueError:
+                raise NetworkError(f"the year must be an integer, got {year!r}", parameter="year",
+                                   allowed=data.years()) from None
+        return replace(filters, axis=data.axis_id(data.resolve_axis(axis)) if axis is not None else None,
+                       kind=kind.upper() if kind else None,
+                       year=data.check_year(year_value) if year_value is not None else None)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -344,6 +393,10 @@ class NetworkFilter:
     def describe(self) -> str:
         parts = [f"role={self.role}"] + [f"{k}={v}" for k, v in (("axis", self.axis), ("kind", self.kind), ("year", self.year)) if v is not None]
         return ", ".join(parts + [f"level={self.level}"])
+
+
+def _blank(value: str | None) -> str | None:
+    return None if value is None or not value.strip() else value.strip()
 
 
 def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[Participation]:
@@ -502,42 +555,3 @@ def axis_subnetworks(data: NetworkData, filters: NetworkFilter = NetworkFilter()
             graph.graph["axis_label"] = data.axis_label(axis)
             networks[data.axis_id(axis)] = graph
     return networks
-
-
-# --------------------------------------------------------------------------------------------
-# One call per API resource
-# --------------------------------------------------------------------------------------------
-
-
-def network_json(store_or_data: Store | NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> dict:
-    """Node-link JSON of a network with every node's metrics and the graph's — the body of
-    ``GET /api/network/{bipartite|organisations|territories}``."""
-    from .network_export import node_link
-    from .network_metrics import annotate
-
-    data = store_or_data if isinstance(store_or_data, NetworkData) else load_network_data(store_or_data)
-    body = node_link(annotate(build_network(data, network, filters)))
-    # the labels of the actions behind the links, for the page's details panel
-    iris = {iri for link in body["links"] for iri in link.get("action_iris", ())}
-    body["actions"] = {iri: data.actions[iri].label for iri in sorted(iris) if iri in data.actions}
-    return body
-
-
-def metrics_json(store_or_data: Store | NetworkData, filters: NetworkFilter = NetworkFilter(), *, min_territories: int = 2) -> dict:
-    """Graph-level metrics of the three networks, the recurring-organisation ranking and the
-    per-axis summary — the body of ``GET /api/network/metrics``."""
-    from .network_metrics import axis_summary, graph_metrics, recurring_organisations
-
-    data = store_or_data if isinstance(store_or_data, NetworkData) else load_network_data(store_or_data)
-    bipartite = bipartite_network(data, filters)
-    return {
-        "filters": filters.to_json(),
-        "level": filters.level,
-        "networks": {
-            "bipartite": graph_metrics(bipartite),
-            "organisations": graph_metrics(organisation_network(bipartite)),
-            "territories": graph_metrics(territory_network(bipartite)),
-        },
-        "recurring": recurring_organisations(bipartite, min_territories=min_territories),
-        "axes": axis_summary(axis_subnetworks(data, filters)),
-    }

@@ -24,8 +24,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from ctair.api.deps import StoreDep
 from ctair.api.errors import ApiError
-from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
-from ctair.api.routes.resources import html_response
+from ctair.api.html import html_response, security_headers
+from ctair.api.links import context_url, site_url
+from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, negotiate
 from ctair.graph.describe import jsonld_context, serialize
 from ctair.graph.dump import (
     DUMP_FORMATS,
@@ -37,6 +38,8 @@ from ctair.graph.dump import (
 )
 from ctair.graph.void import VOID_PATH, VOID_PREFIXES, dataset_iri, void_description  # noqa: F401 (re-export)
 from ctair.ontology.vocab import ONTOLOGY_FILES
+from ctair.api.state import AppState, app_state
+from ctair.graph.store import Store
 
 router = APIRouter(include_in_schema=False)
 _lock = threading.Lock()
@@ -49,11 +52,11 @@ def dumps_directory(store_path: Path) -> Path:
     return store_path.parent / f"{store_path.name}-dumps"
 
 
-def _dump_place(state, store) -> tuple[Path, str]:
+def _dump_place(state: AppState, store: Store) -> tuple[Path, str]:
     """Where the current store's dumps go, and the fingerprint of the content they must match."""
-    remote = getattr(state, "remote_store", None)
+    remote = state.remote_store
     if remote is None:  # the fingerprint of the build this request's handle reads, not of the link
-        return dumps_directory(Path(state.store_path)), store_fingerprint(Path(store.path))
+        return dumps_directory(state.store_path), store_fingerprint(Path(store.path))
     name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", _remote_fingerprint(state, store)
 
@@ -61,11 +64,11 @@ def _dump_place(state, store) -> tuple[Path, str]:
 REMOTE_FINGERPRINT_SECONDS = 30.0
 
 
-def _remote_fingerprint(state, store) -> str:
+def _remote_fingerprint(state: AppState, store: Store) -> str:
     """The remote store's content fingerprint, asked at most every 30 s: it is an aggregate over
     every quad, too costly for each request to /dumps/ or /.well-known/void on a large server.
-    (An update through ctair clears it: :func:`ctair.api.deps.store_changed`.)"""
-    cached = getattr(state, "remote_fingerprint", None)
+    (An update through ctair clears it: :meth:`ctair.api.state.AppState.invalidate`.)"""
+    cached = state.remote_fingerprint
     now = time.monotonic()
     if cached is None or now - cached[0] > REMOTE_FINGERPRINT_SECONDS:
         cached = state.remote_fingerprint = (now, content_fingerprint(store))
@@ -74,7 +77,7 @@ def _remote_fingerprint(state, store) -> str:
 
 def ensure_dumps(request: Request, store) -> list[DumpFile]:
     """The dump files of the current store, (re)written when missing or stale."""
-    state = request.app.state
+    state = app_state(request)
     out, fingerprint = _dump_place(state, store)
     with _lock:
         stamp = out / "FINGERPRINT"
@@ -95,23 +98,10 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
         return dumps
 
 
-def site_url(request: Request) -> str:
-    return request.app.state.settings.site_url()
-
-
-def _negotiate(request: Request, offers) -> object:
-    chosen = choose(request.headers.get("accept"), offers)
-    if chosen is None:
-        offered = [f.media_type for f in offers]
-        raise ApiError(406, f"none of the media types in the Accept header is available; available: {', '.join(offered)}",
-                       code="not-acceptable", available=offered)
-    return chosen
-
-
-def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
+def _store_times(state: AppState, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
     """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
-    if getattr(state, "remote_store", None) is None:
-        store_path = Path(getattr(state, "store_generation", None) or state.store_path)
+    if state.remote_store is None:
+        store_path = Path(state.store_generation or state.store_path)
         times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
     else:
         times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]
@@ -122,11 +112,11 @@ def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
 @router.get(VOID_PATH)
 def void(request: Request, store: StoreDep) -> Response:
     """VoID + DCAT description of the dataset (Turtle by default)."""
-    fmt = _negotiate(request, RDF_OFFERS)
+    fmt = negotiate(request.headers.get("accept"), RDF_OFFERS, "the dataset description")
     dumps = ensure_dumps(request, store)
-    state = request.app.state
+    state = app_state(request)
     key = (site_url(request), tuple(d.sha256 for d in dumps))
-    cache = getattr(state, "void_cache", None)
+    cache = state.void_cache
     if cache is None or cache[0] != key:
         issued, modified = _store_times(state, dumps)
         triples = void_description(store, state.settings.base_iri, site_url=site_url(request), dumps=dumps,
@@ -134,7 +124,7 @@ def void(request: Request, store: StoreDep) -> Response:
         state.void_cache = cache = (key, triples)
     triples = cache[1]
     if fmt.key == "jsonld":
-        body = serialize(triples, "jsonld", base=state.settings.base_iri, context_url=site_url(request) + "/context.jsonld")
+        body = serialize(triples, "jsonld", base=state.settings.base_iri, context_url=context_url(request))
     else:
         import pyoxigraph as ox
 
@@ -152,13 +142,7 @@ def dumps_index(request: Request, store: StoreDep) -> Response:
     return html_response(request, "dumps.html", {"kind": "dumps", "rows": rows})
 
 
-class _JsonFormat:
-    key = "json"
-    media_type = "application/json"
-    accepts = ("application/json",)
-
-
-_JSON = _JsonFormat()
+_JSON = Format("json", "application/json", ("application/json",))
 
 
 @router.get("/dumps/{name}")
@@ -183,7 +167,7 @@ def _b64(hex_digest: str) -> str:
 
 @router.get("/context.jsonld")
 def context(request: Request) -> Response:
-    body = json.dumps(jsonld_context(request.app.state.settings.base_iri), ensure_ascii=False, indent=2)
+    body = json.dumps(jsonld_context(app_state(request).settings.base_iri), ensure_ascii=False, indent=2)
     return Response(body, media_type="application/ld+json", headers={"Access-Control-Allow-Origin": "*"})
 
 
@@ -245,8 +229,8 @@ def polish_ontology_page(html: str) -> str:
 
 
 def _ontology(fmt) -> Response:
-    if fmt is HTML:
-        return HTMLResponse(ontology_html(), headers={"Vary": "Accept"})
+    if fmt is HTML:  # pyLODE's page styles itself inline; its one script is JSON-LD data, never run
+        return HTMLResponse(ontology_html(), headers={"Vary": "Accept", **security_headers(inline_styles=True)})
     text = ONTOLOGY_FILES["ontology"].read_bytes()
     if fmt is TURTLE:
         return Response(text, media_type=TURTLE.content_type, headers={"Vary": "Accept"})
@@ -262,7 +246,7 @@ def _ontology(fmt) -> Response:
 @router.get("/ontology")
 def ontology(request: Request) -> Response:
     """``https://w3id.org/ctair/ontology#…``: the documentation for browsers, the Turtle for RDF clients."""
-    return _ontology(_negotiate(request, (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)))
+    return _ontology(negotiate(request.headers.get("accept"), (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML), "the ontology"))
 
 
 @router.get("/ontology.{ext}")

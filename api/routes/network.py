@@ -15,7 +15,7 @@ this router, so ``recurring`` never reaches ``/api/network/{network}``.)
 
 The facts are read from the store once per store (:func:`network_data`): the
 :class:`~ctair.graph.network.NetworkData` is kept on the app with the store object it was read
-from, and read again when :func:`ctair.api.deps.store_changed` has replaced the store. The
+from, and read again when :meth:`ctair.api.state.AppState.invalidate` has replaced the store. The
 JSON bodies are kept too (a small LRU per store), so a repeated call costs a dictionary look-up.
 Every handler is a sync ``def``: FastAPI runs it in its thread pool, never on the event loop.
 
@@ -25,34 +25,29 @@ unknown network a 404 ``not-found`` (with ``allowed`` too).
 """
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
+from ctair.api.network_cache import NetworkCache
 from ctair.text import fold
 from ctair.graph.network import (
-    CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
-    metrics_json, network_json,
+    CONTRACT_KINDS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, axis_subnetworks, bipartite_network,
+    build_network, load_network_data, organisation_network, territory_network,
 )
 from ctair.graph.store import Store
 
 from ..deps import StoreDep
 from ..errors import ApiError
-
-API_DIR = Path(__file__).resolve().parents[1]
-STATIC_DIR = API_DIR / "static"
-TEMPLATES = Jinja2Templates(directory=API_DIR / "templates")
+from ..html import STATIC_DIR, html_response, static_version
+from ..state import app_state
 
 router = APIRouter(tags=["network analysis"])
 
@@ -66,22 +61,6 @@ TABLE_EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
-CACHED_BODIES = 64  # JSON bodies kept per store (each a few kB to a few MB)
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        # no 'unsafe-inline': cytoscape's one injected <style> is pre-empted by the page's own
-        # stylesheet, which carries the id cytoscape looks for (see templates/network.html)
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,50 +68,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # --------------------------------------------------------------------------------------------
 
 
-class _Cache:
-    """The NetworkData of one store object, and the JSON bodies computed from it."""
-
-    def __init__(self, store: Store, data: NetworkData):
-        self.store = weakref.ref(store) if _weakrefable(store) else (lambda: store)
-        self.data = data
-        self.bodies: OrderedDict[tuple, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def body(self, key: tuple, compute: Callable[[], object]) -> bytes:
-        with self.lock:
-            if key in self.bodies:
-                self.bodies.move_to_end(key)
-                return self.bodies[key]
-        body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        with self.lock:
-            self.bodies[key] = body
-            while len(self.bodies) > CACHED_BODIES:
-                self.bodies.popitem(last=False)
-        return body
-
-
-def _weakrefable(value) -> bool:
-    try:
-        weakref.ref(value)
-    except TypeError:
-        return False
-    return True
-
-
 _load_lock = threading.Lock()
 
 
-def network_cache(request: Request, store: Store) -> _Cache:
+def network_cache(request: Request, store: Store) -> NetworkCache:
     """The cache of the app's current store (read from the store on the first call, and again
-    after :func:`ctair.api.deps.store_changed` put a new store object in place)."""
-    state = request.app.state
-    cache = getattr(state, "network_cache", None)
+    after :meth:`ctair.api.state.AppState.invalidate` put a new store object in place)."""
+    state = app_state(request)
+    cache = state.network_cache
     if cache is not None and cache.store() is store:
         return cache
     with _load_lock:  # one thread reads the store; the others wait for its result
-        cache = getattr(state, "network_cache", None)
+        cache = state.network_cache
         if cache is None or cache.store() is not store:
-            cache = state.network_cache = _Cache(store, load_network_data(store))
+            cache = state.network_cache = NetworkCache(store, load_network_data(store))
         return cache
 
 
@@ -153,47 +102,11 @@ def _blank(value: str | None) -> str | None:
     return None if value is None or not value.strip() else value.strip()
 
 
-def axis_ids(data: NetworkData) -> list[str]:
-    return sorted({axis.id for axis in data.axes.values()})
-
-
-def years_of(data: NetworkData) -> list[int]:
-    return sorted({a.year for a in data.actions.values() if a.year is not None})
-
-
 def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None,
                   level: str | None = None) -> NetworkFilter:
-    """The :class:`NetworkFilter` of the query parameters, or a 400 naming the parameter and
-    its allowed values. Empty values mean "no filter" (an HTML form sends ``axis=``); the level
-    is ``entity`` unless ``network`` is asked."""
-    level = _blank(level) or "entity"
-    if level not in LEVELS:
-        raise bad_parameter("level", f"unknown level {level!r} (choose from {', '.join(LEVELS)})", list(LEVELS))
-    role = _blank(role) or "any"
-    if role not in ("any", *ROLES):
-        raise bad_parameter("role", f"unknown role {role!r} (choose from any, {', '.join(ROLES)})", ["any", *ROLES])
-    kind = _blank(kind)
-    if kind is not None and kind.upper() not in CONTRACT_KINDS:
-        raise bad_parameter("kind", f"unknown contract kind {kind!r} (choose from {', '.join(CONTRACT_KINDS)})", list(CONTRACT_KINDS))
-    axis = _blank(axis)
-    if axis is not None:
-        try:
-            axis = data.axis_id(data.resolve_axis(axis))
-        except NetworkError as error:
-            raise bad_parameter("axis", str(error), axis_ids(data)) from None
-    year_text, year_value = _blank(year), None
-    if year_text is not None:
-        years = years_of(data)
-        try:
-            year_value = int(year_text)
-        except ValueError:
-            raise bad_parameter("year", f"the year must be an integer, got {year_text!r}", years) from None
-        if year_value not in years:
-            raise bad_parameter("year", f"no contract of the year {year_value} (years: {', '.join(map(str, years)) or 'none'})", years)
-    try:
-        return NetworkFilter(role=role, axis=axis, kind=kind.upper() if kind else None, year=year_value, level=level)
-    except NetworkError as error:  # the checks above should have caught it
-        raise ApiError(400, str(error), code="bad-parameter") from None
+    """The :class:`NetworkFilter` of the query parameters (:meth:`NetworkFilter.parse`), or a
+    400 ``bad-parameter`` naming the parameter and its allowed values."""
+    return NetworkFilter.parse(data, role=role, axis=axis, kind=kind, year=year, level=level)
 
 
 def parse_min_territories(value: str | None) -> int:
@@ -224,6 +137,38 @@ def _json(body: bytes) -> Response:
 # --------------------------------------------------------------------------------------------
 # JSON resources
 # --------------------------------------------------------------------------------------------
+
+
+def network_json(data: NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> dict:
+    """Node-link JSON of a network with every node's metrics and the graph's — the body of
+    ``GET /api/network/{bipartite|organisations|territories}``."""
+    from ctair.graph.network_export import node_link
+    from ctair.graph.network_metrics import annotate
+
+    body = node_link(annotate(build_network(data, network, filters)))
+    # the labels of the actions behind the links, for the page's details panel
+    iris = {iri for link in body["links"] for iri in link.get("action_iris", ())}
+    body["actions"] = {iri: data.actions[iri].label for iri in sorted(iris) if iri in data.actions}
+    return body
+
+
+def metrics_json(data: NetworkData, filters: NetworkFilter = NetworkFilter(), *, min_territories: int = 2) -> dict:
+    """Graph-level metrics of the three networks, the recurring-organisation ranking and the
+    per-axis summary — the body of ``GET /api/network/metrics``."""
+    from ctair.graph.network_metrics import axis_summary, graph_metrics, recurring_organisations
+
+    bipartite = bipartite_network(data, filters)
+    return {
+        "filters": filters.to_json(),
+        "level": filters.level,
+        "networks": {
+            "bipartite": graph_metrics(bipartite),
+            "organisations": graph_metrics(organisation_network(bipartite)),
+            "territories": graph_metrics(territory_network(bipartite)),
+        },
+        "recurring": recurring_organisations(bipartite, min_territories=min_territories),
+        "axes": axis_summary(axis_subnetworks(data, filters)),
+    }
 
 
 @router.get("/api/network/metrics", summary="Graph metrics of the three networks, recurring organisations, per-axis summary")
@@ -266,7 +211,6 @@ def _download(write: Callable[[Path], None], filename: str, media_type: str) -> 
 def export_network(network: str, request: Request, store: StoreDep, format: str = "gexf", role: str | None = None,
                    axis: str | None = None, kind: str | None = None, year: str | None = None,
                    level: str | None = None) -> Response:
-    from ctair.graph.network import build_network
     from ctair.graph.network_export import write_network
     from ctair.graph.network_metrics import annotate
 
@@ -309,14 +253,6 @@ ORGANISATION_TYPE_LABELS = {"Association": "Association", "PublicBody": "Organis
                             "ResearchBody": "Organisme de recherche (research body)"}
 
 
-def _static_version() -> str:
-    import hashlib
-
-    files = sorted((STATIC_DIR / "network").glob("*.*"))
-    stamps = [f"{p.name}:{p.stat().st_mtime_ns}" for p in files]
-    return hashlib.sha256("|".join(stamps).encode()).hexdigest()[:10]
-
-
 def _axis_options(data: NetworkData) -> list[dict]:
     """The axes, each top axis followed by its themes (for the no-JS form; the script refreshes
     them from ``/api/axes``)."""
@@ -342,14 +278,14 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
     try:
         filters = parse_filters(data, role, axis, kind, year, level)
         problem = None
-    except ApiError as error:  # the page still renders, unfiltered, and says what was wrong
-        filters, problem = NetworkFilter(), error.detail
+    except NetworkError as error:  # the page still renders, unfiltered, and says what was wrong
+        filters, problem = NetworkFilter(), str(error)
     graph = bipartite_network(data, filters)
     from ctair.graph.network_metrics import recurring_organisations
 
     recurring = recurring_organisations(graph, min_territories=2)
     root = request.scope.get("root_path", "").rstrip("/")
-    base = request.app.state.settings.base_iri
+    base = app_state(request).settings.base_iri
     for row in recurring:
         row["roles"] = [ROLE_LABELS.get(r, r) for r in row["roles"]]
         row["href"] = f"{root}/{row['organisation'][len(base):]}" if row["organisation"].startswith(base) else row["organisation"]
@@ -368,7 +304,7 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
         "roleLabels": ROLE_LABELS,
         "typeLabels": ORGANISATION_TYPE_LABELS,
     }
-    response = TEMPLATES.TemplateResponse(
+    return html_response(
         request,
         "network.html",
         {
@@ -380,7 +316,7 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
             "problem": problem,
             "roles": [(r, ROLE_LABELS.get(r, r)) for r in ROLES],
             "kinds": CONTRACT_KINDS,
-            "years": years_of(data),
+            "years": data.years(),
             "axes": _axis_options(data),
             "recurring": recurring,
             "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **kinds},
@@ -388,10 +324,9 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
                                                     ("year", filters.year), ("level", filters.level))
                                 if v and v not in ("any", "entity")]),
             "config": config,
-            "version": _static_version(),
+            "version": static_version(STATIC_DIR / "network"),
         },
+        # cytoscape's one injected <style> is pre-empted by the page's own stylesheet, which
+        # carries the id cytoscape looks for (see templates/network.html): no inline styles
+        scripts=True,
     )
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response

@@ -17,13 +17,14 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse
 
 from ..errors import ApiError
+from ..state import app_state
 
 router = APIRouter(tags=["named queries"])
 _ID = re.compile(r"^[0-9a-f]{12}$")
 
 
 def permalinks_directory(request: Request) -> Path:
-    return Path(request.app.state.store_path).resolve().parent / "permalinks"
+    return Path(app_state(request).store_path).resolve().parent / "permalinks"
 
 
 @router.post("/api/permalinks", summary="Store a query under a short, content-addressed id")
@@ -37,7 +38,7 @@ async def make_permalink(request: Request) -> dict:
     if not text.strip():
         raise ApiError(400, "send the query as the body (application/sparql-query) or as the form field 'query'",
                        code="missing-query")
-    limit = request.app.state.settings.max_query_length
+    limit = app_state(request).settings.max_query_length
     if len(text) > limit:
         raise ApiError(413, f"the query is {len(text)} characters long; the limit is {limit}", code="query-too-long", limit=limit)
     identifier = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

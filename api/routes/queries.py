@@ -18,12 +18,14 @@ import io
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, QueryParameterError, bind, load_named_queries, select_columns
+from ctair.api.editor_text import editor_text
+from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, bind, load_named_queries, select_columns
 from ctair.graph.store import plain
 
 from .. import results
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
+from ..state import app_state
 from ..result_format import PARAMETERS as FORMAT_PARAMETERS, RowSolutions, requested_format
 from ..models import NamedQuery as NamedQueryDescription
 from ..models import NamedQueryResult
@@ -33,7 +35,7 @@ router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
 def queries_directory(request: Request) -> Path:
     """The directory of the named queries served by this app (the ``queries_dir`` setting)."""
-    return request.app.state.settings.queries_dir or QUERIES_DIR
+    return app_state(request).settings.queries_dir or QUERIES_DIR
 
 
 def named_queries(request: Request) -> dict[str, NamedQuery]:
@@ -52,16 +54,11 @@ def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
     """The query as the page's editor shows it, its VALUES block holding the given parameters,
     each resolved like ``GET /api/queries/{name}`` does (a label, an id or an IRI) and written
     as an RDF term; a missing required parameter or an unknown name is a 400 naming it."""
-    from .pages import editor_text
-
     query = named_queries(request).get(name)
     if query is None:
         raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
     values = {k: v for k, v in request.query_params.items() if v.strip()}  # an empty field is "not given"
-    try:
-        bindings = bind(query, values, index.resolve_term)
-    except QueryParameterError as error:
-        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    bindings = bind(query, values, index.resolve_term)  # an unknown name is a 400 naming the parameter
     return {"query": query.name, "parameters": {k: v.value for k, v in bindings.items()}, "sparql": editor_text(query, bindings)}
 
 
@@ -75,10 +72,7 @@ def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDe
     pairs = list(request.query_params.multi_items())
     url_format = requested_format(pairs, "SELECT")
     values = {k: v for k, v in pairs if k not in FORMAT_PARAMETERS}
-    try:
-        bindings = bind(query, values, index.resolve_term)
-    except QueryParameterError as error:
-        raise ApiError(400, str(error), code="bad-parameter", parameter=error.parameter) from None
+    bindings = bind(query, values, index.resolve_term)  # an unknown name is a 400 naming the parameter
     rows = store.select(query.text, bindings)
     columns = select_columns(store, query.text, bindings)
     if url_format is not None:

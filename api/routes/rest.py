@@ -6,14 +6,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Response
 
-from ctair.graph.entities import EntityNotFound
 from ctair.graph.named_queries import bind, get_query
 from ctair.graph.store import plain
 from ctair.graph.who import entity_id, who
 from ctair.ontology.vocab import EVENT_KIND, ROLE, UNIT
 
 from ..deps import IndexDep, StoreDep
-from ..errors import ApiError
 from ..models import (
     AxisDetail,
     AxisSummary,
@@ -27,10 +25,6 @@ from ..models import (
 router = APIRouter(prefix="/api", tags=["who does what where"])
 
 
-def not_found(error: EntityNotFound) -> ApiError:
-    return ApiError(404, str(error), code="not-found", parameter=error.parameter, suggestions=error.suggestions)
-
-
 def _int(term) -> int | None:
     return int(term.value) if term is not None else None
 
@@ -42,10 +36,7 @@ def _number(term):
 
 @router.get("/who", response_model=Who, summary="The territories and actions of an organisation, any spelling")
 def get_who(store: StoreDep, index: IndexDep, organisation: str = Query(..., min_length=1, max_length=200)) -> dict:
-    try:
-        return who(store, organisation, index)
-    except EntityNotFound as error:
-        raise not_found(error) from None
+    return who(store, organisation, index)
 
 
 def quantity_json(row, label_key: str = "itemLabel") -> dict:
@@ -131,10 +122,7 @@ def list_territories(store: StoreDep) -> list[dict]:
 
 @router.get("/territories/{territory_id}", response_model=TerritoryDetail, summary="One territory and its actions")
 def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
-    try:
-        entity = index.resolve("territory", territory_id, "territory_id")
-    except EntityNotFound as error:
-        raise not_found(error) from None
+    entity = index.resolve("territory", territory_id, "territory_id")
     territory = next((t for t in _territories(store) if t["iri"] == entity.iri.value), None) or {"id": entity_id(entity.iri.value), "iri": entity.iri.value, "label": entity.label, "contracts": [], "coordinators": [], "actions_count": 0}
     actions: dict[str, dict] = {}
     for row in store.select(get_query("_territory-action-facts").text, {"territory": entity.iri}):
@@ -198,10 +186,7 @@ def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=2
 
 @router.get("/organisations/{organisation_id}", response_model=Who, summary="One organisation: where it works, in which roles")
 def get_organisation(organisation_id: str, store: StoreDep, index: IndexDep) -> dict:
-    try:
-        return who(store, organisation_id, index)
-    except EntityNotFound as error:
-        raise not_found(error) from None
+    return who(store, organisation_id, index)
 
 
 @router.get("/axes", response_model=list[AxisSummary], summary="The axes of the national strategy and their themes")
@@ -221,10 +206,7 @@ def list_axes(store: StoreDep) -> list[dict]:
 
 @router.get("/axes/{axis_id}", response_model=AxisDetail, summary="The territories and actions under an axis, narrower themes included")
 def get_axis(axis_id: str, store: StoreDep, index: IndexDep) -> dict:
-    try:
-        axis = index.resolve("axis", axis_id, "axis_id")
-    except EntityNotFound as error:
-        raise not_found(error) from None
+    axis = index.resolve("axis", axis_id, "axis_id")
     territories: dict[str, dict] = {}
     actions = []
     for row in store.select(get_query("_axis-actions").text, {"axis": axis.iri}):

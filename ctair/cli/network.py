@@ -73,10 +73,8 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     def data_of(args):
         data = load_network_data(open_store(args))
         year = getattr(args, "year", None)
-        if year is not None:  # an absent year is a typo more often than a question: say which years exist
-            years = sorted({a.year for a in data.actions.values() if a.year is not None})
-            if year not in years:
-                raise NetworkError(f"no contract of the year {year} (years: {', '.join(map(str, years)) or 'none'})")
+        if year is not None:
+            data.check_year(year)
         return data
 
     # ------------------------------------------------------------------ ctair network …

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from pyoxigraph import Store
 
 from ctair.api.app import create_app
-from ctair.api.routes.pages import _body_brace, editor_text, sparql_value
+from ctair.api.editor_text import _body_brace, editor_text, sparql_value
 from ctair.graph.named_queries import Parameter, load_named_queries, parse_query_file
 from ctair.settings import Settings
 

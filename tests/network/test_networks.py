@@ -9,11 +9,12 @@ from ctair.graph.network import (
     axis_subnetworks,
     bipartite_network,
     build_network,
-    metrics_json,
-    network_json,
+    load_network_data,
     organisation_network,
     territory_network,
 )
+
+from ctair.api.routes.network import metrics_json, network_json
 
 from .conftest import O, T
 
@@ -152,12 +153,13 @@ def test_axis_subnetworks_who_does_what_where(data):
 
 
 def test_api_shapes_are_one_call(store):
-    body = network_json(store, "territories")
+    data = load_network_data(store)
+    body = network_json(data, "territories")
     assert body["graph"]["network"] == "territories" and body["graph"]["metrics"]["nodes"] == 6
     node = next(n for n in body["nodes"] if n["slug"] == "lyon")
     assert node["id"] == node["iri"] == T + "lyon" and {"pagerank", "betweenness", "community", "degree"} <= set(node)
     assert {(link["source"], link["target"]) for link in body["links"]} >= {(T + "lyon", T + "toulouse")}
-    metrics = metrics_json(store, NetworkFilter(role="operator"))
+    metrics = metrics_json(data, NetworkFilter(role="operator"))
     assert metrics["networks"]["bipartite"]["edges"] == 11
     assert [r["id"] for r in metrics["recurring"]] == ["adoma", "coallia"]
     assert [a["axis"] for a in metrics["axes"]] == ["langue-formation-emploi", "logement", "sante"]

@@ -1,10 +1,9 @@
-"""The NetworkData is read once per store, and again after ``store_changed`` (in-process: the
+"""The NetworkData is read once per store, and again after ``invalidate`` (in-process: the
 counting needs the app's insides; everything else in this folder talks to the real server)."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from ctair.api import deps
 from ctair.api.app import create_app
 from ctair.api.routes import network as network_routes
 from ctair.settings import Settings
@@ -29,7 +28,7 @@ def test_network_data_is_cached_per_store(built_store_path, monkeypatch):
         assert len(calls) == 1
         assert client.get("/api/network/bipartite").content == first.content
 
-        deps.store_changed(app)  # what a SPARQL Update does
+        app.state.ctair.invalidate()  # what a SPARQL Update does
         assert client.get("/api/network/bipartite").status_code == 200
         assert len(calls) == 2
         assert calls[1] is not calls[0]
