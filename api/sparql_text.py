@@ -24,8 +24,8 @@ an update as ``USING`` clauses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 # --- terminals (SPARQL 1.1 grammar, section 19.8) ---------------------------------------

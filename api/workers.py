@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ctypes
+import hashlib
 import io
 import logging
 import os
@@ -56,7 +57,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection

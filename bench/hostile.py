@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -201,8 +200,8 @@ def during(base: str, action) -> tuple[tuple[int, str], float, float]:
 
 
 def lexer_time(max_length: int) -> dict:
-    from ctair.api.sparql import _checked_tokens
     from ctair.api.errors import ApiError
+    from ctair.api.sparql import _checked_tokens
 
     figures = {}
     for name, text in {"ASK{} + é × limit": "ASK{}" + "é" * (max_length - 5),

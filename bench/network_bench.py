@@ -93,7 +93,7 @@ def generate(store: OxigraphStore, actions: int, territories: int, organisations
         add(org, DCTERMS.identifier, Literal(oid), registry)
         for t in rng.sample(range(territories), r):
             present[t].append(o)
-    for t, pool in enumerate(present):
+    for pool in present:
         if not pool:
             pool.append(rng.randrange(organisations))
 

@@ -162,9 +162,9 @@ def stage_load(extraction, store_dir: Path) -> dict:
 # --- queries ----------------------------------------------------------------------------------
 def research_queries(store) -> dict[str, dict]:
     """name → {"text": SPARQL with a VALUES block, "bindings": terms} for the in-process runs."""
+    from ctair.graph.binding import with_values
     from ctair.graph.entities import EntityIndex
     from ctair.graph.named_queries import bind, load_named_queries
-    from ctair.graph.binding import with_values
 
     index = EntityIndex(store)
     territories = index.of_kind("territory")
@@ -506,7 +506,7 @@ def run(sizes: list[int], work: Path, clients: int, duration: float, ner_max: in
 def table(report: dict) -> str:
     rows = []
     for size, e in report["sizes"].items():
-        x, l, q = e["extract_no_ner"], e["load"], e["queries"]
+        x, load, q = e["extract_no_ner"], e["load"], e["queries"]
         mb = x["bytes"] / 1e6
         rows.append((size, "extraction, no NER", f"{x['documents'] / x['seconds']:.1f} doc/s, {mb / x['seconds']:.2f} MB/s, peak {x['peak_rss_mib']:.0f} MiB",
                      f"read+fold {mb / x['reference_seconds']:.1f} MB/s", f"{x['reference_seconds'] / x['seconds']:.3f}"))
@@ -514,9 +514,9 @@ def table(report: dict) -> str:
             n = e["extract_ner"]
             rows.append((size, "extraction, NER", f"{n['documents'] / n['seconds']:.1f} doc/s, {mb / n['seconds']:.3f} MB/s, peak {n['peak_rss_mib']:.0f} MiB",
                          f"no NER {mb / x['seconds']:.2f} MB/s", f"{x['seconds'] / n['seconds']:.3f}"))
-        emit_rate = l["bulk_quads"] / l["emit_store_seconds"]  # distinct triples, the same numerator as bulk_load
-        bulk_rate = l["bulk_quads"] / l["bulk_load_seconds"]
-        rows.append((size, "loading (emit+store)", f"{emit_rate:,.0f} triples/s ({l['triples']:,} triples)",
+        emit_rate = load["bulk_quads"] / load["emit_store_seconds"]  # distinct triples, the same numerator as bulk_load
+        bulk_rate = load["bulk_quads"] / load["bulk_load_seconds"]
+        rows.append((size, "loading (emit+store)", f"{emit_rate:,.0f} triples/s ({load['triples']:,} triples)",
                      f"bulk_load {bulk_rate:,.0f} /s", f"{emit_rate / bulk_rate:.2f}"))
         ox = q["oxigraph"]
         for name in ("in_process", "ctair", "oxigraph", "rdflib_endpoint"):

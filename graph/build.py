@@ -174,7 +174,9 @@ def write_graphs(store: Store, minter: IriMinter, extraction: Extraction,
     this function."""
     total = len(extraction.corrected) + 1
 
-    def report(graph: NamedNode, count: int, number=iter(range(1, total + 1))) -> None:
+    number = iter(range(1, total + 1))
+
+    def report(graph: NamedNode, count: int) -> None:
         if progress:
             progress(f"  {next(number)}/{total} {graph.value}: {count} triples")
 

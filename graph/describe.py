@@ -21,7 +21,16 @@ import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ctair.ontology.vocab import (
-    CTAIR, DCTERMS, ONTOLOGY_FILES, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOCAB_BASE,
+    CTAIR,
+    DCTERMS,
+    ONTOLOGY_FILES,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    VOCAB_BASE,
 )
 
 from .named_queries import get_query

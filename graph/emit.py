@@ -12,16 +12,46 @@ from decimal import Decimal
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ctair.loaders.records import (
-    Action, AxisRef, Contract, DatedEvent, DocumentRecords, EventKind, Mention, NationalProgramme, Participation,
-    Person, PublicRef, Quantity, Role,
+    Action,
+    AxisRef,
+    Contract,
+    DatedEvent,
+    DocumentRecords,
+    EventKind,
+    Mention,
+    NationalProgramme,
+    Participation,
+    Person,
+    PublicRef,
+    Quantity,
+    Role,
 )
 from ctair.ontology.vocab import (
-    AXIS, CONTRACT_KIND, CTAIR, DCTERMS, EVENT_KIND, GEO, GEOSPARQL, METHOD, NIF, ORG, OWL, PROV, PUBLIC, RDF, RDFS,
-    ROLE, SCHEMA, SKOS, UNIT, WD, XSD, ADMS,
+    ADMS,
+    AXIS,
+    CONTRACT_KIND,
+    CTAIR,
+    DCTERMS,
+    EVENT_KIND,
+    GEO,
+    GEOSPARQL,
+    METHOD,
+    NIF,
+    ORG,
+    OWL,
+    PROV,
+    PUBLIC,
+    RDF,
+    RDFS,
+    ROLE,
+    SCHEMA,
+    SKOS,
+    UNIT,
+    WD,
+    XSD,
 )
 
 from .iris import IriMinter
-
 
 ROLE_SHORTCUT = {
     Role.OPERATOR: CTAIR.operator,

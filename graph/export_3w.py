@@ -22,8 +22,8 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from .iris import fold
 from .figures import as_written
+from .iris import fold
 from .network import NetworkData, NetworkFilter, QuantityInfo, selected_participations
 
 ROLE_COLUMNS = {

@@ -18,7 +18,6 @@ from pathlib import Path
 from ctair.tables import print_rows
 
 from .dump import add_dump_command
-
 from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter
 
 TABLE_FORMATS = ("table", "json", "csv")

@@ -70,10 +70,7 @@ def node_metrics(
     k = None if n <= exact_betweenness_limit else min(betweenness_sample, n)
     betweenness = nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed if k else None)
     pagerank = nx.pagerank(graph, weight=weight) if graph.number_of_edges() else {v: 1.0 / n for v in graph}
-    if is_bipartite_network(graph):
-        clustering = nx_bipartite.clustering(graph, mode="dot")
-    else:
-        clustering = nx.clustering(graph)
+    clustering = nx_bipartite.clustering(graph, mode="dot") if is_bipartite_network(graph) else nx.clustering(graph)
     component_list, community_list = groups or (components(graph), communities(graph, seed=seed, weight=weight))
     component_of = {v: i for i, group in enumerate(component_list) for v in group}
     community_of = {v: i for i, group in enumerate(community_list) for v in group}

@@ -24,10 +24,12 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     RdfFormat,
-    Store as _OxStore,
     Triple,
     Variable,
     serialize,
+)
+from pyoxigraph import (
+    Store as _OxStore,
 )
 
 Term = NamedNode | Literal

@@ -7,12 +7,21 @@ subsets per named graph, sources, vocabularies) and the dump files (size, sha256
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from ctair.ontology.vocab import (
-    CTAIR, DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD,
+    CTAIR,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    VOID,
+    XSD,
 )
 
 from .dump import DUMP_FORMATS, DumpFile
@@ -54,7 +63,7 @@ def _int(value: int) -> Literal:
 
 
 def _datetime(value: datetime) -> Literal:
-    return Literal(value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+    return Literal(value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
                    datatype=XSD.dateTime)
 
 
@@ -113,7 +122,7 @@ def void_description(
     add(ds, VOID.feature, NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
     add(ds, VOID.feature, NamedNode("http://www.w3.org/ns/formats/N-Triples"))
     add(ds, VOID.feature, NamedNode("http://www.w3.org/ns/formats/RDF_XML"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     add(ds, DCTERMS.modified, _datetime(modified or now))
     add(ds, DCTERMS.issued, _datetime(issued or modified or now))
 

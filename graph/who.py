@@ -1,10 +1,11 @@
 """'Who does what where' for one organisation — the shape shared by ``ctair who --json`` and ``GET /api/who``."""
 from __future__ import annotations
 
+from ctair.ontology.vocab import ROLE
+
 from .entities import EntityIndex
 from .named_queries import get_query
 from .store import Store
-from ctair.ontology.vocab import ROLE
 
 
 def entity_id(iri: str) -> str:

@@ -60,8 +60,7 @@ class ConceptHit:
 _TOKEN = re.compile(r"[^\W_]+|[.,;:!?()\[\]«»\"“”/]")
 _BARRIER = frozenset(".,;:!?()[]«»\"“”/")
 # skipped on both sides: "accès au logement" = "accès à un logement" = "accès logement"
-_FUNCTION = frozenset("""le la les l un une des de du d à a au aux en et ou leur leurs son sa ses ce cet cette ces
-notre nos votre vos mon ma mes y""".split())
+_FUNCTION = frozenset(["le", "la", "les", "l", "un", "une", "des", "de", "du", "d", "à", "a", "au", "aux", "en", "et", "ou", "leur", "leurs", "son", "sa", "ses", "ce", "cet", "cette", "ces", "notre", "nos", "votre", "vos", "mon", "ma", "mes", "y"])
 _NEGATE_NEXT = frozenset({"sans", "hors", "ni", "non"})
 _NE = frozenset({"ne", "n"})
 _NE_PARTNER = frozenset({"pas", "plus", "jamais", "point", "guère", "guere", "aucun", "aucune", "rien", "nullement"})
@@ -306,7 +305,7 @@ class Concepts:
         return AnalysedText(text, starts, ends, keys, _negations(words, keys, after_conjunction), name_spans(text))
 
     @classmethod
-    def load(cls, path: Path, keys: LemmaKeys | None = None) -> "Concepts":
+    def load(cls, path: Path, keys: LemmaKeys | None = None) -> Concepts:
         from rdflib import Graph, URIRef
         from rdflib.namespace import RDF
 

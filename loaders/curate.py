@@ -234,7 +234,7 @@ def collect(documents: list[CorpusDocument], registry: Registry, gazetteer: Gaze
 
 
 _PLACEHOLDER = "TO CHECK: the name, kind and any identifier against a public source, cited here"
-_SMALL_WORDS = frozenset("de la le les du des d l et en a au aux pour".split())
+_SMALL_WORDS = frozenset(["de", "la", "le", "les", "du", "des", "d", "l", "et", "en", "a", "au", "aux", "pour"])
 
 
 _LOCAL_TAIL = re.compile(r"\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])[A-ZÀ-Þ][\w'’\-]+(?:[\s\-][A-ZÀ-Þ][\w'’\-]+)*|\s+\d{2,3}\b")

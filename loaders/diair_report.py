@@ -32,11 +32,31 @@ from dataclasses import dataclass
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
+from .facts import (
+    ACTION_EVENTS,
+    DocumentIndex,
+    axes,
+    contract_events,
+    events,
+    participations,
+    programmes,
+    publics,
+    quantities,
+)
 from .folding import fold
-from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
 from .programme import read_programme
-from .records import (UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,
-                      TerritoryMention, UnresolvedMention)
+from .records import (
+    UNKNOWN_TERRITORY,
+    Action,
+    Contract,
+    ContractKind,
+    DocumentRecords,
+    Mention,
+    Participation,
+    Role,
+    TerritoryMention,
+    UnresolvedMention,
+)
 from .registry import Registry
 from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
 

@@ -412,7 +412,10 @@ def evaluate(records: list[DocumentRecords], expectations: dict[str, Expectation
         all_expected |= wanted
     categories = [c for c in FACT_TYPES if any(f[0] == c for f in all_found | all_expected)]
     per_category = {c: _score({f for f in all_found if f[0] == c}, {f for f in all_expected if f[0] == c}) for c in categories}
-    key = lambda f: tuple(str(x) for x in f)
+
+    def key(fact: tuple[object, ...]) -> tuple[str, ...]:
+        return tuple(str(x) for x in fact)
+
     return EvaluationReport(
         per_document=per_document,
         overall=_score(all_found, all_expected),

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Callable
 
 from .concepts import ConceptHit, Concepts, outside
-from .folding import FoldedText
 from .dates import find_events, observation_date
+from .folding import FoldedText
 from .quantities import find_quantities
 from .records import AxisRef, DatedEvent, EventKind, Participation, ProgrammeRef, PublicRef, Quantity, Role, Unit
 from .registry import Match, Registry
@@ -36,7 +35,7 @@ from .text import Segment, enclosing, mention, paragraphs, sentences
 _P = "(?:é|e)"  # tolerate missing accents
 ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
     (re.compile(rf"\b(?:port|g{_P}r|dispens|assur|r{_P}alis|men|conduit)(?:{_P}|{_P}e|{_P}s|{_P}es)?\s+par\b", re.I), Role.OPERATOR, 80),
-    (re.compile(rf"\bmise?s?\s+en\s+(?:œ|oe)uvre\s+par\b", re.I), Role.OPERATOR, 80),
+    (re.compile(r"\bmise?s?\s+en\s+(?:œ|oe)uvre\s+par\b", re.I), Role.OPERATOR, 80),
     (re.compile(rf"\b(?:confi|pass|command){_P}e?s?\s+(?:à|a)\b", re.I), Role.OPERATOR, 80),
     (re.compile(rf"\bop{_P}rateur\b", re.I), Role.OPERATOR, 20),
     (re.compile(r"\bpar\s+l['’](?:association|organisme)\b", re.I), Role.OPERATOR, 20),

@@ -87,7 +87,7 @@ class Gazetteer:
                 self._epcis_by_name.setdefault(name, []).append(epci)
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "Gazetteer":
+    def load(cls, directory: Path | None = None) -> Gazetteer:
         directory = Path(directory or os.environ.get("CTAIR_GAZETTEER") or DEFAULT_DIRECTORY)
         return _load(directory.resolve())
 

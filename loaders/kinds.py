@@ -3,13 +3,12 @@
 publics, default ``ontology/schemes.ttl``) and ``ner`` (False skips spaCy, for speed)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from . import diair_report, web_article
 from .corpus import CorpusDocument
 from .errors import InputError, line_of
 from .records import DocumentRecords
-from .registry import Registry
 
 Loader = Callable[..., DocumentRecords]
 

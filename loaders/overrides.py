@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .corpus import read_toml
 from .errors import InputError
-from .records import ContractKind, DocumentRecords, Mention, Method, Participation, Quantity, Role, Span, Unit
 from .folding import FoldedText
+from .records import ContractKind, DocumentRecords, Mention, Method, Participation, Quantity, Role, Span, Unit
 from .registry import Registry
 
 _REQUIRED = {
@@ -59,7 +59,7 @@ class Override(BaseModel):
     line: int | None = None  # filled by the reader
 
     @model_validator(mode="after")
-    def _complete(self) -> "Override":
+    def _complete(self) -> Override:
         missing = [k for k in _REQUIRED[self.op] if getattr(self, k) is None]
         if missing:
             raise ValueError(f"{self.op} needs {', '.join(missing)}")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from .concepts import Concepts
 from .corpus import CorpusDocument
+from .errors import InputError
 from .evaluation import EvaluationReport, evaluate, load_expectations
+from .folding import fold
 from .kinds import loader_for
 from .overrides import apply_overrides, load_overrides
-from .folding import fold
-from .errors import InputError
 from .records import UNKNOWN_TERRITORY, ActionKey, DocumentRecords, UnresolvedMention
 from .registry import Registry
 

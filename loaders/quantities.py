@@ -77,7 +77,7 @@ _PER = re.compile(r"\s*(?:par|/)\s*(?P<period>an|année|mois|semaine|jour)\b", r
 _PERIOD_UNIT = {"an": Unit.YEAR, "année": Unit.YEAR, "mois": Unit.MONTH, "semaine": Unit.WEEK, "jour": Unit.DAY}
 _SUBSET_AFTER = re.compile(r"\s*,?\s*dont\s*$", re.I)  # "20 primo-arrivants dont 12 BPI"
 _OF_THE = re.compile(r"\s+des\s+$", re.I)  # "20 des 30 plus grandes villes"
-_ELLIPTIC_PART = re.compile(rf"(?i:sur\s+les\s+)$")  # "Sur les 21 projets déposés, 13 seront financés"
+_ELLIPTIC_PART = re.compile(r"(?i:sur\s+les\s+)$")  # "Sur les 21 projets déposés, 13 seront financés"
 _ELLIPTIC_NUMBER = re.compile(rf"\s*,\s*(?P<part>{_NUMBER})\s+(?:seront|sont|ont\s+été|ont|seraient)(?:\s+[\wéèêàç]+)?")
 _FINANCE = re.compile(r"(?i)financ|budget|euros|€|crédits")
 # "ans" counts years only as a duration ("70 en deux ans"), never as an age ("moins de 25 ans")

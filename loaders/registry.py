@@ -9,10 +9,11 @@ word boundaries; an alias's guards (case, context, territory scope) are data in 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -245,9 +246,7 @@ class _NameIndex:
             return False
         if alias.before and not self._before[alias.before].search(text, max(0, start - 60), start):
             return False
-        if alias.after and not self._after[alias.after].match(text, end, min(len(text), end + 60)):
-            return False
-        return True
+        return not (alias.after and not self._after[alias.after].match(text, end, min(len(text), end + 60)))
 
     def _longest_names(self, folded: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, alias)`` of the longest alias at each word, left to right, not overlapping
@@ -310,7 +309,7 @@ class Registry:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, directory: Path, *extra: Path) -> "Registry":
+    def load(cls, directory: Path, *extra: Path) -> Registry:
         """The registry of ``directory``, extended by the entries of ``extra`` curation directories
         (their files are optional; a document set of its own, such as ``evaluation/unseen``, names
         what the main registry lacks there). Every problem names its file and line."""
@@ -469,7 +468,7 @@ def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel
 
 def _unique(path: Path, raw: str, table: str, ids: list[str]) -> None:
     seen: set[str] = set()
-    for index, entry_id in enumerate(ids):
+    for entry_id in ids:
         if entry_id in seen:
             # point at the second occurrence
             occurrences = [n for n, line in enumerate(raw.splitlines(), 1) if re.match(rf'\s*id\s*=\s*["\']{re.escape(entry_id)}["\']', line)]

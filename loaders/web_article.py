@@ -31,9 +31,28 @@ import re
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .diair_report import territory_mentions
-from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .facts import (
+    ACTION_EVENTS,
+    DocumentIndex,
+    axes,
+    contract_events,
+    events,
+    participations,
+    publics,
+    quantities,
+)
 from .programme import read_programme
-from .records import UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Participation, Person, Role, UnresolvedMention
+from .records import (
+    UNKNOWN_TERRITORY,
+    Action,
+    Contract,
+    ContractKind,
+    DocumentRecords,
+    Participation,
+    Person,
+    Role,
+    UnresolvedMention,
+)
 from .registry import Registry
 from .text import Segment, clean, mention, paragraphs, sentences, trim
 
@@ -83,7 +102,7 @@ def _named_actions(index: DocumentIndex, territory: str, fields: list[tuple[str,
                    issued_year: int) -> list[Action]:
     text = index.text
     out: list[Action] = []
-    for label, whole, value in fields:
+    for label, _whole, value in fields:
         if "coordinat" in label:
             continue
         for sentence in sentences(text, value):
@@ -148,7 +167,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
             if (person := _person(source, text, whole, value)) is not None
         )
         found: dict[tuple[str, Role], Participation] = {}
-        for label, whole, value in fields:
+        for label, _whole, value in fields:
             coordinating = "coordinat" in label  # "Le coordinateur : X, maire d'Autun, avec le service …"
             for participation in participations(index, value, Role.COORDINATOR if coordinating else _FIELD_DEFAULT_ROLE.get(label)):
                 if coordinating:

@@ -1,12 +1,10 @@
 """`ctair build` end to end on the bundled corpus: what it yields, and that it never half-writes."""
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -33,8 +31,8 @@ def test_build_yields_every_territory_with_its_contract(built_store):
       ctair:contractKind/skos:notation ?kind . OPTIONAL { ?c ctair:year ?year } }"""
     rows = built_store.select(query)
     ctair_2019 = {r["id"].value for r in rows if r["kind"].value == "CTAIR" and "year" in r and r["year"].value == "2019"}
-    assert REPORT_TERRITORIES <= ctair_2019
-    assert ARTICLE_TERRITORIES <= {r["id"].value for r in rows}
+    assert ctair_2019 >= REPORT_TERRITORIES
+    assert {r["id"].value for r in rows} >= ARTICLE_TERRITORIES
     assert {r["kind"].value for r in rows if r["id"].value == "autun"} == {"PTAIR"}
 
 

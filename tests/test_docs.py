@@ -39,7 +39,6 @@ def test_every_command_is_documented():
 
 def test_every_api_route_is_documented():
     from ctair.api.app import create_app
-
     from ctair.graph.named_queries import load_named_queries
 
     # /api/queries/<name>: one OpenAPI path per named query (its parameters), all served by the

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import logging
 import json
+import logging
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -115,8 +115,8 @@ def _store_times(state, dumps: list[DumpFile]) -> tuple[datetime, datetime]:
         times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
     else:
         times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]
-    times = times or [datetime.now(timezone.utc).timestamp()]
-    return (datetime.fromtimestamp(min(times), timezone.utc), datetime.fromtimestamp(max(times), timezone.utc))
+    times = times or [datetime.now(UTC).timestamp()]
+    return (datetime.fromtimestamp(min(times), UTC), datetime.fromtimestamp(max(times), UTC))
 
 
 @router.get(VOID_PATH)
@@ -226,7 +226,8 @@ def polish_ontology_page(html: str) -> str:
     """pyLODE's page, made one of the site's: the site navigation, a viewport for phones, and the
     French label then the English one in parentheses (pyLODE runs them together:
     "TerritoireTerritory")."""
-    from rdflib import Graph, Literal as RdfLiteral
+    from rdflib import Graph
+    from rdflib import Literal as RdfLiteral
     from rdflib.namespace import DCTERMS, RDFS, SKOS
 
     graph = Graph().parse(ONTOLOGY_FILES["ontology"], format="turtle")

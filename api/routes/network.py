@@ -42,8 +42,17 @@ from starlette.background import BackgroundTask
 
 from ctair.graph.iris import fold
 from ctair.graph.network import (
-    CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, bipartite_network, load_network_data,
-    metrics_json, network_json,
+    CONTRACT_KINDS,
+    LEVELS,
+    NETWORKS,
+    ROLES,
+    NetworkData,
+    NetworkError,
+    NetworkFilter,
+    bipartite_network,
+    load_network_data,
+    metrics_json,
+    network_json,
 )
 from ctair.graph.store import Store
 

@@ -11,22 +11,29 @@ offers the same catalogue.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import io
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from ctair.graph.named_queries import QUERIES_DIR, NamedQuery, QueryParameterError, bind, load_named_queries, select_columns
+from ctair.graph.named_queries import (
+    QUERIES_DIR,
+    NamedQuery,
+    QueryParameterError,
+    bind,
+    load_named_queries,
+    select_columns,
+)
 from ctair.graph.store import plain
 
 from .. import results
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
-from ..result_format import PARAMETERS as FORMAT_PARAMETERS, RowSolutions, requested_format
 from ..models import NamedQuery as NamedQueryDescription
 from ..models import NamedQueryResult
+from ..result_format import PARAMETERS as FORMAT_PARAMETERS
+from ..result_format import RowSolutions, requested_format
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 

@@ -9,7 +9,6 @@ lists) and ``/search?q=``.
 from __future__ import annotations
 
 import math
-
 from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
@@ -25,7 +24,19 @@ from ctair.graph.figures import as_written
 from ctair.graph.iris import fold
 from ctair.graph.named_queries import get_query
 from ctair.ontology.vocab import (
-    CTAIR, DCTERMS, GEO, GEOSPARQL, NIF, ONTOLOGY_FILES, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB_BASE,
+    CTAIR,
+    DCTERMS,
+    GEO,
+    GEOSPARQL,
+    NIF,
+    ONTOLOGY_FILES,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    VOCAB_BASE,
 )
 
 API_DIR = Path(__file__).resolve().parents[1]
@@ -244,7 +255,7 @@ class Page:
                 and not value.startswith(CTAIR.iri)}
 
     def links(self, nodes) -> list[dict]:
-        return sorted((self.link(n) for n in dict.fromkeys(nodes)), key=lambda l: fold(l["label"]))
+        return sorted((self.link(n) for n in dict.fromkeys(nodes)), key=lambda link: fold(link["label"]))
 
     def sources(self, node, predicate=PROV.wasDerivedFrom) -> list[dict]:
         """The mentions ``node`` was derived from (or that ``predicate`` names, e.g. the sentence of a

@@ -12,9 +12,8 @@ from tests.serving import running_server
 
 @pytest.fixture(scope="module")
 def api(built_store_path):
-    with running_server(built_store_path) as base_url:
-        with httpx.Client(base_url=base_url, timeout=30) as client:
-            yield client
+    with running_server(built_store_path) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
 
 
 def assert_error_shape(response, status):

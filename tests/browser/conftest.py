@@ -61,9 +61,8 @@ SELECT * WHERE { ?s ?p ?o } LIMIT 1
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).parent == here and item.get_closest_marker("browser"):
-            if not CHROMIUM.exists():
-                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} missing: run scripts/install-system-test-deps.sh"))
+        if Path(str(item.fspath)).parent == here and item.get_closest_marker("browser") and not CHROMIUM.exists():
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} missing: run scripts/install-system-test-deps.sh"))
 
 
 def build_store(path: Path) -> Path:

@@ -62,7 +62,7 @@ def listener():
         while not stop.is_set():
             try:
                 conn, _ = server.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return

@@ -14,7 +14,7 @@ from ctair.graph.store import in_use
 from tests.serving import running_server
 
 MARK = "http://ex/generation"
-ASK = "SELECT ?g WHERE {{ <http://ex/store> <{mark}> ?g }}".format(mark=MARK)
+ASK = f"SELECT ?g WHERE {{ <http://ex/store> <{MARK}> ?g }}"
 
 
 def _build(builds: Path, name: str) -> Path:

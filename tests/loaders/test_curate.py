@@ -21,8 +21,8 @@ from ctair.loaders.errors import InputError
 from ctair.loaders.folding import fold
 from ctair.loaders.gazetteer import Gazetteer
 from ctair.loaders.pipeline import default_concepts, evaluate_unseen, extract
-from ctair.loaders.registry import Registry
 from ctair.loaders.records import UNKNOWN_TERRITORY
+from ctair.loaders.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS, FIXTURES = ROOT / "corpus", ROOT / "tests" / "fixtures"

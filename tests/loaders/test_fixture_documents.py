@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from ctair.loaders.corpus import read_corpus
 from ctair.loaders.kinds import LOADERS, loader_for
-
-from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -11,7 +11,7 @@ from ctair.graph.network import load_network_data
 from ctair.graph.store import OxigraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network.trig"
-O = "https://example.org/id/organisation/"
+ORG = "https://example.org/id/organisation/"
 T = "https://example.org/id/territory/"
 
 

@@ -15,7 +15,7 @@ from ctair.graph.network_export import LIST_SEPARATOR, ExportError, write_networ
 from ctair.graph.network_metrics import annotate
 from ctair.graph.network_plot import PlotError, plot_network, plot_recurring_bars
 
-from .conftest import O, T
+from .conftest import ORG, T
 
 
 def _expected(value):
@@ -53,7 +53,7 @@ def test_gexf_round_trip(annotated, tmp_path):
     path = write_network(annotated, tmp_path / "network.gexf")
     read = nx.read_gexf(path)
     assert_same_graph(annotated, read, gexf=True)
-    assert read.nodes[O + "adoma"]["label"] == "Adoma"  # the GEXF label Gephi shows
+    assert read.nodes[ORG + "adoma"]["label"] == "Adoma"  # the GEXF label Gephi shows
 
 
 def test_graphml_round_trip(annotated, tmp_path):
@@ -72,11 +72,11 @@ def test_projection_round_trips(data, tmp_path):
 def test_node_link_json_round_trip(annotated, tmp_path):
     body = json.loads(write_network(annotated, tmp_path / "network.json").read_text(encoding="utf-8"))
     assert body["graph"]["metrics"]["edges"] == 15
-    assert all(link["source"].startswith(O) and link["target"].startswith(T) for link in body["links"])
+    assert all(link["source"].startswith(ORG) and link["target"].startswith(T) for link in body["links"])
     read = nx.node_link_graph(body, edges="links")  # networkx's defaults: node key "id"
     assert set(read.nodes) == set(annotated.nodes) and read.number_of_nodes() == annotated.number_of_nodes()
-    assert read.edges[O + "adoma", T + "lyon"]["action_iris"] == annotated.edges[O + "adoma", T + "lyon"]["action_iris"]
-    assert read.nodes[O + "adoma"]["slug"] == "adoma"
+    assert read.edges[ORG + "adoma", T + "lyon"]["action_iris"] == annotated.edges[ORG + "adoma", T + "lyon"]["action_iris"]
+    assert read.nodes[ORG + "adoma"]["slug"] == "adoma"
 
 
 def test_node_link_json_has_one_identifier_for_nodes_and_links(annotated, tmp_path):
@@ -94,7 +94,7 @@ def test_csv_edge_list(annotated, tmp_path):
     with write_network(annotated, tmp_path / "edges.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 15
-    adoma_lyon = next(r for r in rows if r["source"] == O + "adoma" and r["target"] == T + "lyon")
+    adoma_lyon = next(r for r in rows if r["source"] == ORG + "adoma" and r["target"] == T + "lyon")
     assert (adoma_lyon["source_label"], adoma_lyon["target_label"], adoma_lyon["weight"], adoma_lyon["roles"]) == ("Adoma", "Lyon", "2", "operator; partner")
 
 

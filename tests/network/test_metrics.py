@@ -5,7 +5,14 @@ import networkx as nx
 import pytest
 
 from ctair.graph.network import NetworkFilter, bipartite_network
-from ctair.graph.network_metrics import annotate, communities, components, graph_metrics, node_metrics, recurring_organisations
+from ctair.graph.network_metrics import (
+    annotate,
+    communities,
+    components,
+    graph_metrics,
+    node_metrics,
+    recurring_organisations,
+)
 
 
 def tiny_bipartite():

@@ -15,7 +15,7 @@ from ctair.graph.network import (
     territory_network,
 )
 
-from .conftest import O, T
+from .conftest import ORG, T
 
 
 def ids(graph, u, v):
@@ -48,12 +48,12 @@ def test_bipartite_nodes_and_weighted_edges(data):
 
 def test_bipartite_node_and_edge_attributes(data):
     graph = bipartite_network(data)
-    assert graph.nodes[O + "adoma"] == {
-        "kind": "organisation", "label": "Adoma", "id": "adoma", "iri": O + "adoma", "bipartite": 0, "org_type": "Company",
+    assert graph.nodes[ORG + "adoma"] == {
+        "kind": "organisation", "label": "Adoma", "id": "adoma", "iri": ORG + "adoma", "bipartite": 0, "org_type": "Company",
     }
     lyon = graph.nodes[T + "lyon"]
     assert (lyon["kind"], lyon["label"], lyon["insee_code"], lyon["bipartite"]) == ("territory", "Lyon", "69123", 1)
-    edge = graph.edges[O + "adoma", T + "lyon"]
+    edge = graph.edges[ORG + "adoma", T + "lyon"]
     assert edge == {
         "weight": 2,
         "actions": 2,
@@ -67,19 +67,19 @@ def test_bipartite_node_and_edge_attributes(data):
         "contract_kinds": ["CTAIR"],
         "years": [2019],
     }
-    assert graph.edges[O + "don-bosco", T + "brest"]["years"] == []  # a contract without a year
+    assert graph.edges[ORG + "don-bosco", T + "brest"]["years"] == []  # a contract without a year
 
 
 def test_organisation_projection_weights_are_shared_territories(data):
     graph = organisation_network(bipartite_network(data))
-    assert graph.number_of_nodes() == 8 and O + "don-bosco" in graph and graph.degree(O + "don-bosco") == 0
+    assert graph.number_of_nodes() == 8 and ORG + "don-bosco" in graph and graph.degree(ORG + "don-bosco") == 0
     assert weighted_edges(graph) == {
         ("adoma", "soliha"): 2, ("adoma", "forum-refugies"): 2, ("forum-refugies", "soliha"): 2,
         ("adoma", "ofii"): 1, ("adoma", "intermed"): 1, ("adoma", "coallia"): 1, ("ofii", "soliha"): 1,
         ("coallia", "soliha"): 1, ("forum-refugies", "ofii"): 1, ("coallia", "forum-refugies"): 1,
         ("coallia", "ofii"): 1, ("coallia", "france-horizon"): 1,
     }
-    assert graph.edges[O + "adoma", O + "soliha"]["shared"] == ["lyon", "toulouse"]
+    assert graph.edges[ORG + "adoma", ORG + "soliha"]["shared"] == ["lyon", "toulouse"]
 
 
 def test_territory_projection_weights_are_shared_organisations(data):
@@ -99,7 +99,7 @@ def test_role_filter_keeps_operators_only(data):
         ("autun", "coallia"): 1, ("coallia", "nantes"): 1, ("coallia", "toulouse"): 1, ("france-horizon", "nantes"): 1,
         ("grenoble", "intermed"): 1, ("forum-refugies", "lyon"): 1, ("brest", "don-bosco"): 1,
     }
-    assert O + "ofii" not in graph  # only a funder
+    assert ORG + "ofii" not in graph  # only a funder
     assert all(d["roles"] == ["operator"] for _, _, d in graph.edges(data=True))
     assert bipartite_network(data, NetworkFilter(role="coordinator")).number_of_nodes() == 0
 

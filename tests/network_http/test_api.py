@@ -31,7 +31,8 @@ def kinds(body: dict) -> dict[str, int]:
 
 
 def neighbours(body: dict, iri: str) -> set[str]:
-    return {l["target"] for l in body["links"] if l["source"] == iri} | {l["source"] for l in body["links"] if l["target"] == iri}
+    return {link["target"] for link in body["links"] if link["source"] == iri} | {
+        link["source"] for link in body["links"] if link["target"] == iri}
 
 
 def assert_error(response, status: int, code: str, parameter: str | None = None) -> dict:
@@ -99,7 +100,7 @@ def test_projections(http, network, kind, count):
 
 def test_organisation_projection_links_adoma_and_coallia_through_dijon(http):
     body = http.get("/api/network/organisations").json()
-    link = next(l for l in body["links"] if {l["source"], l["target"]} == {ORG + "adoma", ORG + "coallia"})
+    link = next(x for x in body["links"] if {x["source"], x["target"]} == {ORG + "adoma", ORG + "coallia"})
     assert link["shared"] == ["dijon"]
 
 

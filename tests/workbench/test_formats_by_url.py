@@ -1,7 +1,6 @@
 """``format=`` / ``output=`` in a query URL: a URL goes straight into pandas, R or a spreadsheet."""
 from __future__ import annotations
 
-import io
 import json
 import urllib.error
 import urllib.parse
