@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -24,7 +25,7 @@ class CorpusDocument:
     text: str
 
 
-def read_toml(path: Path) -> tuple[dict, str]:
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; a syntax error becomes an InputError with the file and line."""
     try:
         content = path.read_bytes()

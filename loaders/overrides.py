@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -27,6 +27,8 @@ from .errors import InputError
 from .folding import FoldedText
 from .records import ContractKind, DocumentRecords, Mention, Method, Participation, Quantity, Role, Span, Unit
 from .registry import Registry
+
+T = TypeVar("T")
 
 _REQUIRED = {
     "add-participation": ("source", "territory", "ordinal", "organisation", "role", "quote"),
@@ -126,8 +128,14 @@ def apply_overrides(documents: list[DocumentRecords], overrides: list[Override],
 
 
 def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registry: Registry | None) -> DocumentRecords:
-    def fail(reason: str):
+    def fail(reason: str) -> NoReturn:
         raise InputError(path, f"{o.op}: {reason}", o.line)
+
+    def present(value: T | None, name: str) -> T:
+        # Override's validator requires each op's fields (_REQUIRED): None here is an Override built around it
+        if value is None:
+            fail(f"needs {name}")
+        return value
 
     if o.op == "set-contract-year":
         contracts = list(records.contracts)
@@ -135,7 +143,7 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
             if c.territory == o.territory and c.kind == o.kind:
                 contracts[i] = c.model_copy(update={"year": o.year})
                 return records.model_copy(update={"contracts": tuple(contracts)})
-        fail(f"no {o.kind.value} contract of {o.territory!r} in {o.source!r}")
+        fail(f"no {present(o.kind, 'kind').value} contract of {o.territory!r} in {o.source!r}")
 
     actions = list(records.actions)
     position = next((i for i, a in enumerate(actions) if a.territory == o.territory and a.ordinal == o.ordinal), None)
@@ -145,7 +153,7 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
 
     def curated_mention() -> Mention:
         span = action.mention.span
-        found = _locate(text, o.quote, span.start, span.end)
+        found = _locate(text, present(o.quote, "quote"), span.start, span.end)
         if found is None:
             fail(f"quote {o.quote!r} not found in action {o.territory!r} #{o.ordinal}")
         return Mention(source=o.source, span=Span(start=found[0], end=found[1]), text=text[found[0]:found[1]], method=Method.CURATED)
@@ -154,23 +162,24 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
         mention = curated_mention()
         if any(p.organisation == o.organisation and p.role == o.role for p in action.participations):
             return records  # the rules found it meanwhile
-        surface = _surface(o.organisation, o.territory, mention.text, registry)
+        organisation, role = present(o.organisation, "organisation"), present(o.role, "role")
+        surface = _surface(organisation, o.territory, mention.text, registry)
         action = action.model_copy(update={"participations": action.participations + (
-            Participation(organisation=o.organisation, role=o.role, surface=surface, mention=mention),)})
+            Participation(organisation=organisation, role=role, surface=surface, mention=mention),)})
     elif o.op == "remove-participation":
         kept = tuple(p for p in action.participations if not (p.organisation == o.organisation and p.role == o.role))
         if len(kept) == len(action.participations):
-            fail(f"{o.organisation!r} as {o.role.value} is not a participation of {o.territory!r} #{o.ordinal}: delete this override")
+            fail(f"{o.organisation!r} as {present(o.role, 'role').value} is not a participation of {o.territory!r} #{o.ordinal}: delete this override")
         action = action.model_copy(update={"participations": kept})
     elif o.op == "add-quantity":
         mention = curated_mention()
         action = action.model_copy(update={"quantities": action.quantities + (
             Quantity(value=o.value, minimum=o.minimum, maximum=o.maximum, approximate=o.approximate,
-                     unit=o.unit, label=o.label, mention=mention),)})
+                     unit=present(o.unit, "unit"), label=present(o.label, "label"), mention=mention),)})
     elif o.op == "remove-quantity":
-        kept = tuple(q for q in action.quantities if not (q.value == o.value and q.unit == o.unit))
-        if len(kept) == len(action.quantities):
-            fail(f"no quantity {o.value} {o.unit.value} in {o.territory!r} #{o.ordinal}: delete this override")
-        action = action.model_copy(update={"quantities": kept})
+        kept_quantities = tuple(q for q in action.quantities if not (q.value == o.value and q.unit == o.unit))
+        if len(kept_quantities) == len(action.quantities):
+            fail(f"no quantity {o.value} {present(o.unit, 'unit').value} in {o.territory!r} #{o.ordinal}: delete this override")
+        action = action.model_copy(update={"quantities": kept_quantities})
     actions[position] = action
     return records.model_copy(update={"actions": tuple(actions)})

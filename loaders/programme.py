@@ -8,6 +8,7 @@ never from a territory section, so a territory's figures never become national o
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .facts import CUED, DocumentIndex, events, participations, quantities
 from .records import EventKind, NationalProgramme, Participation, Person, Quantity, Role, Unit
@@ -67,7 +68,7 @@ def _dated_and_funded(index: DocumentIndex, quantity: Quantity, paragraph: Segme
     """A programme figure is dated by its sentence ("en 2019", "cette année"); an amount is the
     money of the organisation its sentence names first, or of the speaker's when it says "Nous"."""
     sentence = quantity.mention.text
-    update: dict = {}
+    update: dict[str, Any] = {}
     if quantity.observed is None:
         year = _IN_YEAR.search(sentence)
         # an amount's year may be given by the sentence before it ("… cette année. La DGEF ajoute 5,2 millions.")

@@ -13,13 +13,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .corpus import read_toml, validation_error
 from .errors import InputError, line_of
 from .folding import FoldedText, fold
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -63,7 +65,7 @@ class _Named(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _split_aliases(cls, data):
+    def _split_aliases(cls, data: Any) -> Any:
         if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
             rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
             texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
@@ -93,7 +95,7 @@ class Organisation(_Named):
     territory: str | None = Field(default=None, pattern=SLUG)  # where a local entity acts
 
     @model_validator(mode="after")
-    def _identifiers_cite_a_source(self):
+    def _identifiers_cite_a_source(self) -> Organisation:
         if (self.wikidata or self.siren or self.rna) and not self.identifier_source:
             raise ValueError("an identifier (wikidata, siren, rna) needs `identifier_source`: the public source it was read in")
         return self
@@ -183,7 +185,7 @@ def _entry_line(raw: str, table: str, index: int, entry_id: str | None = None) -
     return headers[index] if index < len(headers) else None
 
 
-def _validate(path: Path, raw: str, data: dict, model: type[BaseModel], table: str) -> BaseModel:
+def _validate(path: Path, raw: str, data: dict[str, Any], model: type[ModelT], table: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -226,7 +228,7 @@ class _NameIndex:
         for candidates in self.by_folded.values():
             candidates.sort(key=lambda pair: not pair[1].territories)
         # word -> subtrie; the key None (never a word) holds the folded alias ending there
-        self._trie: dict = {}
+        self._trie: dict[str | None, Any] = {}
         for folded in self.by_folded:
             node = self._trie
             for word in folded.split(" "):
@@ -235,7 +237,7 @@ class _NameIndex:
         self._before = {a.before: re.compile(rf"(?:{a.before})[\s'’\"«»(]*$", re.I) for _, a in self._all() if a.before}
         self._after = {a.after: re.compile(rf"[\s'’\"«»)]*(?:{a.after})", re.I) for _, a in self._all() if a.after}
 
-    def _all(self):
+    def _all(self) -> Iterator[tuple[str, Alias]]:
         for candidates in self.by_folded.values():
             yield from candidates
 
@@ -437,10 +439,10 @@ class _Origin:
     line: int | None
 
 
-def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel], table: str) -> list[tuple]:
+def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel], table: str) -> list[tuple[Any, _Origin]]:
     """(entry, where it is written) for every entry of ``file_name`` in each directory that has
     the file; ids are unique across all of them."""
-    out: list[tuple] = []
+    out: list[tuple[Any, _Origin]] = []
     first_seen: dict[str, Path] = {}
     for directory in directories:
         path = directory / file_name
@@ -449,8 +451,9 @@ def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel
         data, raw = read_toml(path)
         entries = getattr(_validate(path, raw, data, model, table), table)
         ids = [getattr(e, "id", None) for e in entries]
-        if all(ids):
-            _unique(path, raw, table, ids)
+        present_ids = [entry_id for entry_id in ids if entry_id]
+        if len(present_ids) == len(ids):
+            _unique(path, raw, table, present_ids)
         for index, entry in enumerate(entries):
             entry_id = getattr(entry, "id", None)
             if table == "names":

@@ -94,8 +94,8 @@ def _person(source: str, text: str, whole: Segment, value: Segment) -> Person | 
     if not _NAME.match(name):
         return None
     title = _ARTICLE.sub("", title.strip())
-    title = re.split(r",\s*(?:avec|et avec|accompagnée?|assistée?)\b", title)[0].strip() or None
-    return Person(name=name, title=title, mention=mention(source, text, whole))
+    title = re.split(r",\s*(?:avec|et avec|accompagnée?|assistée?)\b", title)[0].strip()
+    return Person(name=name, title=title or None, mention=mention(source, text, whole))
 
 
 def _named_actions(index: DocumentIndex, territory: str, fields: list[tuple[str, Segment, Segment]],
