@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
@@ -30,7 +30,11 @@ from .named_queries import get_query
 from .store import OxigraphStore, Store, in_use
 
 if TYPE_CHECKING:
+    from ctair.loaders.evaluation import EvaluationReport
     from ctair.loaders.pipeline import Extraction
+    from ctair.loaders.records import UnresolvedMention
+
+    from .remote_store import RemoteSparqlStore
 
 Progress = Callable[[str], None]
 
@@ -41,16 +45,16 @@ def stderr_progress(message: str) -> None:
 
 @dataclass
 class BuildSummary:
-    store: Path
+    store: Path | str  # a directory, or a SPARQL server's URL
     triples: int
     graphs: dict[str, int]
     counts: dict[str, int]
-    evaluation_before: object = None
-    evaluation_after: object = None
-    unresolved: list = field(default_factory=list)
+    evaluation_before: EvaluationReport | None = None
+    evaluation_after: EvaluationReport | None = None
+    unresolved: list[UnresolvedMention] = field(default_factory=list)
     seconds: float = 0.0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "store": str(self.store),
             "triples": self.triples,
@@ -65,10 +69,10 @@ class BuildSummary:
         }
 
 
-def _report_json(report) -> dict | None:
+def _report_json(report: EvaluationReport | None) -> dict[str, Any] | None:
     if report is None:
         return None
-    return report.to_json() if hasattr(report, "to_json") else report.model_dump(mode="json")
+    return report.to_json()
 
 
 def build_directory_for(store_path: Path) -> Path:
@@ -76,7 +80,7 @@ def build_directory_for(store_path: Path) -> Path:
 
 
 def build(
-    store_path: Path,
+    store_path: Path | str | RemoteSparqlStore,
     corpus_dir: Path,
     base_iri: str,
     *,
@@ -86,8 +90,9 @@ def build(
     from .remote_store import RemoteSparqlStore, build_remote, is_remote
 
     if isinstance(store_path, RemoteSparqlStore) or is_remote(store_path):  # no symlink swap: one GSP PUT per graph
-        remote = store_path if isinstance(store_path, RemoteSparqlStore) else RemoteSparqlStore(store_path)
+        remote = store_path if isinstance(store_path, RemoteSparqlStore) else RemoteSparqlStore(str(store_path))
         return build_remote(remote, corpus_dir, base_iri, ner=ner, progress=progress)
+    store_path = Path(store_path)
     started = time.perf_counter()
     extraction = extract_corpus(corpus_dir, ner, progress)
 

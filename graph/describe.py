@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Triple
@@ -34,7 +35,14 @@ from ctair.ontology.vocab import (
 )
 
 from .named_queries import get_query
-from .store import Store
+from .store import Store, serialized
+
+if TYPE_CHECKING:
+    import rdflib
+    import rdflib.term
+
+# any term of a triple: its subject, predicate or object
+Node = NamedNode | ox.BlankNode | Literal | Triple
 
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name)
 
@@ -82,7 +90,7 @@ def prefixes(base: str) -> dict[str, str]:
 # --- JSON-LD -------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
-def jsonld_context(base: str = VOCAB_BASE) -> dict:
+def jsonld_context(base: str = VOCAB_BASE) -> dict[str, Any]:
     """The published ``@context``: the prefixes, and a short term for each ctair property
     (object properties typed ``@id``) and a few common ones."""
     import rdflib
@@ -118,14 +126,16 @@ def jsonld_context(base: str = VOCAB_BASE) -> dict:
     return {"@context": context}
 
 
-def _to_rdflib(triples: Iterable[Triple]):
+def _to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
     import rdflib
 
-    def term(t):
+    def term(t: Node) -> rdflib.term.Identifier:
         if isinstance(t, NamedNode):
             return rdflib.URIRef(t.value)
         if isinstance(t, ox.BlankNode):
             return rdflib.BNode(t.value)
+        if isinstance(t, Triple):
+            raise TypeError(f"no JSON-LD for the quoted triple {t}")
         if t.language:
             return rdflib.Literal(t.value, lang=t.language)
         if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
@@ -159,9 +169,10 @@ def serialize(triples: Iterable[Triple], key: str, *, base: str = VOCAB_BASE, co
     fmt = _OX_FORMATS[key]
     used = prefixes(base) if key in ("turtle", "rdfxml") else None
     if used is not None:  # only the prefixes used (RDF/XML needs one per predicate namespace)
-        text = " ".join(t.subject.value + " " + t.predicate.value + " " + getattr(t.object, "value", "") for t in triples)
+        text = " ".join(getattr(t.subject, "value", "") + " " + t.predicate.value + " " + getattr(t.object, "value", "")
+                        for t in triples)
         used = {p: iri for p, iri in used.items() if iri in text}
-    return ox.serialize(triples, format=fmt, prefixes=used)
+    return serialized(ox.serialize(triples, format=fmt, prefixes=used))
 
 
 # --- a small graph to read descriptions in Python (the pages) -------------------------------
@@ -170,30 +181,32 @@ class View:
     """Indexes over a list of triples: ``objects``, ``subjects``, ``label``, ``types``."""
 
     def __init__(self, triples: Iterable[Triple]):
-        self.out: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        self.inn: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.out: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.inn: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         for t in dict.fromkeys(triples):
             self.out[t.subject][t.predicate.value].append(t.object)
             self.inn[t.object][t.predicate.value].append(t.subject)
 
-    def objects(self, s, p: NamedNode) -> list:
+    def objects(self, s: Node, p: NamedNode) -> list[Node]:
         return self.out.get(s, {}).get(p.value, [])
 
-    def first(self, s, p: NamedNode):
+    def first(self, s: Node, p: NamedNode) -> Node | None:
         found = self.objects(s, p)
         return found[0] if found else None
 
-    def value(self, s, p: NamedNode) -> str | None:
+    def value(self, s: Node, p: NamedNode) -> str | None:
         found = self.first(s, p)
+        if isinstance(found, Triple):
+            raise TypeError(f"a quoted triple has no value: {found}")
         return found.value if found is not None else None
 
-    def subjects(self, p: NamedNode, o) -> list:
+    def subjects(self, p: NamedNode, o: Node) -> list[Node]:
         return self.inn.get(o, {}).get(p.value, [])
 
-    def types(self, s) -> set[str]:
-        return {t.value for t in self.objects(s, RDF.type)}
+    def types(self, s: Node) -> set[str]:
+        return {t.value for t in self.objects(s, RDF.type) if not isinstance(t, Triple)}
 
-    def literal(self, s, p: NamedNode, lang: str = "fr") -> str | None:
+    def literal(self, s: Node, p: NamedNode, lang: str = "fr") -> str | None:
         """The value in ``lang``, else an untagged one, else any."""
         values = [o for o in self.objects(s, p) if isinstance(o, Literal)]
         for wanted in (lang, None):
@@ -202,7 +215,7 @@ class View:
                     return value.value
         return values[0].value if values else None
 
-    def label(self, s, lang: str = "fr") -> str:
+    def label(self, s: Node, lang: str = "fr") -> str:
         for predicate in LABEL_PREDICATES:
             found = self.literal(s, predicate, lang)
             if found:
@@ -210,7 +223,7 @@ class View:
         value = getattr(s, "value", str(s))
         return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
-    def english(self, s) -> str | None:
+    def english(self, s: Node) -> str | None:
         """The English label, when there is one distinct from the French."""
         for predicate in (SKOS.prefLabel, RDFS.label):
             for value in self.objects(s, predicate):

@@ -14,9 +14,10 @@ same checksums). A ``SHA256SUMS`` file (``sha256sum -c`` format) lists every fil
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 from ctair.ontology.vocab import VOCAB_BASE
 
 from .describe import prefixes as _prefixes
-from .store import Store
+from .store import Row, Store, serialized
 
 DUMP_NAME = "ctair"
 DUMP_FORMATS: dict[str, tuple[str, ox.RdfFormat, str]] = {
@@ -51,14 +52,22 @@ class DumpFile:
     def name(self) -> str:
         return self.path.name
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | int]:
         return {"format": self.format, "file": self.name, "mediaType": self.media_type,
                 "byteSize": self.byte_size, "sha256": self.sha256, "statements": self.statements}
 
 
-def _key(term) -> tuple:
-    return (type(term).__name__, term.value, getattr(term, "language", None) or "",
+def _key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> tuple[str, str, str, str]:
+    value = str(term) if isinstance(term, ox.Triple) else term.value
+    return (type(term).__name__, value, getattr(term, "language", None) or "",
             getattr(getattr(term, "datatype", None), "value", ""))
+
+
+def _quad(row: Row) -> ox.Quad:
+    subject, predicate, graph = row["s"], row["p"], row["g"]
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode) or isinstance(graph, ox.Literal):
+        raise TypeError(f"not a quad: {row}")
+    return ox.Quad(subject, predicate, row["o"], graph)
 
 
 def store_quads(store: Store) -> list[ox.Quad]:
@@ -69,7 +78,7 @@ def store_quads(store: Store) -> list[ox.Quad]:
         quads = [q for q in quads_of() if not isinstance(q.graph_name, ox.DefaultGraph)]
     else:  # any SPARQL store
         rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+        quads = [_quad(r) for r in rows]
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=lambda q: (q.graph_name.value, _key(q.subject), q.predicate.value, _key(q.object)))
@@ -114,7 +123,7 @@ def export_dump(store: Store, out_dir: Path | str, formats: Iterable[str] = tupl
         media_type, rdf_format, _ = DUMP_FORMATS[key]
         statements = quads if key in QUAD_FORMATS else triples
         used = _prefixes(base) if key == "ttl" else None
-        data = ox.serialize(statements, format=rdf_format, prefixes=used)
+        data = serialized(ox.serialize(statements, format=rdf_format, prefixes=used))
         size, sha = _write(out_dir / f"{DUMP_NAME}.{key}", data)
         written.append(DumpFile(key, out_dir / f"{DUMP_NAME}.{key}", media_type, size, sha, len(statements)))
     sums = "".join(f"{d.sha256}  {d.name}\n" for d in written)
@@ -137,7 +146,9 @@ def read_dump_directory(out_dir: Path) -> list[DumpFile]:
     return found
 
 
-def add_dump_command(export_subparsers, store_argument, open_store) -> None:
+def add_dump_command(export_subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+                     store_argument: Callable[[argparse.ArgumentParser], object],
+                     open_store: Callable[[argparse.Namespace], Store]) -> None:
     """``ctair export dump --format ttl|nq|jsonld|nt [--format …] --out DIR``."""
     p = export_subparsers.add_parser(
         "dump", help="write the whole dataset as RDF files (ttl, nq, jsonld, nt) with their sha256 (SHA256SUMS)"
@@ -148,7 +159,7 @@ def add_dump_command(export_subparsers, store_argument, open_store) -> None:
     p.add_argument("--out", type=Path, required=True, help="directory to write the files into")
     p.add_argument("--base-iri", default=None, help="base IRI for the Turtle prefixes (default: setting base_iri)")
 
-    def cmd_dump(args) -> int:
+    def cmd_dump(args: argparse.Namespace) -> int:
         from ctair.settings import get_settings
 
         base = args.base_iri or get_settings().base_iri

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -52,6 +53,9 @@ from ctair.ontology.vocab import (
 )
 
 from .iris import IriMinter
+
+if TYPE_CHECKING:
+    from ctair.loaders.registry import Organisation, Programme, Registry, Territory
 
 ROLE_SHORTCUT = {
     Role.OPERATOR: CTAIR.operator,
@@ -103,7 +107,7 @@ class Emitter:
         self.territory_labels = territory_labels or {}  # for readable contract labels
 
     # --- curated registry --------------------------------------------------------------
-    def registry(self, registry) -> Iterator[Triple]:
+    def registry(self, registry: Registry) -> Iterator[Triple]:
         for territory in registry.territories.values():
             yield from self._territory(territory)
         for organisation in registry.organisations.values():
@@ -116,7 +120,7 @@ class Emitter:
         yield Triple(n, RDFS.label, Literal(NATIONAL_PROGRAMME_LABEL[1], language="en"))
         yield Triple(n, DCTERMS.identifier, Literal("national"))
 
-    def _programme(self, programme) -> Iterator[Triple]:
+    def _programme(self, programme: Programme) -> Iterator[Triple]:
         s = self.iri.programme(programme.id)
         yield Triple(s, RDF.type, CTAIR.Programme)
         yield Triple(s, RDFS.label, fr(programme.name))
@@ -141,7 +145,7 @@ class Emitter:
             if operator.quote:
                 yield Triple(p, RDFS.comment, fr(operator.quote))
 
-    def _territory(self, t) -> Iterator[Triple]:
+    def _territory(self, t: Territory) -> Iterator[Triple]:
         s = self.iri.territory(t.id)
         yield Triple(s, RDF.type, CTAIR.Territory)
         if t.kind in TERRITORY_CLASS:
@@ -166,7 +170,7 @@ class Emitter:
         if t.wikidata:
             yield Triple(s, OWL.sameAs, WD[t.wikidata])
 
-    def _organisation(self, o) -> Iterator[Triple]:
+    def _organisation(self, o: Organisation) -> Iterator[Triple]:
         s = self.iri.organisation(o.id)
         yield Triple(s, RDF.type, CTAIR.Organisation)
         if o.kind in ORGANISATION_CLASS:

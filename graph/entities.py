@@ -10,11 +10,11 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from .iris import fold
 from .named_queries import QueryParameterError, get_query
-from .store import Store
+from .store import Store, iri_of
 
 
 class EntityNotFound(LookupError):
@@ -45,14 +45,16 @@ class EntityIndex:
         networks: dict[NamedNode, NamedNode] = {}
         is_network: set[NamedNode] = set()
         for row in store.select(get_query("_entity-labels").text):
-            key = (row["kind"].value, row["entity"])
-            names[key].append(row["name"].value)
-            if row["preferred"].value == "true" and (key not in labels or row["name"].language == "fr"):
-                labels[key] = row["name"].value
+            entity_iri, name_term = iri_of(row["entity"]), row["name"]
+            key = (row["kind"].value, entity_iri)
+            names[key].append(name_term.value)
+            french = isinstance(name_term, Literal) and name_term.language == "fr"
+            if row["preferred"].value == "true" and (key not in labels or french):
+                labels[key] = name_term.value
             if "network" in row:
-                networks[row["entity"]] = row["network"]
+                networks[entity_iri] = iri_of(row["network"])
             if "isNetwork" in row:
-                is_network.add(row["entity"])
+                is_network.add(entity_iri)
         self.entities = [
             Entity(iri, kind, labels.get((kind, iri), names[(kind, iri)][0]), tuple(dict.fromkeys(names[(kind, iri)])),
                    networks.get(iri), iri in is_network)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from .figures import as_written
 from .iris import fold
@@ -73,20 +74,24 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+# a row of the 3W table: column key -> its cell (text, number or nothing)
+Row3W = dict[str, Any]
+
+
 def counted(quantities: list[QuantityInfo], units: tuple[str, ...]) -> tuple[float | int | None, float | int | None]:
     """(minimum, maximum) of what ``quantities`` count in ``units``: the wholes only (a part is in
     its whole), totals only (not rates), a range's bounds kept apart; None when nothing is counted."""
     wholes = [q for q in quantities if q.unit in units and q.subset_of is None and q.per is None]
     if not wholes:
         return None, None
-    lows = [q.low for q in wholes]
-    highs = [q.high for q in wholes]
-    low = _number(sum(lows)) if all(v is not None for v in lows) else None
-    high = _number(sum(highs)) if all(v is not None for v in highs) else None
+    lows = [q.low for q in wholes if q.low is not None]
+    highs = [q.high for q in wholes if q.high is not None]
+    low = _number(sum(lows)) if len(lows) == len(wholes) else None
+    high = _number(sum(highs)) if len(highs) == len(wholes) else None
     return low, high
 
 
-def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[dict]:
+def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[Row3W]:
     """The 3W rows (dicts keyed by the column keys of :data:`COLUMNS`)."""
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for p in selected_participations(data, filters):
@@ -100,7 +105,7 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
         people = counted(quantities, PEOPLE_UNITS)
         households = counted(quantities, ("household",))
         funding = counted(quantities, ("euro",))
-        row = {
+        row: Row3W = {
             "organisation": organisation.label,
             "organisation_id": organisation.id,
             "organisation_type": "; ".join(organisation.types),
@@ -133,7 +138,7 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
     return rows
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     return "" if value is None else value
 
 
@@ -162,13 +167,16 @@ def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = Netwo
     return len(rows)
 
 
-def _write_xlsx(path: Path, rows: list[dict], keys: list[str], filters: NetworkFilter) -> None:
+def _write_xlsx(path: Path, rows: list[Row3W], keys: list[str], filters: NetworkFilter) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook opens on an empty worksheet
+        raise TypeError(f"a new workbook's active sheet is {sheet!r}")
     sheet.title = "3W"
     sheet.append(HEADERS)
     sheet.append(HASHTAGS)

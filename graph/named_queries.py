@@ -22,13 +22,22 @@ Queries whose name starts with ``_`` are internal (used by the code, not listed)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, QuerySolutions
 
 from ctair.ontology.vocab import XSD, sparql_prefixes
+
+if TYPE_CHECKING:
+    from .remote_store import RemoteSparqlStore
+    from .store import OxigraphStore
+
+# (parameter type, the text the user gave, parameter name) -> the entity's IRI: looked up in a store
+EntityResolver = Callable[[str, str, str], NamedNode | Literal]
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
@@ -83,7 +92,7 @@ class NamedQuery:
             return self.title_fr or self.title, self.description_fr or self.description
         return self.title, self.description
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "title": self.title,
@@ -157,7 +166,7 @@ def get_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-def coerce(parameter: Parameter, raw: str, resolve_entity=None) -> NamedNode | Literal:
+def coerce(parameter: Parameter, raw: str, resolve_entity: EntityResolver | None = None) -> NamedNode | Literal:
     """Turn the text a user gave into an RDF term of the parameter's type."""
     if parameter.choices and raw.strip() not in parameter.choices:
         raise QueryParameterError(parameter.name, f"expected one of {', '.join(parameter.choices)}, got {raw!r}")
@@ -182,7 +191,8 @@ def coerce(parameter: Parameter, raw: str, resolve_entity=None) -> NamedNode | L
     return resolve_entity(parameter.type, raw, parameter.name)
 
 
-def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict[str, NamedNode | Literal]:
+def bind(query: NamedQuery, values: dict[str, str],
+         resolve_entity: EntityResolver | None = None) -> dict[str, NamedNode | Literal]:
     """Bindings for ``query`` from raw strings; rejects unknown and missing parameters."""
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(declared))
@@ -197,7 +207,8 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict
     return bindings
 
 
-def select_columns(store, text: str, bindings: dict | None = None) -> list[str]:
+def select_columns(store: OxigraphStore | RemoteSparqlStore, text: str,
+                   bindings: Mapping[str, NamedNode | Literal] | None = None) -> list[str]:
     """The projected variables of a SELECT, in order, also when it has no row (the rows of
     ``Store.select`` are dicts without the unbound ones)."""
     if hasattr(store, "select_variables"):  # a remote store
@@ -205,5 +216,8 @@ def select_columns(store, text: str, bindings: dict | None = None) -> list[str]:
     from .binding import with_values
 
     query = with_values(text, bindings) if bindings else text
-    return [v.value for v in store.oxigraph.query(query, use_default_graph_as_union=True).variables]
+    results = store.oxigraph.query(query, use_default_graph_as_union=True)
+    if not isinstance(results, QuerySolutions):
+        raise TypeError("select_columns() needs a SELECT query")
+    return [v.value for v in results.variables]
 

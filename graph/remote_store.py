@@ -28,8 +28,9 @@ the Graph Store at ``/store``; each URL can be overridden (``query_url``, ``upda
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -46,7 +47,10 @@ from pyoxigraph import (
 )
 
 from .binding import sparql_term, with_values
-from .store import OxigraphStore, Row, Store, StoreError, Term
+from .store import OxigraphStore, Row, Store, StoreError, Term, serialized
+
+if TYPE_CHECKING:
+    from .build import BuildSummary, Progress
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -73,7 +77,7 @@ def open_store(
     query_url: str | None = None,
     update_url: str | None = None,
     gsp_url: str | None = None,
-    **options,
+    **options: Any,  # RemoteSparqlStore's other keywords (auth, timeout, ...)
 ) -> Store:
     """An :class:`OxigraphStore` for a path, a :class:`RemoteSparqlStore` for an ``http(s)://`` URL.
 
@@ -103,7 +107,7 @@ class BearerAuth(httpx.Auth):
     def __init__(self, token: str):
         self._header = f"Bearer {token}"
 
-    def auth_flow(self, request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = self._header
         yield request
 
@@ -115,7 +119,7 @@ def redact(url: str) -> str:
     """``url`` without the user and password it may carry (for messages and logs)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+        netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
         return parts._replace(netloc=netloc).geturl()
     return url
 
@@ -158,14 +162,14 @@ class RemoteSparqlStore:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self):
+    def __enter__(self) -> RemoteSparqlStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- HTTP ----------------------------------------------------------------------------
-    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self._client.request(method, url, **kwargs)
         except httpx.TimeoutException as error:
@@ -192,7 +196,7 @@ class RemoteSparqlStore:
         self._send("POST", self.update_url, content=update.encode("utf-8"),
                    headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
-    def _results(self, query: str, bindings: Mapping[str, Term] | None):
+    def _results(self, query: str, bindings: Mapping[str, Term] | None) -> QuerySolutions | QueryBoolean:
         response = self._query(with_values(query, bindings), SPARQL_JSON)
         try:
             return parse_query_results(response.content, format=QueryResultsFormat.JSON)
@@ -210,6 +214,8 @@ class RemoteSparqlStore:
     def select_variables(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[str]:
         """The projected variable names of a SELECT (also when it has no row)."""
         results = self._results(query, bindings)
+        if not isinstance(results, QuerySolutions):
+            raise TypeError("select_variables() needs a SELECT query")
         return [v.value for v in results.variables]
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
@@ -239,6 +245,8 @@ class RemoteSparqlStore:
     def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
         """Replace ``graph`` with the content of an RDF file (GSP PUT, the file's own media type)."""
         rdf_format = rdf_format or RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+        if rdf_format is None:
+            raise StoreError(f"cannot tell the RDF format of {path} from its extension")
         with open(path, "rb") as body:
             self._send("PUT", self.gsp_url, params={self.gsp_graph_param: graph.value}, content=body.read(),
                        headers={"Content-Type": rdf_format.media_type})
@@ -248,13 +256,13 @@ class RemoteSparqlStore:
 
     def named_graphs(self) -> list[NamedNode]:
         rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", SPARQL_JSON, union=False)
-        results = parse_query_results(rows.content, format=QueryResultsFormat.JSON)
+        results = _solutions(rows.content)
         return sorted((s["g"] for s in results if isinstance(s["g"], NamedNode)), key=lambda g: g.value)
 
     def quads_count(self, graph: NamedNode) -> int:
         response = self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}",
                                SPARQL_JSON, union=False)
-        return int(next(iter(parse_query_results(response.content, format=QueryResultsFormat.JSON)))["n"].value)
+        return int(next(iter(_solutions(response.content)))["n"].value)
 
     def clear(self) -> None:
         self._update("CLEAR ALL")
@@ -263,7 +271,15 @@ class RemoteSparqlStore:
         response = self._query(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", SPARQL_JSON, union=False
         )
-        return int(next(iter(parse_query_results(response.content, format=QueryResultsFormat.JSON)))["n"].value)
+        return int(next(iter(_solutions(response.content)))["n"].value)
+
+
+def _solutions(content: bytes) -> QuerySolutions:
+    """The rows of the SPARQL JSON results of a SELECT."""
+    results = parse_query_results(content, format=QueryResultsFormat.JSON)
+    if not isinstance(results, QuerySolutions):
+        raise StoreError("the SPARQL server answered a SELECT with a boolean")
+    return results
 
 
 class _Counter:
@@ -277,11 +293,11 @@ def _ntriples_chunks(triples: Iterable[Triple], counter: _Counter) -> Iterator[b
         batch.append(triple)
         if len(batch) >= _CHUNK_TRIPLES:
             counter.n += len(batch)
-            yield serialize(batch, format=RdfFormat.N_TRIPLES)
+            yield serialized(serialize(batch, format=RdfFormat.N_TRIPLES))
             batch = []
     counter.n += len(batch)
     if batch:
-        yield serialize(batch, format=RdfFormat.N_TRIPLES)
+        yield serialized(serialize(batch, format=RdfFormat.N_TRIPLES))
     else:
         yield b""
 
@@ -290,7 +306,8 @@ __all__ = ["RemoteSparqlStore", "open_store", "is_remote", "with_values", "sparq
 
 
 # --- ctair build into a remote store --------------------------------------------------------
-def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, ner: bool = True, progress=None):
+def build_remote(store: RemoteSparqlStore, corpus_dir: Path, base_iri: str, *, ner: bool = True,
+                 progress: Progress | None = None) -> BuildSummary:
     """``ctair build --store http://…``: the same extraction as :func:`ctair.graph.build.build`,
     loaded graph by graph with Graph Store PUTs.
 

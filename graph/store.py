@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from pyoxigraph import (
     BlankNode,
@@ -52,6 +52,21 @@ def plain(term: Term | None) -> object:
     return term.value
 
 
+def serialized(data: bytes | None) -> bytes:
+    """What pyoxigraph's ``serialize()`` returns without an output: the bytes (its stubs say
+    ``bytes | None``, the None of writing to a file)."""
+    if data is None:
+        raise TypeError("serialize() wrote to an output instead of returning the bytes")
+    return data
+
+
+def iri_of(term: Term) -> NamedNode:
+    """A result term that the query binds to an IRI (an ?entity, a ?graph)."""
+    if not isinstance(term, NamedNode):
+        raise TypeError(f"expected an IRI, got {term!r}")
+    return term
+
+
 class StoreError(Exception):
     """The store could not be opened or written; the message says which store and why."""
 
@@ -87,7 +102,7 @@ SPOOL_PREFIX = ".ctair-load-"
 LEASE_NAME = ".ctair-lease"
 
 
-def lease(directory: Path):
+def lease(directory: Path) -> BinaryIO | None:
     """Hold a shared lock on ``directory/.ctair-lease`` for as long as the returned file stays
     open (a process that dies releases it): every process reading a store directory holds one,
     so that a later build deletes an old build directory only when nothing reads it
@@ -171,7 +186,7 @@ class OxigraphStore:
         """The underlying pyoxigraph store, for code that needs what only Oxigraph offers."""
         return self._store
 
-    def _run(self, query: str, bindings: Mapping[str, Term] | None):
+    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> QuerySolutions | QueryBoolean | QueryTriples:
         # Parameters are bound by the same VALUES block as RemoteSparqlStore (terms serialized by
         # pyoxigraph, never user text): Oxigraph plans a VALUES join better than its substitutions,
         # e.g. territories-under-axis 200 vs 640 ms at 10 000 actions (docs/benchmarks.md).
@@ -180,7 +195,8 @@ class OxigraphStore:
 
         if bindings and not any(isinstance(value, BlankNode) for value in bindings.values()):
             return self._store.query(with_values(query, bindings), use_default_graph_as_union=True)
-        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
+        substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+            Variable(name): value for name, value in (bindings or {}).items()}
         return self._store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
@@ -210,13 +226,13 @@ class OxigraphStore:
         # building one Python Quad per triple for bulk_extend (see docs/benchmarks.md).
         count = 0
 
-        def counted():
+        def counted() -> Iterator[Triple]:
             nonlocal count
             for triple in triples:
                 count += 1
                 yield triple
 
-        data = serialize(counted(), format=RdfFormat.N_TRIPLES)
+        data = serialized(serialize(counted(), format=RdfFormat.N_TRIPLES))
         self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
         self._store.bulk_load(data, format=RdfFormat.N_TRIPLES, to_graph=graph)
         return count
@@ -242,7 +258,7 @@ class OxigraphStore:
                     raise StoreError(f"load_new_graphs: the graph {graph.value} is already in the store")
                 count = 0
 
-                def counted(triples=triples):
+                def counted(triples: Iterable[Triple] = triples) -> Iterator[Triple]:
                     nonlocal count
                     for triple in triples:
                         if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
@@ -252,7 +268,8 @@ class OxigraphStore:
 
                 # an N-Triples line ends with " .\n" and nowhere else (a newline inside a literal is
                 # escaped), so the graph name goes in before that ending
-                spool.write(serialize(counted(), format=RdfFormat.N_TRIPLES).replace(b" .\n", f" {graph} .\n".encode()))
+                ntriples = serialized(serialize(counted(), format=RdfFormat.N_TRIPLES))
+                spool.write(ntriples.replace(b" .\n", f" {graph} .\n".encode()))
                 counts[graph.value] = count
                 if on_graph is not None:
                     on_graph(graph, count)
@@ -270,7 +287,9 @@ class OxigraphStore:
         self._store.bulk_load(path=str(path), format=rdf_format, to_graph=graph)
 
     def named_graphs(self) -> list[NamedNode]:
-        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+        # SPARQL and the loaders name graphs with IRIs only; Oxigraph's API alone allows a blank node
+        graphs = [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
+        return sorted(graphs, key=lambda g: g.value)
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
         return self._store.quads_for_pattern(None, None, None, graph)

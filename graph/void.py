@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -27,7 +28,10 @@ from ctair.ontology.vocab import (
 from .dump import DUMP_FORMATS, DumpFile
 from .iris import IriMinter
 from .named_queries import get_query
-from .store import Store
+from .store import Store, iri_of
+
+if TYPE_CHECKING:
+    from ctair.settings import Settings
 
 LICENCE_OUVERTE = NamedNode("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 SPDX = "http://spdx.org/rdf/terms#"
@@ -53,7 +57,7 @@ DESCRIPTION = {
 }
 
 
-def dataset_iri(settings) -> NamedNode:
+def dataset_iri(settings: Settings) -> NamedNode:
     """The IRI of the dataset (``{base_iri}dataset``): ``sd:defaultDataset`` of the SPARQL service."""
     return IriMinter(settings.base_iri).dataset()
 
@@ -92,7 +96,7 @@ def void_description(
     site_url = site_url.rstrip("/")
     out: list[Triple] = []
 
-    def add(s, p, o) -> None:
+    def add(s: NamedNode | BlankNode, p: NamedNode, o: NamedNode | BlankNode | Literal) -> None:
         out.append(Triple(s, p, o))
 
     add(ds, RDF.type, VOID.Dataset)
@@ -142,7 +146,7 @@ def void_description(
 
     # one subset per named graph
     for row in store.select(get_query("_void-graph-counts").text):
-        graph = row["g"]
+        graph = iri_of(row["g"])
         add(ds, VOID.subset, graph)
         add(graph, RDF.type, VOID.Dataset)
         add(graph, VOID.triples, _int(int(row["triples"].value)))
@@ -151,7 +155,7 @@ def void_description(
 
     # sources
     for row in store.select(get_query("_void-sources").text):
-        source = row["source"]
+        source = iri_of(row["source"])
         add(ds, DCTERMS.source, source)
         add(ds, ox_prov_was_derived_from(), source)
         add(source, RDF.type, CTAIR.SourceDocument)

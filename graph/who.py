@@ -1,18 +1,20 @@
 """'Who does what where' for one organisation — the shape shared by ``ctair who --json`` and ``GET /api/who``."""
 from __future__ import annotations
 
+from typing import Any
+
 from ctair.ontology.vocab import ROLE
 
-from .entities import EntityIndex
+from .entities import Entity, EntityIndex
 from .named_queries import get_query
-from .store import Store
+from .store import Store, iri_of
 
 
 def entity_id(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
+def who(store: Store, name: str, index: EntityIndex | None = None) -> dict[str, Any]:
     """Raises ``EntityNotFound`` (with close names) when no organisation has that name."""
     index = index or EntityIndex(store)
     organisation = index.resolve("organisation", name, "organisation")
@@ -21,8 +23,8 @@ def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
     rows = [(organisation, row) for row in store.select(get_query("who-does-what-where").text, {"organisation": organisation.iri})]
     for member in members:
         rows += [(member, row) for row in store.select(get_query("who-does-what-where").text, {"organisation": member.iri})]
-    territories: dict[str, dict] = {}
-    actions: list[dict] = []
+    territories: dict[str, dict[str, str]] = {}
+    actions: list[dict[str, Any]] = []
     for entity, row in rows:
         territory = {"id": row["territoryId"].value, "iri": row["territory"].value, "label": row["territoryLabel"].value}
         territories.setdefault(territory["id"], territory)
@@ -30,7 +32,7 @@ def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
             {
                 "iri": row["action"].value,
                 "label": row["actionLabel"].value,
-                "role": ROLE.local_name(row["role"]),
+                "role": ROLE.local_name(iri_of(row["role"])),
                 "territory": {"id": territory["id"], "label": territory["label"]},
                 "contract": {
                     "iri": row["contract"].value,
@@ -59,7 +61,7 @@ def who(store: Store, name: str, index: EntityIndex | None = None) -> dict:
     }
 
 
-def _network(index: EntityIndex, organisation) -> dict | None:
+def _network(index: EntityIndex, organisation: Entity) -> dict[str, str] | None:
     network = index.by_iri.get(("organisation", organisation.network)) if organisation.network else None
     if network is None:
         return None
