@@ -87,4 +87,4 @@ def _document_errors_and_bodies(app: FastAPI, settings: Settings) -> None:
             app.openapi_schema = complete_openapi(schema, queries)
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the OpenAPI description

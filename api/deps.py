@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ctair.graph.entities import EntityIndex
+from ctair.graph.search import SearchIndex
 from ctair.graph.store import OxigraphStore, Store
 
 _lock = threading.Lock()
@@ -73,4 +74,4 @@ def store_changed(app) -> None:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 IndexDep = Annotated[EntityIndex, Depends(get_index)]
-SearchDep = Annotated[object, Depends(get_search_index)]  # a ctair.graph.search.SearchIndex
+SearchDep = Annotated[SearchIndex, Depends(get_search_index)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any, Protocol
 from xml.sax.saxutils import escape as _xml_escape
 
 import pyoxigraph as ox
@@ -236,7 +236,16 @@ def _tsv_field(term) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def write_solutions(solutions: ox.QuerySolutions, fmt: Format, out: IO[bytes], limit: int | None) -> _Counter:
+class Solutions(Protocol):
+    """SELECT results: pyoxigraph's, or rows already read (result_format.RowSolutions)."""
+
+    @property
+    def variables(self) -> list[ox.Variable]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def write_solutions(solutions: Solutions, fmt: Format, out: IO[bytes], limit: int | None) -> _Counter:
     """Write SELECT results in ``fmt``; returns the counter (rows written, truncated flag)."""
     variables = [v.value for v in solutions.variables]
     rows = _Counter(solutions, limit)

@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 
 from ctair.api.app import create_app
-from ctair.graph.remote_store import is_remote, open_store
+from ctair.graph.remote_store import RemoteSparqlStore, is_remote
 from ctair.settings import Settings, get_settings
 
 
@@ -68,8 +68,8 @@ def serve(
     log = logging.getLogger("ctair.api")
     spec = str(store or settings.store)
     if is_remote(spec):
-        app = create_app(settings, remote_store=open_store(spec, read_only=True, query_url=query_url,
-                                                           update_url=update_url, gsp_url=gsp_url))
+        app = create_app(settings, remote_store=RemoteSparqlStore(spec, query_url=query_url, update_url=update_url,
+                                                                  gsp_url=gsp_url))
     else:
         store_path = Path(spec)
         if not (store_path / "CURRENT").exists():
@@ -83,7 +83,7 @@ def serve(
         port=port,
         log_level=log_level,
         lifespan="on",
-        timeout_graceful_shutdown=graceful_timeout,
+        timeout_graceful_shutdown=graceful_timeout,  # type: ignore[arg-type]  # uvicorn waits any number of seconds (asyncio)
         # X-Forwarded-* only from the proxies named in `trusted_proxies` (none by default)
         proxy_headers=bool(settings.trusted_proxies.strip()),
         forwarded_allow_ips=settings.trusted_proxies.strip() or "127.0.0.1",
@@ -104,7 +104,7 @@ class _GracefulServer(uvicorn.Server):
     def handle_exit(self, sig, frame) -> None:
         pool = getattr(self._app.state, "sparql_pool", None)
         loop = getattr(pool, "loop", None)
-        if loop is not None and not self.should_exit:
+        if pool is not None and loop is not None and not self.should_exit:
             # answered before uvicorn cancels what is still running at the end of its grace period
             loop.call_soon_threadsafe(pool.begin_shutdown, max(self._grace * 0.75, self._grace - 1.0))
         super().handle_exit(sig, frame)

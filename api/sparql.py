@@ -77,6 +77,7 @@ _SD_OFFERS = (results.TURTLE, results.NTRIPLES, results.JSONLD, results.RDFXML, 
 async def lifespan(app: FastAPI):
     settings = app.state.settings
     remote = getattr(app.state, "remote_store", None)
+    pool: RemoteQueryRunner | WorkerPool
     if remote is not None:
         pool = RemoteQueryRunner(remote, size=settings.max_concurrent_queries, max_queued=settings.max_queued_queries)
     else:

@@ -136,11 +136,14 @@ def iter_tokens(text: str) -> Iterator[Token]:
         if position < no_colon_until:
             pattern = _TOKEN_IN_RUN
         elif _NAME_START.match(text, position):
-            run_end = _NAME_RUN.match(text, position).end()
+            run = _NAME_RUN.match(text, position)
+            assert run is not None  # a starred class: matches, if only the empty string
+            run_end = run.end()
             if not text.startswith(":", run_end):
                 no_colon_until = run_end
                 pattern = _TOKEN_IN_RUN
         match = pattern.match(text, position)
+        assert match is not None  # both patterns end with a punct alternative that matches any character
         kind = match.lastgroup or "punct"
         if kind == "unterminated" or kind == "unterminated1":
             raise UnterminatedString(position, match.group())

@@ -61,7 +61,7 @@ import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 log = logging.getLogger("ctair.api.workers")
 
@@ -140,13 +140,18 @@ def _harden() -> str:
     return "none"
 
 
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 class _Spool(io.RawIOBase):
     """A write-only buffer that keeps up to SPILL_THRESHOLD bytes in memory, then spills to a file."""
 
     def __init__(self, path: str):
         self.path = path
         self._memory: io.BytesIO | None = io.BytesIO()
-        self._file = None
+        self._file: BinaryIO | None = None
         self.size = 0
 
     def writable(self) -> bool:
@@ -158,13 +163,16 @@ class _Spool(io.RawIOBase):
             self._file = open(self.path, "wb", buffering=1 << 16)
             self._file.write(self._memory.getvalue())
             self._memory = None
-        (self._memory if self._memory is not None else self._file).write(data)
+        target = self._memory if self._memory is not None else self._file
+        assert target is not None  # the file replaces the memory buffer
+        target.write(data)
         self.size += len(data)
         return len(data)
 
     def finish(self) -> dict:
         if self._memory is not None:
             return {"body": self._memory.getvalue()}
+        assert self._file is not None  # spilled: the file replaced the memory buffer
         self._file.close()
         return {"path": self.path, "size": self.size}
 
@@ -208,6 +216,7 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
     if task.get("union"):
         kwargs["use_default_graph_as_union"] = True
     spool = _Spool(task["spill_path"])
+    out = cast(BinaryIO, spool)  # a raw binary file object: all the writers below call is write()
     try:
         result = store.query(task["query"], **kwargs)
         if isinstance(result, ox.QuerySolutions):
@@ -219,12 +228,12 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
         fmt = results.negotiate(task.get("accept"), form)
         count, truncated = None, False
         if form == "SELECT":
-            counter = results.write_solutions(result, fmt, spool, task.get("max_rows"))
+            counter = results.write_solutions(result, fmt, out, task.get("max_rows"))
             count, truncated = counter.count, counter.truncated
         elif form == "ASK":
-            results.write_boolean(bool(result), fmt, spool)
+            results.write_boolean(bool(result), fmt, out)
         else:
-            counter = results.write_triples(result, fmt, spool, task.get("max_rows"), task.get("prefixes"))
+            counter = results.write_triples(result, fmt, out, task.get("max_rows"), task.get("prefixes"))
             count, truncated = counter.count, counter.truncated
     except SyntaxError as error:
         spool.discard()
@@ -460,7 +469,7 @@ class WorkerPool:
         self._shutting_down = True
         assert self.loop is not None and self._closing is not None
         closing = self._closing
-        self.loop.call_later(max(grace, 0.0), lambda: closing.done() or closing.set_result(None))
+        self.loop.call_later(max(grace, 0.0), lambda: _resolve(closing))
         self.loop.create_task(self._wake_waiters())
 
     async def _wake_waiters(self) -> None:
@@ -613,7 +622,7 @@ class WorkerPool:
                     raise TimeoutError
                 readable = loop.create_future()
                 fd = worker.conn.fileno()
-                loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+                loop.add_reader(fd, lambda: _resolve(readable))
                 waiting_for = {readable} if self._closing is None else {readable, self._closing}
                 try:
                     done, _ = await asyncio.wait(waiting_for, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
@@ -750,6 +759,7 @@ class WorkerPool:
         keep: Worker | None = None
         run = _Run(started=loop.time(), client=client, query=task["query"])
         started = run.started
+        assert self.spool_dir is not None  # made when the pool starts
         task = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
         try:
             if not worker.ready:  # a worker still starting: its start-up is not the query's time

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     import rdflib
     import rdflib.term
 
-# any term of a triple: its subject, predicate or object
-Node = NamedNode | ox.BlankNode | Literal | Triple
+# a subject or object of the statements a View indexes (statements about a quoted triple are left out)
+Node = NamedNode | ox.BlankNode | Literal
 
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name)
 
@@ -129,7 +129,7 @@ def jsonld_context(base: str = VOCAB_BASE) -> dict[str, Any]:
 def _to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
     import rdflib
 
-    def term(t: Node) -> rdflib.term.Identifier:
+    def term(t: Node | Triple) -> rdflib.term.Identifier:
         if isinstance(t, NamedNode):
             return rdflib.URIRef(t.value)
         if isinstance(t, ox.BlankNode):
@@ -184,6 +184,8 @@ class View:
         self.out: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.inn: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         for t in dict.fromkeys(triples):
+            if isinstance(t.subject, Triple) or isinstance(t.object, Triple):
+                continue  # a statement about a statement (RDF 1.2): no label nor link to show on a page
             self.out[t.subject][t.predicate.value].append(t.object)
             self.inn[t.object][t.predicate.value].append(t.subject)
 
@@ -196,15 +198,13 @@ class View:
 
     def value(self, s: Node, p: NamedNode) -> str | None:
         found = self.first(s, p)
-        if isinstance(found, Triple):
-            raise TypeError(f"a quoted triple has no value: {found}")
         return found.value if found is not None else None
 
     def subjects(self, p: NamedNode, o: Node) -> list[Node]:
         return self.inn.get(o, {}).get(p.value, [])
 
     def types(self, s: Node) -> set[str]:
-        return {t.value for t in self.objects(s, RDF.type) if not isinstance(t, Triple)}
+        return {t.value for t in self.objects(s, RDF.type)}
 
     def literal(self, s: Node, p: NamedNode, lang: str = "fr") -> str | None:
         """The value in ``lang``, else an untagged one, else any."""

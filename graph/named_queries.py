@@ -33,8 +33,9 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions
 from ctair.ontology.vocab import XSD, sparql_prefixes
 
 if TYPE_CHECKING:
-    from .remote_store import RemoteSparqlStore
-    from .store import OxigraphStore
+    from pyoxigraph import Store as OxStore
+
+    from .store import Store
 
 # (parameter type, the text the user gave, parameter name) -> the entity's IRI: looked up in a store
 EntityResolver = Callable[[str, str, str], NamedNode | Literal]
@@ -207,16 +208,19 @@ def bind(query: NamedQuery, values: dict[str, str],
     return bindings
 
 
-def select_columns(store: OxigraphStore | RemoteSparqlStore, text: str,
-                   bindings: Mapping[str, NamedNode | Literal] | None = None) -> list[str]:
+def select_columns(store: Store, text: str, bindings: Mapping[str, NamedNode | Literal] | None = None) -> list[str]:
     """The projected variables of a SELECT, in order, also when it has no row (the rows of
     ``Store.select`` are dicts without the unbound ones)."""
-    if hasattr(store, "select_variables"):  # a remote store
-        return store.select_variables(text, bindings)
+    if hasattr(store, "select_variables"):  # a remote store (RemoteSparqlStore)
+        columns: list[str] = store.select_variables(text, bindings)
+        return columns
     from .binding import with_values
 
     query = with_values(text, bindings) if bindings else text
-    results = store.oxigraph.query(query, use_default_graph_as_union=True)
+    if not hasattr(store, "oxigraph"):
+        raise TypeError(f"cannot read the columns of a SELECT from {store!r}")
+    oxigraph: OxStore = store.oxigraph  # an OxigraphStore: Oxigraph knows the projection without a row
+    results = oxigraph.query(query, use_default_graph_as_union=True)
     if not isinstance(results, QuerySolutions):
         raise TypeError("select_columns() needs a SELECT query")
     return [v.value for v in results.variables]

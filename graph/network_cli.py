@@ -11,19 +11,27 @@ Every command takes the filters ``--role``, ``--axis``, ``--kind`` and ``--year`
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctair.tables import print_rows
 
 from .dump import add_dump_command
-from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter
+from .network import CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter
+
+if TYPE_CHECKING:
+    from .store import Store
+
+Command = Callable[[argparse.Namespace], int]  # a sub-command: its parsed arguments -> exit status
 
 TABLE_FORMATS = ("table", "json", "csv")
 
 
-def _filter_arguments(parser, *, default_role: str = "any") -> None:
+def _filter_arguments(parser: argparse.ArgumentParser, *, default_role: str = "any") -> None:
     group = parser.add_argument_group("filters")
     group.add_argument("--role", default=default_role, metavar="ROLE",
                        help=f"only participations with this role: any (default: {default_role}), {', '.join(ROLES)}")
@@ -34,14 +42,14 @@ def _filter_arguments(parser, *, default_role: str = "any") -> None:
                        help="entity: each legal entity on its own (default); network: entities grouped by their network")
 
 
-def _filters(args) -> NetworkFilter:
+def _filters(args: argparse.Namespace) -> NetworkFilter:
     return NetworkFilter(role=args.role, axis=args.axis, kind=args.kind, year=args.year, level=args.level)
 
 
-def _guarded(function):
+def _guarded(function: Command) -> Command:
     """Turn the analysis' own errors into one line on stderr and exit status 2."""
 
-    def run(args) -> int:
+    def run(args: argparse.Namespace) -> int:
         from .export_3w import ExportError as TableExportError
         from .network_export import ExportError
         from .network_plot import PlotError
@@ -56,10 +64,12 @@ def _guarded(function):
     return run
 
 
-def add_network_commands(commands, store_argument, open_store) -> None:
+def add_network_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                         store_argument: Callable[[argparse.ArgumentParser], object],
+                         open_store: Callable[[argparse.Namespace], Store]) -> None:
     """Add the network and export sub-commands; ``open_store(args)`` opens the store read-only."""
 
-    def data_of(args):
+    def data_of(args: argparse.Namespace) -> NetworkData:
         from .network import load_network_data
 
         data = load_network_data(open_store(args))
@@ -81,7 +91,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p.add_argument("--format", choices=TABLE_FORMATS, default="table")
 
     @_guarded
-    def cmd_recurring(args) -> int:
+    def cmd_recurring(args: argparse.Namespace) -> int:
         from .network import bipartite_network
         from .network_metrics import recurring_organisations
 
@@ -116,7 +126,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p.add_argument("--format", choices=TABLE_FORMATS, default="table")
 
     @_guarded
-    def cmd_metrics(args) -> int:
+    def cmd_metrics(args: argparse.Namespace) -> int:
         from .network import build_network
         from .network_metrics import NODE_METRICS, annotate
 
@@ -160,7 +170,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     _filter_arguments(p)
 
     @_guarded
-    def cmd_export(args) -> int:
+    def cmd_export(args: argparse.Namespace) -> int:
         from .network import build_network
         from .network_export import format_for, write_network
         from .network_metrics import annotate
@@ -185,7 +195,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     _filter_arguments(p)
 
     @_guarded
-    def cmd_plot(args) -> int:
+    def cmd_plot(args: argparse.Namespace) -> int:
         from .network import bipartite_network
         from .network_plot import _check_path, bars_path, plot_network, plot_recurring_bars
 
@@ -216,7 +226,7 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     _filter_arguments(p)
 
     @_guarded
-    def cmd_3w(args) -> int:
+    def cmd_3w(args: argparse.Namespace) -> int:
         from .export_3w import ExportError, write_3w
 
         if args.out.suffix.lower() not in (".csv", ".xlsx"):

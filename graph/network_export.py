@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 import networkx as nx
 
@@ -37,7 +39,7 @@ def format_for(path: Path, fmt: str | None) -> str:
     return fmt
 
 
-def _scalar(value):
+def _scalar(value: object) -> object:
     if isinstance(value, (list, tuple, set)):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, dict):
@@ -45,9 +47,9 @@ def _scalar(value):
     return value
 
 
-def scalar_graph(graph: nx.Graph, *, for_gexf: bool = False) -> nx.Graph:
+def scalar_graph(graph: nx.Graph[str], *, for_gexf: bool = False) -> nx.Graph[str]:
     """A copy of ``graph`` whose attributes GEXF/GraphML writers accept (see the module docstring)."""
-    flat = nx.Graph()
+    flat: nx.Graph[str] = nx.Graph()
     for key, value in graph.graph.items():
         if isinstance(value, dict):
             for sub, subvalue in value.items():
@@ -65,7 +67,7 @@ def scalar_graph(graph: nx.Graph, *, for_gexf: bool = False) -> nx.Graph:
     return flat
 
 
-def oriented_edges(graph: nx.Graph):
+def oriented_edges(graph: nx.Graph[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Edges with the organisation first in the bipartite network (and by node key otherwise)."""
     for u, v, data in graph.edges(data=True):
         ku, kv = graph.nodes[u].get("kind"), graph.nodes[v].get("kind")
@@ -74,7 +76,7 @@ def oriented_edges(graph: nx.Graph):
         yield u, v, data
 
 
-def node_link(graph: nx.Graph) -> dict:
+def node_link(graph: nx.Graph[str]) -> dict[str, Any]:
     """Node-link JSON (``nodes``, ``links``; node key ``id`` = the IRI), JSON-serialisable."""
     nodes = []
     for node, attributes in graph.nodes(data=True):
@@ -90,7 +92,7 @@ def node_link(graph: nx.Graph) -> dict:
     }
 
 
-def write_csv_edges(graph: nx.Graph, out) -> None:
+def write_csv_edges(graph: nx.Graph[str], out: TextIO) -> None:
     attributes = sorted({k for _, _, d in graph.edges(data=True) for k in d} - {"weight"})
     columns = ["source", "target", "source_label", "target_label", "source_kind", "target_kind", "weight", *attributes]
     writer = csv.writer(out, lineterminator="\n")
@@ -103,7 +105,7 @@ def write_csv_edges(graph: nx.Graph, out) -> None:
         )
 
 
-def write_network(graph: nx.Graph, path: Path | str, fmt: str | None = None) -> Path:
+def write_network(graph: nx.Graph[str], path: Path | str, fmt: str | None = None) -> Path:
     """Write ``graph`` to ``path`` in ``fmt`` (or the format of its suffix); returns the path."""
     path = Path(path)
     fmt = format_for(path, fmt)

@@ -13,14 +13,26 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from matplotlib import patheffects, rc_context
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from .network_metrics import recurring_organisations
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+# node -> (x, y): networkx's layouts give arrays, the small cases tuples
+Positions = dict[str, Any]
 
 TERRITORY_COLOUR = "#2b6cb0"
 RECURRING_COLOUR = "#dd6b20"
@@ -34,7 +46,7 @@ class PlotError(ValueError):
     pass
 
 
-def _check_path(path: Path) -> Path:
+def _check_path(path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() not in PICTURE_SUFFIXES:
         raise PlotError(f"cannot draw to {path}: the file must end in .png or .svg")
@@ -56,7 +68,7 @@ def short_label(label: str, width: int = 24) -> str:
     return label
 
 
-def _component_layout(sub: nx.Graph, seed: int, scale: float) -> dict:
+def _component_layout(sub: nx.Graph[str], seed: int, scale: float) -> Positions:
     if sub.number_of_nodes() == 1:
         return {next(iter(sub)): (0.0, 0.0)}
     if sub.number_of_nodes() == 2:
@@ -68,7 +80,7 @@ def _component_layout(sub: nx.Graph, seed: int, scale: float) -> dict:
     return nx.spring_layout(sub, k=2.0 / math.sqrt(sub.number_of_nodes()), weight=None, iterations=200, seed=seed, scale=scale)
 
 
-def _layout(graph: nx.Graph, seed: int) -> dict:
+def _layout(graph: nx.Graph[str], seed: int) -> Positions:
     """The largest component in the unit square (Kamada–Kawai, or spring when large); the
     smaller components, each scaled to its size, on rows beneath it, largest first, so they
     neither drift to the edges nor pile up on each other."""
@@ -87,7 +99,8 @@ def _layout(graph: nx.Graph, seed: int) -> dict:
     return positions
 
 
-def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 42, title: str | None = None, max_territory_labels: int = 80):
+def draw_network(graph: nx.Graph[str], ax: Axes, *, min_territories: int = 2, seed: int = 42, title: str | None = None,
+                 max_territory_labels: int = 80) -> Axes:
     """Draw a bipartite organisation–territory network on ``ax``."""
     ax.set_axis_off()
     if graph.number_of_nodes() == 0:
@@ -101,8 +114,8 @@ def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 4
     actions = dict(graph.degree(weight="weight"))
     max_actions = max(max((d.get("weight", 1) for _, _, d in graph.edges(data=True)), default=1), 1)
 
-    def width(d):
-        return 0.6 + 3.4 * (d.get("weight", 1) - 1) / max(max_actions - 1, 1)
+    def width(d: Mapping[str, Any]) -> float:
+        return 0.6 + 3.4 * (float(d.get("weight", 1)) - 1) / max(max_actions - 1, 1)
 
     solid = [(u, v) for u, v, d in graph.edges(data=True) if "operator" in d.get("roles", [])]
     dashed = [(u, v) for u, v, d in graph.edges(data=True) if "operator" not in d.get("roles", [])]
@@ -161,7 +174,8 @@ def draw_network(graph: nx.Graph, ax, *, min_territories: int = 2, seed: int = 4
     return ax
 
 
-def draw_recurring_bars(graph: nx.Graph, ax, *, top: int = 25, min_territories: int = 1, title: str | None = None):
+def draw_recurring_bars(graph: nx.Graph[str], ax: Axes, *, top: int = 25, min_territories: int = 1,
+                        title: str | None = None) -> Axes:
     """Horizontal bars: the organisations in the most territories (and their actions)."""
     ranking = recurring_organisations(graph, min_territories=min_territories)[:top]
     if not ranking:
@@ -177,15 +191,17 @@ def draw_recurring_bars(graph: nx.Graph, ax, *, top: int = 25, min_territories: 
         ax.text(bar.get_width() + 0.05, bar.get_y() + bar.get_height() / 2,
                 f"{r['actions']} action{'s' if r['actions'] != 1 else ''}", va="center", fontsize=8, color="#4a5568")
     ax.set_xlabel("number of territories")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default locator of a bar chart's axis
+        locator.set_params(integer=True)
     ax.set_xlim(0, max(values) * 1.25 + 0.5)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title or "Organisations by number of territories", fontsize=12, loc="left")
     return ax
 
 
-def network_figure(graph: nx.Graph, *, min_territories: int = 2, title: str | None = None, seed: int = 42,
-                   separate: bool = True) -> tuple[Figure, object]:
+def network_figure(graph: nx.Graph[str], *, min_territories: int = 2, title: str | None = None, seed: int = 42,
+                   separate: bool = True) -> tuple[Figure, Axes]:
     """The figure ``ctair network plot`` writes, and its axes."""
     n = graph.number_of_nodes()
     side = min(26.0, max(9.0, 5.0 + 0.9 * math.sqrt(max(n, 1)) * 1.6))
@@ -205,36 +221,36 @@ def network_figure(graph: nx.Graph, *, min_territories: int = 2, title: str | No
     return figure, ax
 
 
-def plot_network(graph: nx.Graph, path: Path | str, *, min_territories: int = 2, title: str | None = None, seed: int = 42) -> Path:
+def plot_network(graph: nx.Graph[str], path: Path | str, *, min_territories: int = 2, title: str | None = None, seed: int = 42) -> Path:
     path = _check_path(path)
     figure, _ = network_figure(graph, min_territories=min_territories, title=title, seed=seed)
     _save(figure, path)
     return path
 
 
-def _label_boxes(figure: Figure, ax):
+def _label_boxes(figure: Figure, ax: Axes) -> tuple[list[Annotation], RendererAgg]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    if not isinstance(figure.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(figure)
+    # a canvas attaches itself to the figure
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
     figure.canvas.draw()  # the final layout: text extents are only known once drawn
-    renderer = figure.canvas.get_renderer()
-    labels = [t for t in ax.texts if str(t.get_gid() or "").startswith("label-")]
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]  # matplotlib's Agg backend has no annotations
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and str(t.get_gid() or "").startswith("label-")]
     return labels, renderer
 
 
-def overlapping_labels(figure: Figure, ax) -> list[tuple[str, str]]:
+def overlapping_labels(figure: Figure, ax: Axes) -> list[tuple[str, str]]:
     """Pairs of node labels whose boxes overlap (for the tests and for :func:`separate_labels`)."""
     labels, renderer = _label_boxes(figure, ax)
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
     return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
 
 
-def separate_labels(figure: Figure, ax, tries: int = 10) -> None:
+def separate_labels(figure: Figure, ax: Axes, tries: int = 10) -> None:
     """Move a label that overlaps one already placed down or up by its own height, alternately,
     further each try (territories first, then recurring organisations, then the others)."""
     labels, renderer = _label_boxes(figure, ax)
-    placed = []
+    placed: list[Bbox] = []
     for label in labels:
         x0, y0 = label.xyann
         box = label.get_window_extent(renderer)
@@ -248,7 +264,7 @@ def separate_labels(figure: Figure, ax, tries: int = 10) -> None:
         placed.append(box)
 
 
-def plot_recurring_bars(graph: nx.Graph, path: Path | str, *, top: int = 25, title: str | None = None) -> Path:
+def plot_recurring_bars(graph: nx.Graph[str], path: Path | str, *, top: int = 25, title: str | None = None) -> Path:
     path = _check_path(path)
     count = min(top, sum(1 for _, d in graph.nodes(data=True) if d.get("kind") == "organisation"))
     figure = Figure(figsize=(9, max(2.5, 0.32 * count + 1.2)), layout="constrained")

@@ -24,7 +24,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from ctair.api.deps import StoreDep
 from ctair.api.errors import ApiError
-from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
+from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose
 from ctair.api.routes.resources import html_response
 from ctair.graph.describe import jsonld_context, serialize
 from ctair.graph.dump import (
@@ -35,6 +35,7 @@ from ctair.graph.dump import (
     read_dump_directory,
     store_fingerprint,
 )
+from ctair.graph.store import serialized
 from ctair.graph.void import VOID_PATH, VOID_PREFIXES, dataset_iri, void_description  # noqa: F401 (re-export)
 from ctair.ontology.vocab import ONTOLOGY_FILES
 
@@ -99,7 +100,7 @@ def site_url(request: Request) -> str:
     return request.app.state.settings.site_url()
 
 
-def _negotiate(request: Request, offers) -> object:
+def _negotiate(request: Request, offers: tuple[Format, ...]) -> Format:
     chosen = choose(request.headers.get("accept"), offers)
     if chosen is None:
         offered = [f.media_type for f in offers]
@@ -138,8 +139,8 @@ def void(request: Request, store: StoreDep) -> Response:
     else:
         import pyoxigraph as ox
 
-        body = ox.serialize(triples, format=fmt.rdf_format,
-                            prefixes=VOID_PREFIXES if fmt.key in ("turtle", "rdfxml") else None)
+        body = serialized(ox.serialize(triples, format=fmt.rdf_format,
+                                       prefixes=VOID_PREFIXES if fmt.key in ("turtle", "rdfxml") else None))
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
@@ -152,13 +153,7 @@ def dumps_index(request: Request, store: StoreDep) -> Response:
     return html_response(request, "dumps.html", {"kind": "dumps", "rows": rows})
 
 
-class _JsonFormat:
-    key = "json"
-    media_type = "application/json"
-    accepts = ("application/json",)
-
-
-_JSON = _JsonFormat()
+_JSON = Format("json", "application/json", ("application/json",))
 
 
 @router.get("/dumps/{name}")

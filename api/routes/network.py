@@ -258,7 +258,7 @@ def get_network(network: str, request: Request, store: StoreDep, role: str | Non
 # --------------------------------------------------------------------------------------------
 
 
-def _download(write: Callable[[Path], None], filename: str, media_type: str) -> FileResponse:
+def _download(write: Callable[[Path], object], filename: str, media_type: str) -> FileResponse:
     """Write the file in a temporary directory, send it, then remove the directory."""
     directory = Path(tempfile.mkdtemp(prefix="ctair-export-"))
     try:

@@ -179,6 +179,7 @@ def _body_brace(sparql: str) -> int | None:
             continue
         if c.isalpha() or c == "_":
             match = _WORD.match(sparql, i)
+            assert match is not None  # a word starts at a letter or "_"
             word = match.group().upper()
             # a prefixed name (rdfs:label) is not a keyword either
             if not sparql.startswith(":", match.end()):

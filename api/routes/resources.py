@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -318,7 +319,7 @@ def _quantities(page: Page, view: View, owner) -> list[dict]:
 
 def _timeline(page: Page, view: View, subject) -> list[dict]:
     """The dated facts of a contract or an action, oldest first, each with its sentence."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     year = view.value(subject, CTAIR.year)
     if year:
         rows.append({"date": year, "kind": "année du contrat", "kind_en": "contract year",
@@ -443,7 +444,7 @@ def _organisation_context(page: Page, view: View, iri, store) -> dict:
 def _generic_rows(page: Page, view: View, iri) -> tuple[list[dict], list[dict]]:
     out = []
     for predicate, objects in view.out.get(iri, {}).items():
-        values = []
+        values: list[dict[str, Any]] = []
         for o in objects:
             if isinstance(o, Literal):
                 values.append({"text": o.value, "lang": o.language})
@@ -580,8 +581,8 @@ def organisations(request: Request, index: IndexDep, store: StoreDep) -> HTMLRes
         involvement[row["organisation"].value] = "action" if acts is not None else ("signatory" if signs is not None else "registry")
     rows = _entity_rows(request, index, "organisation")
     notes = {"signatory": "signataire d'un contrat seulement", "registry": "registre seulement"}
-    for row in rows:
-        row["note"] = notes.get(involvement.get(row["iri"], "action"))
+    for entry in rows:
+        entry["note"] = notes.get(involvement.get(entry["iri"], "action"))
     counts = {kind: sum(1 for v in involvement.values() if v == kind) for kind in ("action", "signatory", "registry")}
     return html_response(request, "index.html", {
         "sections": [{"kind": "organisation", "rows": rows}], "kind": "index", "organisation_counts": counts,

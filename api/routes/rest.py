@@ -2,7 +2,7 @@
 add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -176,7 +176,7 @@ def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=2
     from ctair.graph.iris import fold
 
     rows = store.select(get_query("_organisations").text)
-    result = [
+    result: list[dict[str, Any]] = [
         {
             "id": row["id"].value,
             "iri": row["organisation"].value,
