@@ -24,7 +24,8 @@ def create_app(settings: Settings | None = None, store_path: Path | None = None,
     settings = settings or get_settings()
     app = FastAPI(
         title="ctair",
-        description="Open knowledge graph of France's territorial contracts for the reception and integration of refugees.",
+        description="Open knowledge graph of France's territorial contracts for the reception and integration of "
+        "refugees.",
         version="0.1.0",
         docs_url=None,  # served from vendored files below (the defaults load from a CDN)
         redoc_url=None,

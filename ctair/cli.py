@@ -65,14 +65,17 @@ def cmd_build(args) -> int:
         if report is not None:
             overall = report.overall
             print(f"extraction {label}: precision {overall.precision:.3f}, recall {overall.recall:.3f} "
-                  f"({overall.true_positives} found, {overall.false_negatives} missing, {overall.false_positives} spurious)")
+                  f"({overall.true_positives} found, {overall.false_negatives} missing, "
+                  f"{overall.false_positives} spurious)")
     if summary.evaluation_before is not None:
         from ctair.loaders.pipeline import per_type_table
 
-        print("per fact type (`ctair evaluate --details` lists every miss; `--unseen` scores the documents written for evaluation):")
+        print("per fact type (`ctair evaluate --details` lists every miss; "
+              "`--unseen` scores the documents written for evaluation):")
         print(per_type_table(summary.evaluation_before, summary.evaluation_after))
     if summary.unresolved:
-        print("unresolved organisation mentions (`ctair curate` proposes registry stanzas for them, with their sentence, file and line):")
+        print("unresolved organisation mentions (`ctair curate` proposes registry stanzas for them, "
+              "with their sentence, file and line):")
         for u in summary.unresolved:
             print(f"  {u.surface!r} in {u.mention.source} at {u.mention.span.start}")
     return 0
@@ -249,7 +252,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.set_defaults(func=cmd_evaluate)
 
-    p = commands.add_parser("curate", help="propose what the registry lacks (territories, organisations) for review; `curate accept` moves the accepted ones in")
+    p = commands.add_parser("curate", help="propose what the registry lacks (territories, organisations) for review; "
+                                "`curate accept` moves the accepted ones in")
     p.add_argument("step", nargs="?", choices=("propose", "accept"), default="propose",
                    help="propose (default): write the proposals file; accept: move the stanzas marked accept into the registry")
     p.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the bundled corpus/)")

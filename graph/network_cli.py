@@ -112,7 +112,8 @@ def add_network_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
             columns = ["rank", "id", "label", "territories", "actions", "roles", "axes", "territory_ids", "territory_labels", "organisation"]
         print_rows(rows, columns, args.format)
         if args.format == "table":
-            print(f"level: {args.level} ({'entities grouped by their network' if args.level == 'network' else 'each legal entity on its own'})",
+            grouping = "entities grouped by their network" if args.level == "network" else "each legal entity on its own"
+            print(f"level: {args.level} ({grouping})",
                   file=sys.stderr)
         return 0
 
@@ -152,7 +153,8 @@ def add_network_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         print(f"nodes        {summary['nodes']} ({kinds})" if kinds else f"nodes        {summary['nodes']}")
         print(f"edges        {summary['edges']} (total weight {summary['total_weight']:g})")
         print(f"density      {summary['density']:.3f}")
-        print(f"components   {summary['components']} (largest {summary['largest_component']} nodes, {summary['isolates']} isolated)")
+        print(f"components   {summary['components']} (largest {summary['largest_component']} nodes, "
+              f"{summary['isolates']} isolated)")
         modularity = "" if summary["modularity"] is None else f", modularity {summary['modularity']:.3f}"
         print(f"communities  {summary['communities']} (Louvain, seed 42{modularity})")
         print()
@@ -180,7 +182,8 @@ def add_network_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         if not args.no_metrics:
             graph = annotate(graph)
         write_network(graph, args.out, fmt)
-        print(f"wrote {args.out} ({fmt}: {args.network} network, {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
+        print(f"wrote {args.out} ({fmt}: {args.network} network, {graph.number_of_nodes()} nodes, "
+              f"{graph.number_of_edges()} edges)")
         return 0
 
     p.set_defaults(func=cmd_export)

@@ -95,7 +95,10 @@ _SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[«\"*\-–]\s*)$")
 # "centre communal d'action sociale (CCAS)", "Dispositif national d'accueil (DNA)"
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Z0-9]{1,7})\s*\)")
 _HEAD_WORD = re.compile(rf"^(?:{_HEADS.lower()})s?$")
-_NAMING = r"(?:projet|programme|dispositif|portail|plateforme|label|opération|festival|association|collectif|intitulée?s?|appelée?s?|nommée?s?)"
+_NAMING = (
+    r"(?:projet|programme|dispositif|portail|plateforme|label|opération|festival|association|collectif"
+    r"|intitulée?s?|appelée?s?|nommée?s?)"
+)
 # 'l'association "Danse à tous les étages"', 'le portail numérique « Bonjour Strasbourg »'
 _QUOTED_NAME = re.compile(rf"\b{_NAMING}\b(?:\s+[\w'’\-]+){{0,4}}?\s*[«\"“]\s*(?P<name>[^»\"”\n]{{1,80}}?)\s*[»\"”]", re.I)
 # "le programme INSAIR 38", "le projet Tero Loko" (a capitalised run after a naming noun, same line)

@@ -92,7 +92,8 @@ def read_document(manifest_path: Path) -> CorpusDocument:
     if digest != source.sha256:
         raise InputError(
             path,
-            f"checksum mismatch: the file's sha256 is {digest} but its manifest {manifest_path.name} says {source.sha256}; "
+            f"checksum mismatch: the file's sha256 is {digest} "
+            f"but its manifest {manifest_path.name} says {source.sha256}; "
             "the document changed — check it, then update the manifest's sha256",
         )
     text = decode_utf8(path, content)

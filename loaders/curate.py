@@ -51,8 +51,10 @@ _ZOOM_DEPARTMENT = re.compile(r"\((?P<department>\d{2,3}|2A|2B)\)\s*$")
 
 # words that say what kind of body a name is; the first that matches wins (a suggestion only)
 _KIND_WORDS = (
-    ("collectivity", r"\b(?:ville|mairie|commune|metropole|departement|conseil departemental|conseil regional|region|ccas|communaute)\b"),
-    ("public-body", r"\b(?:prefecture|direction|agence|office|caisse|caf|cpam|pole emploi|france travail|mission locale|ofii|ars|ddets|dreets|ministere|tribunal|hopital|chu)\b"),
+    ("collectivity", r"\b(?:ville|mairie|commune|metropole|departement|conseil departemental|conseil regional"
+                     r"|region|ccas|communaute)\b"),
+    ("public-body", r"\b(?:prefecture|direction|agence|office|caisse|caf|cpam|pole emploi|france travail"
+                    r"|mission locale|ofii|ars|ddets|dreets|ministere|tribunal|hopital|chu)\b"),
     ("research-body", r"\b(?:universite|institut|cnrs|laboratoire|ecole)\b"),
     ("company", r"\b(?:sa|sas|sarl|societe|groupe|entreprise|cabinet)\b"),
     ("association", r"\b(?:association|federation|collectif|comite|ligue|secours|fondation|maison|centre social|toit)\b"),
@@ -426,7 +428,8 @@ def accept(proposals_path: Path, curation_dir: Path, *extra: Path) -> Accepted:
                 if table == "organisations" and _PLACEHOLDER in str(entry.get("note", "")):
                     # the curator's edit is what makes a proposal curated knowledge: a source they checked
                     raise InputError(proposals_path, f"[[organisations]] {stanza.get('id')!r}: write in `note` the public source "
-                                     "you checked the organisation against (and replace the proposal's placeholder) before accepting it", line)
+                                     "you checked the organisation against (and replace the proposal's placeholder) "
+                                     "before accepting it", line)
                 try:
                     model.model_validate(entry)
                 except ValidationError as error:

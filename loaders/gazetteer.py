@@ -25,7 +25,8 @@ from .folding import fold
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "vendor" / "decoupage-administratif"
 SOURCE = "https://github.com/etalab/decoupage-administratif"
-PACKAGE = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"  # the version vendor-gazetteer.py pins  # npm @etalab/decoupage-administratif; data: INSEE COG, BANATIC
+# npm @etalab/decoupage-administratif, at the version vendor-gazetteer.py pins; data: INSEE COG, BANATIC
+PACKAGE = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"
 _LEGAL_FORM = re.compile(r"^(?:CC|CA|CU)\s+", re.I)
 _GENERIC = ("communaute de communes", "communaute d agglomeration", "communaute urbaine", "communaute", "agglomeration",
             "metropole", "agglo")

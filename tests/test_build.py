@@ -80,7 +80,8 @@ def test_a_fact_quotes_its_own_sentence_not_its_actions(built_store):
     assert row["text"].value.startswith("Le projet porté par l'organisme")
     sentences = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ctair: <https://w3id.org/ctair/ontology#>
     PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-    SELECT ?action (COUNT(DISTINCT ?m) AS ?n) WHERE { ?action a ctair:Action ; ctair:axisAssignment/prov:wasDerivedFrom ?m }
+    SELECT ?action (COUNT(DISTINCT ?m) AS ?n)
+    WHERE { ?action a ctair:Action ; ctair:axisAssignment/prov:wasDerivedFrom ?m }
     GROUP BY ?action"""
     assert any(int(row["n"].value) > 1 for row in built_store.select(sentences))
 

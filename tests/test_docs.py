@@ -52,7 +52,8 @@ def test_every_api_route_is_documented():
 
 def readme_examples() -> list[list[str]]:
     """`ctair …` lines of the README's examples that name real things (no NAME/PATH placeholders)."""
-    examples = []  # `ctair curate` changes the registry: its README example runs on a copy (tests/loaders/test_curate.py)
+    # `ctair curate` changes the registry: its README example runs on a copy (tests/loaders/test_curate.py)
+    examples = []
     for block in code_blocks(README):
         for line in block.splitlines():
             line = line.split("  #")[0].strip()

@@ -212,7 +212,8 @@ _NARROW_STYLE = (
     "<style>nav.ctair-site{display:flex;flex-wrap:wrap;gap:.4rem 1rem;padding:.5rem 1rem;background:#f6f8fa;"
     "border-bottom:1px solid #d0d7de;font:15px system-ui,sans-serif}nav.ctair-site .brand{font-weight:700}"
     "body{overflow-wrap:anywhere}table{max-width:100%}code{word-break:break-all}"
-    "@media (max-width:40rem){body{margin:0!important;padding:0 .5rem!important;width:auto!important}#pylode{display:none}#toc{position:static!important;width:auto!important}"
+    "@media (max-width:40rem){body{margin:0!important;padding:0 .5rem!important;width:auto!important}"
+    "#pylode{display:none}#toc{position:static!important;width:auto!important}"
     "#content{margin:0!important;padding:0 .6rem!important;width:auto!important}}</style>"
 )
 

@@ -68,7 +68,8 @@ LABELS = {
     },
     "en": {
         "title": "ctair — query the graph",
-        "tagline": "Open knowledge graph of France's territorial contracts for the reception and integration of refugees.",
+        "tagline": "Open knowledge graph of France's territorial contracts for the reception and integration of "
+        "refugees.",
         "skip": "Skip to the editor",
         "examples": "Ready-made queries",
         "examples_help": "Open a query in the editor, then run it (▶ or Ctrl+Enter).",

@@ -134,7 +134,8 @@ def test_the_rest_api_reads_what_a_sparql_update_wrote(built_store_path, tmp_pat
     store = tmp_path / "store"
     shutil.copytree(built_store_path, store)
     alias = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT DATA {{ GRAPH <{BASE_IRI}graph/registry> {{ <{BASE_IRI}id/organisation/adoma> skos:altLabel "Zéphyr Solidarité"@fr }} }}"""
+INSERT DATA {{ GRAPH <{BASE_IRI}graph/registry> {{
+  <{BASE_IRI}id/organisation/adoma> skos:altLabel "Zéphyr Solidarité"@fr }} }}"""
     with running_server(store, allow_update=True, admin_token=TOKEN) as base:
         assert httpx.get(base + "/api/who", params={"organisation": "Zéphyr Solidarité"}).status_code == 404
         done = httpx.post(base + "/sparql", data={"update": alias}, headers={"Authorization": f"Bearer {TOKEN}"},

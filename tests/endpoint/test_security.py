@@ -90,7 +90,8 @@ def service_queries(port: int) -> list[str]:
         f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ ?s ?p ?o . sErViCe SILENT <{url}> {{ ?s ?q ?r }} }} }} }}",
         f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} OPTIONAL {{ SERVICE ?e {{ ?s ?p ?o }} }} }}",
-        f"PREFIX service: <http://ex/>\nSELECT * WHERE {{ ?service service:p 'service' .\nSERVICE<{url}>{{?s ?p ?o}} }}",
+        f"PREFIX service: <http://ex/>\nSELECT * WHERE {{ ?service service:p 'service' .\n"
+        f"SERVICE<{url}>{{?s ?p ?o}} }}",
         f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o }} UNION {{ Service <{url}> {{ ?s ?p ?o }} }} }}",
     ]
@@ -121,7 +122,8 @@ def test_service_and_load_in_updates_are_refused(writable_server):
             f"LOAD <{url}>",
             f"load silent <{url}> into graph <{EX}g>",
             f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
-            f"CLEAR ALL ; INSERT {{ GRAPH <{EX}x> {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT * {{ service <{url}> {{ ?s ?p ?o }} }} }} }}",
+            f"CLEAR ALL ; INSERT {{ GRAPH <{EX}x> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ {{ SELECT * {{ service <{url}> {{ ?s ?p ?o }} }} }} }}",
         ):
             response = httpx.post(writable_server + "/sparql", content=update, headers=auth, timeout=10)
             assert response.status_code == 400, (update, response.text)

@@ -197,13 +197,15 @@ UNSEEN = [
      {"sport", "liens-societe"}, {"migrants"}),
     ("Les enfants sont inscrits à l'école et suivent un soutien scolaire le mercredi.",
      {"education"}, {"enfants"}),
-    ("Des ateliers d'information sur le permis de conduire et les transports en commun sont proposés aux primo-arrivants.",
+    ("Des ateliers d'information sur le permis de conduire et les transports en commun "
+     "sont proposés aux primo-arrivants.",
      {"mobilite"}, {"primo-arrivants"}),
     ("Le comité de pilotage réunit la préfecture, le département et les associations deux fois par an.",
      {"pilotage"}, set()),
     ("Une exposition de photographies réalisées par des réfugiés afghans change le regard des habitants sur l'exil.",
      {"culture", "changement-de-regard"}, {"bpi"}),
-    ("Un interprète accompagne les ménages lors des rendez-vous à la préfecture pour le renouvellement du titre de séjour.",
+    ("Un interprète accompagne les ménages lors des rendez-vous à la préfecture "
+     "pour le renouvellement du titre de séjour.",
      {"interpretariat", "acces-aux-droits"}, {"menages"}),
     ("Les hommes isolés sans emploi bénéficient d'un accompagnement global.",
      {"parcours-integration"}, {"hommes-isoles"}),

@@ -84,7 +84,8 @@ def test_an_association_name_is_not_cut_at_its_lower_case_words(registry):
     from ctair.loaders.facts import DocumentIndex
     from ctair.loaders.ner import unresolved
 
-    text = "Le projet : 50 000 euros pour l'association Toit du monde et ses ateliers, avec l'association Cesam de la ville."
+    text = ("Le projet : 50 000 euros pour l'association Toit du monde et ses ateliers, "
+            "avec l'association Cesam de la ville.")
     index = DocumentIndex("t", text, registry, default_concepts())
     index.match_organisations(None)
     assert [u.surface for u in unresolved(index, ner=False)] == ["Toit du monde"]
@@ -141,7 +142,8 @@ def test_a_zoom_on_a_commune_is_proposed_with_its_insee_code_and_department(gaze
 
 
 def test_an_intercommunality_is_proposed_with_its_siren_and_member_communes(gazetteer, tmp_path):
-    text = "\n\nUn projet intercommunal\n\n2 janvier 2023 | Actualités\n\n\n\nLe PTAI de Saint-Marcellin Vercors Isère Communauté (38)\n\n" \
+    text = "\n\nUn projet intercommunal\n\n2 janvier 2023 | Actualités\n\n\n\n" \
+           "Le PTAI de Saint-Marcellin Vercors Isère Communauté (38)\n\n" \
            "L'idée de départ : accueillir les réfugiés dans les communes rurales.\n"
     import hashlib
 

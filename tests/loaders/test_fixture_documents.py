@@ -59,7 +59,8 @@ def test_diair_report_fixture(fixture_records):
         "unresolved": [("Zéphyr Horizons Solidaires", "lyon")],
     }
     lyon2 = records.actions[0]
-    assert lyon2.description == "Le projet porté par ADOMA permet de capter 12 logements pour 4 à 6 familles, en partenariat avec la Fondation Abbé Pierre."
+    assert lyon2.description == ("Le projet porté par ADOMA permet de capter 12 logements pour 4 à 6 familles, "
+                                 "en partenariat avec la Fondation Abbé Pierre.")
     assert lyon2.mention.text.startswith("2\n\nLoger les familles")
     assert [t.territory for t in records.territories][:2] == ["lyon", "toulouse"]
 

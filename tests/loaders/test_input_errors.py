@@ -111,9 +111,12 @@ def test_a_network_member_must_name_a_network(tmp_path, registry_dir):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ('op = "add-participation"\nsource = "diair-actions-ctair-2019"\nterritory = "nantes"\nordinal = 1\norganisation = "ofii"\nrole = "partner"\nquote = "jamais écrit"\nwhy = "a test override"', "not found"),
-    ('op = "add-participation"\nsource = "diair-actions-ctair-2019"\nterritory = "nantes"\nordinal = 9\norganisation = "ofii"\nrole = "partner"\nquote = "OFII"\nwhy = "a test override"', "no action"),
-    ('op = "remove-participation"\nsource = "diair-actions-ctair-2019"\nterritory = "nantes"\nordinal = 1\norganisation = "adoma"\nrole = "partner"\nwhy = "a test override"', "delete this override"),
+    ('op = "add-participation"\nsource = "diair-actions-ctair-2019"\nterritory = "nantes"\nordinal = 1\n'
+     'organisation = "ofii"\nrole = "partner"\nquote = "jamais écrit"\nwhy = "a test override"', "not found"),
+    ('op = "add-participation"\nsource = "diair-actions-ctair-2019"\nterritory = "nantes"\nordinal = 9\n'
+     'organisation = "ofii"\nrole = "partner"\nquote = "OFII"\nwhy = "a test override"', "no action"),
+    ('op = "remove-participation"\nsource = "diair-actions-ctair-2019"\nterritory = "nantes"\n'
+     'ordinal = 1\norganisation = "adoma"\nrole = "partner"\nwhy = "a test override"', "delete this override"),
 ])
 def test_bad_override_when_applied(tmp_path, registry, extraction, corpus, entry, message):
     path = tmp_path / "overrides.toml"
@@ -125,14 +128,19 @@ def test_bad_override_when_applied(tmp_path, registry, extraction, corpus, entry
 
 
 @pytest.mark.parametrize("entry, message", [
-    ('op = "add-participation"\nsource = "s"\nterritory = "nantes"\nordinal = 1\nrole = "partner"\nquote = "OFII"\nwhy = "a test override"', "needs organisation"),
-    ('op = "add-participation"\nsource = "s"\nterritory = "nantes"\nordinal = 1\norganisation = "ofii"\nrole = "partner"\nquote = "OFII"', "why"),
-    ('op = "set-contract-year"\nsource = "s"\nterritory = "atlantis"\nkind = "CTAIR"\nyear = 2019\nwhy = "a test override"', "unknown territory"),
-    ('op = "add-participation"\nsource = "s"\nterritory = "nantes"\nordinal = 1\norganisation = "nobody"\nrole = "partner"\nquote = "OFII"\nwhy = "a test override"', "unknown organisation"),
+    ('op = "add-participation"\nsource = "s"\nterritory = "nantes"\n'
+     'ordinal = 1\nrole = "partner"\nquote = "OFII"\nwhy = "a test override"', "needs organisation"),
+    ('op = "add-participation"\nsource = "s"\nterritory = "nantes"\n'
+     'ordinal = 1\norganisation = "ofii"\nrole = "partner"\nquote = "OFII"', "why"),
+    ('op = "set-contract-year"\nsource = "s"\nterritory = "atlantis"\n'
+     'kind = "CTAIR"\nyear = 2019\nwhy = "a test override"', "unknown territory"),
+    ('op = "add-participation"\nsource = "s"\nterritory = "nantes"\nordinal = 1\n'
+     'organisation = "nobody"\nrole = "partner"\nquote = "OFII"\nwhy = "a test override"', "unknown organisation"),
 ])
 def test_malformed_override(tmp_path, registry, entry, message):
     path = tmp_path / "overrides.toml"
-    path.write_text(f"[[override]]\nop = \"set-contract-year\"\nsource = \"s\"\nterritory = \"lyon\"\nkind = \"CTAIR\"\nyear = 2019\nwhy = \"a valid first override\"\n\n[[override]]\n{entry}\n")
+    path.write_text(f"[[override]]\nop = \"set-contract-year\"\nsource = \"s\"\nterritory = \"lyon\"\nkind = \"CTAIR\"\n"
+                    f"year = 2019\nwhy = \"a valid first override\"\n\n[[override]]\n{entry}\n")
     with pytest.raises(InputError, match=message) as error:
         load_overrides(path, registry)
     assert error.value.path == path and error.value.line == 9
@@ -159,7 +167,8 @@ def test_bad_expectations_file(tmp_path, registry):
     from ctair.loaders.evaluation import load_expectations
 
     path = tmp_path / "some-source.toml"
-    path.write_text('source = "some-source"\n\n[[actions]]\nterritory = "lyon"\nordinal = 1\nparticipations = [{ organisation = "nobody", role = "partner" }]\n')
+    path.write_text('source = "some-source"\n\n[[actions]]\nterritory = "lyon"\nordinal = 1\n'
+                    'participations = [{ organisation = "nobody", role = "partner" }]\n')
     with pytest.raises(InputError, match="unknown organisation 'nobody'") as error:
         load_expectations(tmp_path, registry)
     assert error.value.line == 6

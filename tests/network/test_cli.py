@@ -123,7 +123,9 @@ def test_an_empty_ranking_says_so(capsys, store_path):
 
 def test_a_plain_sparql_file_without_header_runs(capsys, store_path, tmp_path):
     mine = tmp_path / "my.rq"
-    mine.write_text("PREFIX ctair: <https://w3id.org/ctair/ontology#>\nSELECT ?label WHERE { ?o a ctair:Organisation ; rdfs:label ?label } ORDER BY ?label LIMIT 2\n", encoding="utf-8")
+    mine.write_text("PREFIX ctair: <https://w3id.org/ctair/ontology#>\n"
+                    "SELECT ?label WHERE { ?o a ctair:Organisation ; rdfs:label ?label } ORDER BY ?label LIMIT 2\n",
+                    encoding="utf-8")
     code, out, err = run(capsys, "query", str(mine), "--store", str(store_path), "--format", "csv")
     assert code == 0, err
     assert out.splitlines()[0] == "label" and len(out.splitlines()) == 3

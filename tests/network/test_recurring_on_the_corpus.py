@@ -5,7 +5,8 @@ Any role, at least two territories (the sentence that places each organisation i
   (the working groups' participants), Nantes (the "diagnostic-action partenarial … Pole Emploi").
 - Adoma — Grenoble ("Le programme INSAIR 38 (ADOMA)"), Dijon (partners of ENSEMBLE !: "… Coallia, Adoma …").
 - Coallia — Brest ("Le Dispositif santé réfugiés (DSR) piloté par Coallia"), Dijon (partner in both documents).
-- France Horizon — Bordeaux ("France Horizon a développé un projet d'accompagnement…"), Toulouse ("l'opérateur France Horizon").
+- France Horizon — Bordeaux ("France Horizon a développé un projet d'accompagnement…"), Toulouse
+  ("l'opérateur France Horizon").
 - OFII — Nantes ("formations civiques de l'OFII"), Clermont-Ferrand (working groups).
 At the level of legal entities (the default) that is all: the Soliha of Lyon (the Rhône association
 managing "Louer solidaire 69") and Soliha 31 (Haute-Garonne) are two associations, and so are the CAF

@@ -81,7 +81,10 @@ def test_the_network_is_drawn(page, server, bipartite):
     # two visibly distinct kinds of node
     shapes = page.evaluate("""() => {
         const cy = window.ctairNetwork, out = {};
-        cy.nodes().forEach(n => { const k = n.data('kind'); out[k] = out[k] || new Set(); out[k].add(n.style('shape') + ' ' + n.style('background-color')); });
+        cy.nodes().forEach(n => {
+            const k = n.data('kind'); out[k] = out[k] || new Set();
+            out[k].add(n.style('shape') + ' ' + n.style('background-color'));
+        });
         return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]]));
     }""")
     assert shapes["territory"] == ["round-rectangle rgb(33,102,172)"]
@@ -113,7 +116,8 @@ def test_operator_filter_reduces_the_network(page, server, http):
     open_network(page, server)
     before = node_count(page)
     page.select_option("#role", "operator")
-    page.wait_for_function(f"() => document.getElementById('network').dataset.state === 'ready' && window.ctairNetwork.nodes().length < {before}")
+    page.wait_for_function(f"() => document.getElementById('network').dataset.state === 'ready' "
+                           f"&& window.ctairNetwork.nodes().length < {before}")
     expected = http.get("/api/network/bipartite", params={"role": "operator"}).json()
     assert node_count(page) == len(expected["nodes"])
     recurring = page.evaluate("window.ctairNetwork.nodes('.recurring').map(n => n.data('label')).sort()")

@@ -187,7 +187,8 @@ def test_ask_and_construct(remote_store, built_store):
     ask = "PREFIX ctair: <https://w3id.org/ctair/ontology#> ASK { ?a a ctair:Action ; ctair:territory ?t }"
     lyon = NamedNode("https://w3id.org/ctair/id/territory/lyon")
     assert remote_store.ask(ask, {"t": lyon}) is True is built_store.ask(ask, {"t": lyon})
-    construct = "PREFIX ctair: <https://w3id.org/ctair/ontology#> CONSTRUCT { ?a ctair:territory ?t } WHERE { ?a ctair:territory ?t }"
+    construct = ("PREFIX ctair: <https://w3id.org/ctair/ontology#> "
+                 "CONSTRUCT { ?a ctair:territory ?t } WHERE { ?a ctair:territory ?t }")
     assert sorted(map(str, remote_store.construct(construct, {"t": lyon}))) == sorted(map(str, built_store.construct(construct, {"t": lyon})))
     with pytest.raises(TypeError):
         remote_store.select(ask)

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import rdflib
 
-SELECT = "PREFIX ctair: <https://w3id.org/ctair/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?t ?label WHERE { ?t a ctair:Territory ; rdfs:label ?label } ORDER BY ?label"
+SELECT = ("PREFIX ctair: <https://w3id.org/ctair/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+          "SELECT ?t ?label WHERE { ?t a ctair:Territory ; rdfs:label ?label } ORDER BY ?label")
 CONSTRUCT = "PREFIX ctair: <https://w3id.org/ctair/ontology#> CONSTRUCT { ?t a ctair:Territory } WHERE { ?t a ctair:Territory }"
 
 
