@@ -230,6 +230,19 @@ def test_open_store_factory(oxigraph_url, built_store_path):
         open_store(str(built_store_path), read_only=True, query_url="http://q")
 
 
+def test_loading_a_file_of_unknown_format_names_the_file(tmp_path):
+    # mypy found it: the format guessed from the extension may be None, which the request's
+    # Content-Type then failed on (AttributeError) before anything was sent
+    sent = []
+    store = RemoteSparqlStore("http://example.invalid", transport=httpx.MockTransport(
+        lambda request: sent.append(request) or httpx.Response(204)))
+    data = tmp_path / "graph.data"
+    data.write_text("<http://ex/s> <http://ex/p> <http://ex/o> .\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="graph.data"):
+        store.load_file(data, NamedNode("http://ex/g"))
+    assert sent == []
+
+
 def test_credentials_from_the_environment(monkeypatch):
     seen = []
 
