@@ -1,4 +1,5 @@
 """The FastAPI application: one ``include_router`` line per room of the API."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,15 +19,17 @@ if TYPE_CHECKING:
     from ctair.graph.remote_store import RemoteSparqlStore
 
 
-def create_app(settings: Settings | None = None, store_path: Path | None = None, *,
-               remote_store: RemoteSparqlStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, store_path: Path | None = None, *, remote_store: RemoteSparqlStore | None = None
+) -> FastAPI:
     """The application over the embedded store at ``store_path`` (default: the ``store`` setting),
     or over ``remote_store``: then the REST API, the pages and the named queries read it, and
     ``/sparql`` forwards to it (:mod:`ctair.api.remote_sparql`)."""
     settings = settings or get_settings()
     app = FastAPI(
         title="ctair",
-        description="Open knowledge graph of France's territorial contracts for the reception and integration of refugees.",
+        description="Open knowledge graph of France's territorial contracts for the reception and integration of "
+        "refugees.",
         version="0.1.0",
         docs_url=None,  # served from vendored files below (the defaults load from a CDN)
         redoc_url=None,
@@ -85,4 +88,4 @@ def _document_errors_and_bodies(app: FastAPI, settings: Settings) -> None:
             app.openapi_schema = complete_openapi(schema, queries)
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the OpenAPI description

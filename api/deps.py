@@ -5,6 +5,7 @@ the server process from sync handlers (FastAPI runs them in its thread pool; eac
 results are consumed on the thread that made them). User-written SPARQL goes to /sparql and
 its killable worker processes instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,9 @@ def get_index(state: StateDep, store: Annotated[Store, Depends(get_store)]) -> E
         return cached[1]
 
 
-def get_search_index(state: StateDep, store: Annotated[Store, Depends(get_store)],
-                     index: Annotated[EntityIndex, Depends(get_index)]) -> SearchIndex:
+def get_search_index(
+    state: StateDep, store: Annotated[Store, Depends(get_store)], index: Annotated[EntityIndex, Depends(get_index)]
+) -> SearchIndex:
     """The search index of this request's store (built once per store object)."""
     with state.lock:
         cached = state.search_index

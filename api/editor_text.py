@@ -2,6 +2,7 @@
 block at the top of its WHERE group, each with a comment saying what to put there. Used by the
 page (``routes/pages.py``) and by ``GET /api/queries/{name}/sparql`` (``routes/queries.py``).
 """
+
 from __future__ import annotations
 
 import re
@@ -47,6 +48,7 @@ def _body_brace(sparql: str) -> int | None:
             continue
         if c.isalpha() or c == "_":
             match = _WORD.match(sparql, i)
+            assert match is not None  # a word starts at a letter or "_"
             word = match.group().upper()
             # a prefixed name (rdfs:label) is not a keyword either
             if not sparql.startswith(":", match.end()):

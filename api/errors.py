@@ -36,6 +36,7 @@ shutdown's grace period), ``worker-crashed``, ``query-failed`` (an evaluation er
 by the store), ``not-found``, ``validation``, ``internal``. Dumps and VoID: ``storage-full``
 (507: the disk is full), ``dumps-unavailable``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,8 +76,9 @@ class ApiError(CtairError):
     """Raise anywhere in a route to answer with the standard error shape: a :class:`CtairError`
     whose status and code are the instance's (the other errors' are their class's)."""
 
-    def __init__(self, status: int, detail: str, *, code: str | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any):
+    def __init__(
+        self, status: int, detail: str, *, code: str | None = None, headers: dict[str, str] | None = None, **extra: Any
+    ):
         super().__init__(detail)
         self.status = status  # type: ignore[misc]  # the class attribute's value, per instance
         self.code = code or _CODES_BY_STATUS.get(status, "error")  # type: ignore[misc]
@@ -102,8 +104,15 @@ def error_body(status: int, detail: str, code: str, **extra: Any) -> dict:
     return {"error": {"status": status, "code": code, "title": title, "detail": detail, **extra}}
 
 
-def error_response(request: Request | None, status: int, detail: str, *, code: str | None = None,
-                   headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def error_response(
+    request: Request | None,
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     code = code or _CODES_BY_STATUS.get(status, "error")
     body = error_body(status, detail, code, **extra)
     accept = request.headers.get("accept") if request is not None else None
@@ -118,9 +127,18 @@ def error_response(request: Request | None, status: int, detail: str, *, code: s
 
 
 _PROGRAM_PATHS = ("/api/", "/sparql", "/openapi.json")
-_FRENCH_TITLES = {400: "Requête incorrecte", 403: "Accès refusé", 404: "Page introuvable", 405: "Méthode non permise",
-                  406: "Format non disponible", 413: "Requête trop longue", 422: "Paramètres invalides",
-                  500: "Erreur du serveur", 502: "Erreur de la base distante", 503: "Service indisponible"}
+_FRENCH_TITLES = {
+    400: "Requête incorrecte",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    405: "Méthode non permise",
+    406: "Format non disponible",
+    413: "Requête trop longue",
+    422: "Paramètres invalides",
+    500: "Erreur du serveur",
+    502: "Erreur de la base distante",
+    503: "Service indisponible",
+}
 
 
 def prefers_html(accept: str | None) -> bool:
@@ -141,9 +159,18 @@ def prefers_html(accept: str | None) -> bool:
 def _html_error(request: Request, status: int, detail: str, title: str, headers: dict | None) -> Response:
     from ctair.api.html import html_response
 
-    response = html_response(request, "error.html", {
-        "status": status, "title": title, "title_fr": _FRENCH_TITLES.get(status, title), "detail": detail, "kind": "error",
-    }, status_code=status)
+    response = html_response(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": title,
+            "title_fr": _FRENCH_TITLES.get(status, title),
+            "detail": detail,
+            "kind": "error",
+        },
+        status_code=status,
+    )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -168,9 +195,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            {"location": list(map(str, e.get("loc", ()))), "message": e.get("msg", "")} for e in exc.errors()
-        ]
+        problems = [{"location": list(map(str, e.get("loc", ()))), "message": e.get("msg", "")} for e in exc.errors()]
         detail = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems) or "invalid request"
         return error_response(request, 422, detail, code="validation", problems=problems)
 

@@ -1,6 +1,7 @@
 """The tile-free map of France: the hand-drawn outline of ``static/france.json`` projected to
 SVG points (an equirectangular projection corrected at the latitude of the middle of France).
 The territory pages place a dot on it; the query page's map view draws on the same outline."""
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,13 @@ def outline() -> dict[str, Any]:
     """The outline as SVG ``points`` with its size, and what a script needs to project itself."""
     lon_min, _, lat_min, _ = _box()
     return {
-        "width": _outline()["width"], "height": project(lon_min, lat_min)[1], "box": list(_box()),
-        "cos": math.cos(math.radians(MIDDLE_LATITUDE)), "scale": _scale(),
-        "france": _points("france"), "corsica": _points("corsica"),
+        "width": _outline()["width"],
+        "height": project(lon_min, lat_min)[1],
+        "box": list(_box()),
+        "cos": math.cos(math.radians(MIDDLE_LATITUDE)),
+        "scale": _scale(),
+        "france": _points("france"),
+        "corsica": _points("corsica"),
     }
 
 
@@ -54,5 +59,13 @@ def map_of(lat: float, lon: float) -> dict[str, Any]:
     """The outline with a place at (``lat``, ``lon``), for a territory page."""
     drawn = outline()
     x, y = project(lon, lat)
-    return {"width": drawn["width"], "height": drawn["height"], "france": drawn["france"], "corsica": drawn["corsica"],
-            "x": x, "y": y, "lat": lat, "long": lon}
+    return {
+        "width": drawn["width"],
+        "height": drawn["height"],
+        "france": drawn["france"],
+        "corsica": drawn["corsica"],
+        "x": x,
+        "y": y,
+        "lat": lat,
+        "long": lon,
+    }

@@ -8,6 +8,7 @@
 
 A pure ASGI middleware, so that streamed and file responses keep streaming.
 """
+
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send

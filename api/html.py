@@ -7,6 +7,7 @@ only as far as it needs, and says so where it is served: ``scripts`` for the pag
 the app's own scripts (the query page, the network), ``inline_styles`` for the query page
 alone (YASGUI and DataTables set style attributes).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,15 +32,21 @@ def content_security_policy(*, scripts: bool = False, inline_styles: bool = Fals
     >>> content_security_policy(scripts=True).startswith("default-src 'self'; script-src 'self'")
     True
     """
-    return "; ".join([
-        "default-src 'self'" if scripts else "default-src 'none'",
-        *(["script-src 'self'", "connect-src 'self'", "font-src 'self' data:", "object-src 'none'"] if scripts else []),
-        "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
-        "img-src 'self' data:",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'" if scripts else "default-src 'none'",
+            *(
+                ["script-src 'self'", "connect-src 'self'", "font-src 'self' data:", "object-src 'none'"]
+                if scripts
+                else []
+            ),
+            "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
+            "img-src 'self' data:",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def security_headers(*, scripts: bool = False, inline_styles: bool = False) -> dict[str, str]:
@@ -55,8 +62,15 @@ def root(request: Request) -> str:
     return request.scope.get("root_path", "").rstrip("/")
 
 
-def html_response(request: Request, template: str, context: dict, status_code: int = 200, *,
-                  scripts: bool = False, inline_styles: bool = False) -> HTMLResponse:
+def html_response(
+    request: Request,
+    template: str,
+    context: dict,
+    status_code: int = 200,
+    *,
+    scripts: bool = False,
+    inline_styles: bool = False,
+) -> HTMLResponse:
     """``template`` rendered with ``context`` (``root`` given unless the context has its own)."""
     context = {"root": root(request), **context}
     response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)

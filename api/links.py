@@ -1,6 +1,7 @@
 """Where things are: the IRI a ``/doc/…`` path is about, the local path of an IRI this server
 describes, and where a link to an IRI goes. Addresses come from the configured settings
 (``base_iri``, ``public_url``), never from the Host header."""
+
 from __future__ import annotations
 
 from fastapi import Request
@@ -42,17 +43,20 @@ def iri_of_path(request: Request, path: str) -> NamedNode:
         return named_node(base_of(request) + path, path)
     if first in VOCABULARY_SEGMENTS:
         return named_node(VOCAB_BASE + path, path)
-    raise ApiError(404, f"no resource at /{path}: resource IRIs are under /id/ or a vocabulary path "
-                        f"({', '.join('/' + s + '/' for s in VOCABULARY_SEGMENTS)})")
+    raise ApiError(
+        404,
+        f"no resource at /{path}: resource IRIs are under /id/ or a vocabulary path "
+        f"({', '.join('/' + s + '/' for s in VOCABULARY_SEGMENTS)})",
+    )
 
 
 def path_of_iri(request: Request, iri: str) -> str | None:
     """The local document path ('id/…', 'axis/…') of an IRI this server describes, or None."""
     base = base_of(request)
     if iri.startswith(base + "id/"):
-        return iri[len(base):]
+        return iri[len(base) :]
     if iri.startswith(VOCAB_BASE):
-        rest = iri[len(VOCAB_BASE):]
+        rest = iri[len(VOCAB_BASE) :]
         if rest.split("/", 1)[0] in VOCABULARY_SEGMENTS:
             return rest
     return None
@@ -64,5 +68,5 @@ def href(request: Request, iri: str) -> str:
     if path is not None:
         return f"{root(request)}/doc/{path}"
     if iri.startswith(CTAIR.iri):
-        return f"{root(request)}/ontology#{iri[len(CTAIR.iri):]}"
+        return f"{root(request)}/ontology#{iri[len(CTAIR.iri) :]}"
     return iri

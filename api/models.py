@@ -8,6 +8,7 @@ pass through untouched, while a missing or mistyped documented field fails the r
 error shape of :mod:`ctair.api.errors`, the request bodies and parameters of ``/sparql``, the
 CSV/XLSX/GEXF... bodies of the downloads, and one path per named query with its parameters.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -159,8 +160,10 @@ class NamedQueryResult(Open):
 
 # --- OpenAPI -------------------------------------------------------------------------------------
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
-_ERROR_CONTENT = {"application/json": {"schema": _ERROR_REF},
-                  "text/plain": {"schema": {"type": "string"}, "description": "to a client that prefers text/*"}}
+_ERROR_CONTENT = {
+    "application/json": {"schema": _ERROR_REF},
+    "text/plain": {"schema": {"type": "string"}, "description": "to a client that prefers text/*"},
+}
 _ERROR_STATUSES = {
     "400": "Bad request: a parameter or the query is invalid (the body says which, and where)",
     "404": "No such resource",
@@ -172,34 +175,66 @@ _ERROR_STATUSES = {
     "500": "A server bug (logged); never caused by the request",
     "503": "Busy, timed out, shutting down, or the store is unavailable (Retry-After when retrying helps)",
 }
-_SPARQL_RESULTS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                   "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
-                   "application/rdf+xml"]
+_SPARQL_RESULTS = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+]
 _SPARQL_PARAMETERS = [
-    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "A SPARQL 1.1 query (GET, or POST with a form or SPARQL body)"},
-    {"name": "default-graph-uri", "in": "query", "required": False,
-     "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
-    {"name": "named-graph-uri", "in": "query", "required": False,
-     "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+    {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "A SPARQL 1.1 query (GET, or POST with a form or SPARQL body)",
+    },
+    {
+        "name": "default-graph-uri",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "named-graph-uri",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    },
 ]
 _DOWNLOADS = {
-    "/api/export/3w": {"text/csv": {"schema": {"type": "string"}},
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-                           {"schema": {"type": "string", "format": "binary"}}},
-    "/api/network/{network}/export": {"application/gexf+xml": {"schema": {"type": "string"}},
-                                      "application/graphml+xml": {"schema": {"type": "string"}},
-                                      "application/json": {"schema": {"type": "object"}},
-                                      "text/csv": {"schema": {"type": "string"}}},
+    "/api/export/3w": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+    },
+    "/api/network/{network}/export": {
+        "application/gexf+xml": {"schema": {"type": "string"}},
+        "application/graphml+xml": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object"}},
+        "text/csv": {"schema": {"type": "string"}},
+    },
 }
 
 
 def complete_openapi(schema: dict, named_queries: list | None = None) -> dict:
     """``schema`` (FastAPI's) with the errors, /sparql and the downloads described."""
     schema.setdefault("components", {}).setdefault("schemas", {})
-    schema["components"]["schemas"]["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
-    schema["components"]["schemas"].update(ErrorBody.model_json_schema(
-        ref_template="#/components/schemas/{model}").pop("$defs", {}))
+    schema["components"]["schemas"]["ErrorBody"] = ErrorBody.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    schema["components"]["schemas"].update(
+        ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {})
+    )
     schema["components"]["schemas"]["ErrorBody"].pop("$defs", None)
     paths = schema.get("paths", {})
     sparql = paths.get("/sparql")
@@ -226,26 +261,39 @@ def complete_openapi(schema: dict, named_queries: list | None = None) -> dict:
 
 
 def _describe_sparql(operations: dict) -> None:
-    results = {"description": "Query results, by content negotiation (Accept)",
-               "content": {media: {"schema": {"type": "string"}} for media in _SPARQL_RESULTS}}
+    results = {
+        "description": "Query results, by content negotiation (Accept)",
+        "content": {media: {"schema": {"type": "string"}} for media in _SPARQL_RESULTS},
+    }
     for method, operation in operations.items():
         operation["parameters"] = [dict(p) for p in _SPARQL_PARAMETERS]
-        operation["responses"] = {"200": results, "204": {"description": "An update was applied"},
-                                  "303": {"description": "A browser asking for the service description goes to the query page"},
-                                  "401": {"description": "An update without the admin token", "content": _ERROR_CONTENT},
-                                  "403": {"description": "Updates are disabled, or the token is wrong",
-                                          "content": _ERROR_CONTENT}}
+        operation["responses"] = {
+            "200": results,
+            "204": {"description": "An update was applied"},
+            "303": {"description": "A browser asking for the service description goes to the query page"},
+            "401": {"description": "An update without the admin token", "content": _ERROR_CONTENT},
+            "403": {"description": "Updates are disabled, or the token is wrong", "content": _ERROR_CONTENT},
+        }
         if method == "post":
-            form = {"type": "object", "properties": {
-                "query": {"type": "string"}, "update": {"type": "string"},
-                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-                "named-graph-uri": {"type": "array", "items": {"type": "string"}},
-                "using-graph-uri": {"type": "array", "items": {"type": "string"}},
-                "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}}}
-            operation["requestBody"] = {"required": True, "content": {
-                "application/x-www-form-urlencoded": {"schema": form},
-                "application/sparql-query": {"schema": {"type": "string"}},
-                "application/sparql-update": {"schema": {"type": "string"}}}}
+            form = {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string"},
+                    "update": {"type": "string"},
+                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                },
+            }
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": form},
+                    "application/sparql-query": {"schema": {"type": "string"}},
+                    "application/sparql-update": {"schema": {"type": "string"}},
+                },
+            }
 
 
 def _add_named_query_path(paths: dict, query) -> None:
@@ -257,8 +305,13 @@ def _add_named_query_path(paths: dict, query) -> None:
     operation["operationId"] = f"run_named_query_{query.name.replace('-', '_')}"
     operation["summary"] = query.title
     operation["parameters"] = [
-        {"name": p.name, "in": "query", "required": bool(p.required), "description": p.description or "",
-         "schema": {"type": "string", "minLength": 1} if p.required else {"type": "string"}}
+        {
+            "name": p.name,
+            "in": "query",
+            "required": bool(p.required),
+            "description": p.description or "",
+            "schema": {"type": "string", "minLength": 1} if p.required else {"type": "string"},
+        }
         for p in query.parameters
     ]
     paths[f"/api/queries/{query.name}"] = {"get": operation}

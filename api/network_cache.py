@@ -1,5 +1,6 @@
 """The network facts of one store object, read once, and the JSON bodies the network API
 computed from them (kept per store: a new store object after a rebuild gets a new cache)."""
+
 from __future__ import annotations
 
 import json

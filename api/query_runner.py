@@ -10,6 +10,7 @@ shutting down). Both are :class:`ctair.errors.CtairError`, answered by the API's
 
 Light on imports on purpose: the worker processes import it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

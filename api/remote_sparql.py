@@ -21,6 +21,7 @@ of the worker pool (:class:`ctair.api.workers.WorkerPool`; both are a
   when it gives them) stays 400; an unreachable server, a refusal of ctair's credentials or a
   5xx is a 502 (the fault is not the client's); a 503 of the server is passed on as 503.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,7 +71,8 @@ class RemoteQueryRunner:
         self.spool_dir = Path(tempfile.mkdtemp(prefix="ctair-remote-sparql-"))
         self._slots = asyncio.Semaphore(self.size)
         self._client = httpx.AsyncClient(
-            auth=self.store.auth, follow_redirects=False,
+            auth=self.store.auth,
+            follow_redirects=False,
             limits=httpx.Limits(max_connections=self.size + 1, max_keepalive_connections=self.size),
         )
 
@@ -85,8 +87,10 @@ class RemoteQueryRunner:
         assert self._slots is not None, "start() the runner first"
         if self._slots.locked():
             if self._waiting >= self.max_queued:
-                raise ServerBusy(f"{self.size} queries are running on the SPARQL server and {self._waiting} "
-                                 "are already waiting; retry in a moment")
+                raise ServerBusy(
+                    f"{self.size} queries are running on the SPARQL server and {self._waiting} "
+                    "are already waiting; retry in a moment"
+                )
             self._waiting += 1
             try:
                 async with asyncio.timeout(wait):
@@ -106,9 +110,9 @@ class RemoteQueryRunner:
     def _query_form_data(self, task: QueryTask) -> dict[str, Any]:
         data: dict[str, Any] = {"query": task["query"]}
         if task.get("default_graph"):
-            data["default-graph-uri"] = list(task["default_graph"])
+            data["default-graph-uri"] = list(task["default_graph"] or [])
         if task.get("named_graphs"):
-            data["named-graph-uri"] = list(task["named_graphs"])
+            data["named-graph-uri"] = list(task["named_graphs"] or [])
         if task.get("union") and self.store.union_default_graph_param:
             data[self.store.union_default_graph_param] = ""
         return data
@@ -130,8 +134,9 @@ class RemoteQueryRunner:
         async with self._slot(timeout):
             try:
                 async with asyncio.timeout(max(0.0, started + timeout - loop.time())):
-                    status, media, message = await self._fetch(self.store.query_url, raw, accept,
-                                                                data=self._query_form_data(task))
+                    status, media, message = await self._fetch(
+                        self.store.query_url, raw, accept, data=self._query_form_data(task)
+                    )
             except TimeoutError:
                 raw.unlink(missing_ok=True)
                 raise QueryTimeout(
@@ -140,8 +145,11 @@ class RemoteQueryRunner:
                 ) from None
             except httpx.HTTPError as error:
                 raw.unlink(missing_ok=True)
-                raise QueryFailure(502, "remote-store-unreachable",
-                                   f"cannot reach the SPARQL server at {redact(self.store.query_url)}: {error}") from None
+                raise QueryFailure(
+                    502,
+                    "remote-store-unreachable",
+                    f"cannot reach the SPARQL server at {redact(self.store.query_url)}: {error}",
+                ) from None
         if status >= 400:
             raise _rejection(status, message, task["query"], redact(self.store.query_url))
         out = self.spool_dir / f"{uuid.uuid4().hex}.out"
@@ -169,17 +177,27 @@ class RemoteQueryRunner:
         assert self._client is not None
         try:
             response = await self._client.post(
-                self.store.update_url, content=task["update"].encode("utf-8"), timeout=timeout,
+                self.store.update_url,
+                content=task["update"].encode("utf-8"),
+                timeout=timeout,
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             )
         except httpx.TimeoutException:
             raise QueryTimeout(f"the SPARQL server did not finish the update within the {timeout:g} s limit") from None
         except httpx.HTTPError as error:
-            raise QueryFailure(502, "remote-store-unreachable",
-                               f"cannot reach the SPARQL server at {redact(self.store.update_url)}: {error}") from None
+            raise QueryFailure(
+                502,
+                "remote-store-unreachable",
+                f"cannot reach the SPARQL server at {redact(self.store.update_url)}: {error}",
+            ) from None
         if response.status_code >= 400:
-            raise _rejection(response.status_code, _trimmed(response.text), task["update"],
-                             redact(self.store.update_url), kind="update")
+            raise _rejection(
+                response.status_code,
+                _trimmed(response.text),
+                task["update"],
+                redact(self.store.update_url),
+                kind="update",
+            )
 
     def begin_shutdown(self, grace: float) -> None:
         """Nothing to do: a request in flight to the server ends with the server's grace period."""
@@ -200,7 +218,9 @@ def _rejection(status: int, message: str, text: str, url: str, kind: str = "quer
         return QueryFailure(400, f"{kind}-failed", f"the SPARQL server rejected the {kind}{said}")
     if status == 503:
         return QueryFailure(503, "remote-store-busy", f"the SPARQL server at {url} is unavailable{said}")
-    return QueryFailure(502, "remote-store-error", f"the SPARQL server at {url} answered {status}{said}", upstream_status=status)
+    return QueryFailure(
+        502, "remote-store-error", f"the SPARQL server at {url} answered {status}{said}", upstream_status=status
+    )
 
 
 def _rewrite(raw: Path, media: str, task: QueryTask, out: Path) -> QueryReply:
@@ -223,18 +243,25 @@ def _rewrite(raw: Path, media: str, task: QueryTask, out: Path) -> QueryReply:
             elif media in _RDF_MEDIA:
                 form = "CONSTRUCT"
                 fmt = results.result_format(accept, form)
-                triples = (ox.Triple(q.subject, q.predicate, q.object)
-                           for q in ox.parse(path=str(raw), format=_RDF_MEDIA[media]))
+                triples = (
+                    ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(path=str(raw), format=_RDF_MEDIA[media])
+                )
                 counter = results.write_triples(triples, fmt, spool, max_rows, task.get("prefixes"))
                 count, truncated = counter.count, counter.truncated
             else:
-                raise QueryFailure(502, "remote-store-error",
-                                   f"the SPARQL server answered in {media or 'an unnamed format'}, "
-                                   f"not SPARQL JSON results or N-Triples")
+                raise QueryFailure(
+                    502,
+                    "remote-store-error",
+                    f"the SPARQL server answered in {media or 'an unnamed format'}, "
+                    f"not SPARQL JSON results or N-Triples",
+                )
     except (QueryFailure, results.NotAcceptable):
         out.unlink(missing_ok=True)
         raise
     except (SyntaxError, ValueError) as error:
         out.unlink(missing_ok=True)
-        raise QueryFailure(502, "remote-store-error", f"the SPARQL server's answer could not be read: {error}") from None
+        raise QueryFailure(
+            502, "remote-store-error", f"the SPARQL server's answer could not be read: {error}"
+        ) from None
     return QueryReply(form=form, media_type=fmt.content_type, count=count, truncated=truncated, path=str(out))

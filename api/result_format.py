@@ -16,6 +16,7 @@ It overrides ``Accept``; an unknown value, or one that cannot carry the query's 
 >>> requested_format([("query", "…")], "SELECT") is None
 True
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -27,15 +28,37 @@ from ctair.api.errors import ApiError
 
 PARAMETERS = ("format", "output")
 
-_SOLUTIONS = {"json": results.JSON, "srj": results.JSON, "xml": results.XML, "srx": results.XML,
-              "csv": results.CSV, "tsv": results.TSV}
-_GRAPHS = {"ttl": results.TURTLE, "turtle": results.TURTLE, "nt": results.NTRIPLES, "ntriples": results.NTRIPLES,
-           "jsonld": results.JSONLD, "json": results.JSONLD, "rdfxml": results.RDFXML, "rdf": results.RDFXML,
-           "xml": results.RDFXML}
-_BY_FORM = {"SELECT": _SOLUTIONS, "ASK": {k: v for k, v in _SOLUTIONS.items() if k in ("json", "srj", "xml", "srx")},
-            "CONSTRUCT": _GRAPHS, "DESCRIBE": _GRAPHS}
-_NAMES = {"SELECT": ["json", "xml", "csv", "tsv"], "ASK": ["json", "xml"],
-          "CONSTRUCT": ["ttl", "nt", "jsonld", "rdfxml"], "DESCRIBE": ["ttl", "nt", "jsonld", "rdfxml"]}
+_SOLUTIONS = {
+    "json": results.JSON,
+    "srj": results.JSON,
+    "xml": results.XML,
+    "srx": results.XML,
+    "csv": results.CSV,
+    "tsv": results.TSV,
+}
+_GRAPHS = {
+    "ttl": results.TURTLE,
+    "turtle": results.TURTLE,
+    "nt": results.NTRIPLES,
+    "ntriples": results.NTRIPLES,
+    "jsonld": results.JSONLD,
+    "json": results.JSONLD,
+    "rdfxml": results.RDFXML,
+    "rdf": results.RDFXML,
+    "xml": results.RDFXML,
+}
+_BY_FORM = {
+    "SELECT": _SOLUTIONS,
+    "ASK": {k: v for k, v in _SOLUTIONS.items() if k in ("json", "srj", "xml", "srx")},
+    "CONSTRUCT": _GRAPHS,
+    "DESCRIBE": _GRAPHS,
+}
+_NAMES = {
+    "SELECT": ["json", "xml", "csv", "tsv"],
+    "ASK": ["json", "xml"],
+    "CONSTRUCT": ["ttl", "nt", "jsonld", "rdfxml"],
+    "DESCRIBE": ["ttl", "nt", "jsonld", "rdfxml"],
+}
 
 
 def requested_format(params: Iterable[tuple[str, str]], form: str | None) -> results.Format | None:
@@ -54,8 +77,12 @@ def requested_format(params: Iterable[tuple[str, str]], form: str | None) -> res
         return None
     name, value = given[0]
     if any(other.lower() != value.lower() for _, other in given[1:]):
-        raise ApiError(400, "format= and output= ask for different result formats: give one",
-                       code="bad-parameter", parameter=given[1][0])
+        raise ApiError(
+            400,
+            "format= and output= ask for different result formats: give one",
+            code="bad-parameter",
+            parameter=given[1][0],
+        )
     key = value.lower()
     offers = results.OFFERS.get(form) if form else None
     if "/" in key:  # a media type: the offered format that carries it
@@ -70,8 +97,13 @@ def requested_format(params: Iterable[tuple[str, str]], form: str | None) -> res
         allowed = _NAMES[form]
     if chosen is None:
         what = f"{form} results" if form else "results"
-        raise ApiError(400, f"{name}={value!r} cannot carry {what}; use {name}= one of {', '.join(allowed)}",
-                       code="bad-parameter", parameter=name, allowed=allowed)
+        raise ApiError(
+            400,
+            f"{name}={value!r} cannot carry {what}; use {name}= one of {', '.join(allowed)}",
+            code="bad-parameter",
+            parameter=name,
+            allowed=allowed,
+        )
     return chosen
 
 

@@ -13,17 +13,18 @@ N-Triples, JSON-LD, RDF/XML).
 >>> result_format("*/*", "ASK").media_type
 'application/sparql-results+json'
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from xml.sax.saxutils import escape as _xml_escape
 
 import pyoxigraph as ox
+
+from ctair.errors import CtairError
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,9 @@ TSV = Format("tsv", "text/tab-separated-values", ("text/tab-separated-values",))
 TURTLE = Format("turtle", "text/turtle", ("text/turtle", "application/x-turtle"), ox.RdfFormat.TURTLE)
 NTRIPLES = Format("ntriples", "application/n-triples", ("application/n-triples", "text/plain"), ox.RdfFormat.N_TRIPLES)
 JSONLD = Format("jsonld", "application/ld+json", ("application/ld+json", "application/json"), ox.RdfFormat.JSON_LD)
-RDFXML = Format("rdfxml", "application/rdf+xml", ("application/rdf+xml", "application/xml", "text/xml"), ox.RdfFormat.RDF_XML)
+RDFXML = Format(
+    "rdfxml", "application/rdf+xml", ("application/rdf+xml", "application/xml", "text/xml"), ox.RdfFormat.RDF_XML
+)
 HTML = Format("html", "text/html", ("text/html", "application/xhtml+xml"))
 
 #: What each kind of result can be sent as, the server's preference first.
@@ -66,8 +69,7 @@ class NotAcceptable(CtairError, ValueError):
     def __init__(self, what: str, offers: Iterable[Format]):
         self.offered = [f.media_type for f in offers]
         super().__init__(
-            f"none of the media types in the Accept header can carry {what}; "
-            f"available: {', '.join(self.offered)}"
+            f"none of the media types in the Accept header can carry {what}; available: {', '.join(self.offered)}"
         )
 
     def extra(self) -> dict[str, Any]:
@@ -252,13 +254,26 @@ def _tsv_field(term) -> str:
     return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def write_solutions(solutions: ox.QuerySolutions, fmt: Format, out: IO[bytes], limit: int | None) -> _Counter:
+class Solutions(Protocol):
+    """SELECT results: pyoxigraph's, or rows already read (result_format.RowSolutions)."""
+
+    @property
+    def variables(self) -> list[ox.Variable]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def write_solutions(solutions: Solutions, fmt: Format, out: IO[bytes], limit: int | None) -> _Counter:
     """Write SELECT results in ``fmt``; returns the counter (rows written, truncated flag)."""
     variables = [v.value for v in solutions.variables]
     rows = _Counter(solutions, limit)
     write = out.write
     if fmt.key == "json":
-        write(b'{"head":{"vars":' + json.dumps(variables, ensure_ascii=False, separators=(",", ":")).encode() + b'},"results":{"bindings":[')
+        write(
+            b'{"head":{"vars":'
+            + json.dumps(variables, ensure_ascii=False, separators=(",", ":")).encode()
+            + b'},"results":{"bindings":['
+        )
         first = True
         for solution in rows:
             binding = {}
@@ -310,8 +325,9 @@ def write_boolean(value: bool, fmt: Format, out: IO[bytes]) -> None:
         raise ValueError(f"{fmt.media_type} cannot carry ASK results")
 
 
-def write_triples(triples: Iterable[ox.Triple], fmt: Format, out: IO[bytes], limit: int | None,
-                  prefixes: dict[str, str] | None = None) -> _Counter:
+def write_triples(
+    triples: Iterable[ox.Triple], fmt: Format, out: IO[bytes], limit: int | None, prefixes: dict[str, str] | None = None
+) -> _Counter:
     counted = _Counter(triples, limit)
     ox.serialize(iter(counted), out, fmt.rdf_format, prefixes=prefixes if fmt.key in ("turtle", "rdfxml") else None)
     return counted

@@ -8,6 +8,7 @@ requests in flight ``graceful_timeout`` seconds (a SPARQL query still running ne
 answered 503 ``shutting-down`` in the JSON error shape), then the SPARQL worker processes are
 killed (they also die by themselves if the server process is killed: PR_SET_PDEATHSIG).
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,9 @@ from typing import Any
 import uvicorn
 
 from ctair.api.app import create_app
-from ctair.graph.remote_store import is_remote, open_store
-from ctair.settings import Settings, get_settings
 from ctair.api.state import app_state
+from ctair.graph.remote_store import RemoteSparqlStore, is_remote
+from ctair.settings import Settings, get_settings
 
 
 def make_settings(base: Settings | None = None, **overrides: Any) -> Settings:
@@ -64,8 +65,9 @@ def serve(
     log = logging.getLogger("ctair.api")
     spec = str(store or settings.store)
     if is_remote(spec):
-        app = create_app(settings, remote_store=open_store(spec, read_only=True, query_url=query_url,
-                                                           update_url=update_url, gsp_url=gsp_url))
+        app = create_app(
+            settings, remote_store=RemoteSparqlStore(spec, query_url=query_url, update_url=update_url, gsp_url=gsp_url)
+        )
     else:
         store_path = Path(spec)
         if not (store_path / "CURRENT").exists():
@@ -79,7 +81,7 @@ def serve(
         port=port,
         log_level=log_level,
         lifespan="on",
-        timeout_graceful_shutdown=graceful_timeout,
+        timeout_graceful_shutdown=graceful_timeout,  # type: ignore[arg-type]  # uvicorn waits any number of seconds (asyncio)
         # X-Forwarded-* only from the proxies named in `trusted_proxies` (none by default)
         proxy_headers=bool(settings.trusted_proxies.strip()),
         forwarded_allow_ips=settings.trusted_proxies.strip() or "127.0.0.1",

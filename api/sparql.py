@@ -24,6 +24,7 @@ The execution model (worker processes, deadlines, the writer) is in :mod:`ctair.
 on a remote store (``ctair serve --store http://…``) :mod:`ctair.api.remote_sparql` takes its
 place behind the same checks.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -76,8 +77,9 @@ async def lifespan(app: FastAPI):
     settings = state.settings
     runner: QueryRunner
     if state.remote_store is not None:
-        runner = RemoteQueryRunner(state.remote_store, size=settings.max_concurrent_queries,
-                                   max_queued=settings.max_queued_queries)
+        runner = RemoteQueryRunner(
+            state.remote_store, size=settings.max_concurrent_queries, max_queued=settings.max_queued_queries
+        )
     else:
         runner = WorkerPool(
             state.store_path,
@@ -240,16 +242,27 @@ def _prefixes(tokens) -> dict[str, str]:
 def _runner(request: Request) -> QueryRunner:
     runner = app_state(request).runner
     if runner is None:
-        raise ApiError(503, "the SPARQL workers are not running (application started without its lifespan)",
-                       code="store-unavailable")
+        raise ApiError(
+            503,
+            "the SPARQL workers are not running (application started without its lifespan)",
+            code="store-unavailable",
+        )
     return runner
 
 
 # --- the endpoint --------------------------------------------------------------------------
-@router.get("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query, or the service description",
-            response_class=Response, operation_id="sparql_get")
-@router.post("/sparql", summary="SPARQL 1.1 Protocol endpoint: a query or an update (form or SPARQL body)",
-             response_class=Response, operation_id="sparql_post")
+@router.get(
+    "/sparql",
+    summary="SPARQL 1.1 Protocol endpoint: a query, or the service description",
+    response_class=Response,
+    operation_id="sparql_get",
+)
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 Protocol endpoint: a query or an update (form or SPARQL body)",
+    response_class=Response,
+    operation_id="sparql_post",
+)
 async def sparql(request: Request) -> Response:
     settings = app_state(request).settings
     params = await _parameters(request, settings)
@@ -294,11 +307,12 @@ async def _query(request: Request, settings, params, text: str) -> Response:
         "prefixes": _prefixes(tokens),
     }
     if default_graph or named_graphs:
-        task.update(default_graph=default_graph, named_graphs=named_graphs, union=False)
+        task["default_graph"], task["named_graphs"], task["union"] = default_graph, named_graphs, False
     else:
-        task.update(default_graph=None, named_graphs=None, union=not has_dataset_clause(tokens))
-    reply = await _runner(request).query(task, settings.query_timeout,
-                                         client=request.client.host if request.client else "")
+        task["default_graph"], task["named_graphs"], task["union"] = None, None, not has_dataset_clause(tokens)
+    reply = await _runner(request).query(
+        task, settings.query_timeout, client=request.client.host if request.client else ""
+    )
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
     if reply.truncated:
         headers[TRUNCATED_HEADER] = "true"
@@ -306,8 +320,9 @@ async def _query(request: Request, settings, params, text: str) -> Response:
     if reply.body is not None:
         return Response(reply.body, media_type=reply.media_type, headers=headers)
     assert reply.path is not None
-    return FileResponse(reply.path, media_type=reply.media_type, headers=headers,
-                        background=BackgroundTask(_unlink, reply.path))
+    return FileResponse(
+        reply.path, media_type=reply.media_type, headers=headers, background=BackgroundTask(_unlink, reply.path)
+    )
 
 
 def _unlink(path: str) -> None:
@@ -322,12 +337,19 @@ def _check_admin(request: Request, settings) -> None:
         raise ApiError(403, "this endpoint is read-only: SPARQL Update is disabled", code="updates-disabled")
     token = settings.admin_token
     if not token:
-        raise ApiError(403, "SPARQL Update is enabled but no admin token is configured (CTAIR_ADMIN_TOKEN)",
-                       code="updates-disabled")
+        raise ApiError(
+            403,
+            "SPARQL Update is enabled but no admin token is configured (CTAIR_ADMIN_TOKEN)",
+            code="updates-disabled",
+        )
     header = request.headers.get("authorization")
     if not header:
-        raise ApiError(401, "SPARQL Update needs 'Authorization: Bearer <admin token>'", code="unauthorized",
-                       headers={"WWW-Authenticate": 'Bearer realm="ctair"'})
+        raise ApiError(
+            401,
+            "SPARQL Update needs 'Authorization: Bearer <admin token>'",
+            code="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="ctair"'},
+        )
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise ApiError(403, "the admin token is not valid", code="forbidden")
@@ -335,8 +357,9 @@ def _check_admin(request: Request, settings) -> None:
 
 async def _update(request: Request, settings, params, text: str) -> Response:
     if request.method != "POST":
-        raise ApiError(405, "SPARQL Update requests must use POST", code="method-not-allowed",
-                       headers={"Allow": "GET, POST"})
+        raise ApiError(
+            405, "SPARQL Update requests must use POST", code="method-not-allowed", headers={"Allow": "GET, POST"}
+        )
     _check_admin(request, settings)
     await _inspect(text, "update", settings)
     using = _graphs(params, "using-graph-uri")
@@ -379,20 +402,40 @@ def service_description(request: Request) -> Response:
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
-        ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
-                  ox.NamedNode(app_state(request).settings.site_url() + VOID_PATH)),
+        ox.Triple(
+            dataset,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+            ox.NamedNode(app_state(request).settings.site_url() + VOID_PATH),
+        ),
         ox.Triple(default_graph, _RDF_TYPE, sd("Graph")),
-        ox.Triple(service, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(
-            f"Read-only unless updates are enabled. The default graph is the union of all graphs. "
-            f"Queries stop after {settings.query_timeout:g} s; results are capped at "
-            f"{settings.max_result_rows} rows (announced by the {TRUNCATED_HEADER} header). "
-            "SERVICE and LOAD are refused.", language="en")),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            ox.Literal(
+                f"Read-only unless updates are enabled. The default graph is the union of all graphs. "
+                f"Queries stop after {settings.query_timeout:g} s; results are capped at "
+                f"{settings.max_result_rows} rows (announced by the {TRUNCATED_HEADER} header). "
+                "SERVICE and LOAD are refused.",
+                language="en",
+            ),
+        ),
     ]
     if settings.allow_update and settings.admin_token:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + name)))
-    body = ox.serialize(triples, format=chosen.rdf_format,
-                        prefixes={"sd": _SD, "formats": _FORMATS} if chosen.key in ("turtle", "rdfxml") else None)
+    body = ox.serialize(
+        triples,
+        format=chosen.rdf_format,
+        prefixes={"sd": _SD, "formats": _FORMATS} if chosen.key in ("turtle", "rdfxml") else None,
+    )
     return Response(body, media_type=chosen.content_type, headers={"Vary": "Accept"})

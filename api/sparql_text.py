@@ -21,19 +21,20 @@ an update as ``USING`` clauses.
 >>> query_form('PREFIX ex: <http://ex/> ask {}')
 'ASK'
 """
+
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from ctair.errors import CtairError
 
-import re
-from dataclasses import dataclass
-from collections.abc import Iterator
-from typing import Any, NamedTuple
-
 # --- terminals (SPARQL 1.1 grammar, section 19.8) ---------------------------------------
 _PN_CHARS_BASE = (
-    "A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
-    "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF"
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
@@ -99,8 +100,10 @@ class UnterminatedString(CtairError, ValueError):
         self.offset, self.quote, self.kind = offset, quote, kind
         self.line, self.column = line_column(text, offset)
         self.code = f"{kind}-syntax"  # type: ignore[misc]  # as the parser's syntax errors
-        super().__init__(f"SPARQL {kind} syntax error: the string opened by {quote} at line {self.line}, "
-                         f"column {self.column} is never closed")
+        super().__init__(
+            f"SPARQL {kind} syntax error: the string opened by {quote} at line {self.line}, "
+            f"column {self.column} is never closed"
+        )
 
     def extra(self) -> dict[str, Any]:
         return {"line": self.line, "column": self.column}
@@ -124,8 +127,9 @@ def tokenize(text: str) -> list[Token]:
     token, a run of non-ASCII ones an ``other`` token: the lexer only fails on a string that
     never closes (:class:`UnterminatedString`); the SPARQL parser reports other syntax errors.
 
-    >>> [(t.kind, t.text) for t in tokenize('ASK { ?s ex:p "x"@fr }')]
-    [('word', 'ASK'), ('punct', '{'), ('var', '?s'), ('pname', 'ex:p'), ('string', '"x"'), ('langtag', '@fr'), ('punct', '}')]
+    >>> [(t.kind, t.text) for t in tokenize('ASK { ?s ex:p "x"@fr }')]  # doctest: +NORMALIZE_WHITESPACE
+    [('word', 'ASK'), ('punct', '{'), ('var', '?s'), ('pname', 'ex:p'), ('string', '"x"'),
+     ('langtag', '@fr'), ('punct', '}')]
     """
     return list(iter_tokens(text))
 
@@ -147,11 +151,14 @@ def iter_tokens(text: str, what: str = "query") -> Iterator[Token]:
         if position < no_colon_until:
             pattern = _TOKEN_IN_RUN
         elif _NAME_START.match(text, position):
-            run_end = _NAME_RUN.match(text, position).end()
+            run = _NAME_RUN.match(text, position)
+            assert run is not None  # a starred class: matches, if only the empty string
+            run_end = run.end()
             if not text.startswith(":", run_end):
                 no_colon_until = run_end
                 pattern = _TOKEN_IN_RUN
         match = pattern.match(text, position)
+        assert match is not None  # both patterns end with a punct alternative that matches any character
         kind = match.lastgroup or "punct"
         if kind == "unterminated" or kind == "unterminated1":
             raise UnterminatedString(text, position, match.group(), what)
@@ -182,14 +189,18 @@ class TooDeep(CtairError, ValueError):
     def __init__(self, limit: int, text: str, offset: int, kind: str = "query"):
         self.limit, self.offset = limit, offset
         self.line, self.column = line_column(text, offset)
-        super().__init__(f"the {kind} nests deeper than the limit of {limit} levels (brackets, OPTIONAL, UNION, "
-                         f"FILTER, operators…) at line {self.line}, column {self.column}; flatten it")
+        super().__init__(
+            f"the {kind} nests deeper than the limit of {limit} levels (brackets, OPTIONAL, UNION, "
+            f"FILTER, operators…) at line {self.line}, column {self.column}; flatten it"
+        )
 
     def extra(self) -> dict[str, Any]:
         return {"limit": self.limit, "line": self.line, "column": self.column}
 
 
-def check_nesting(tokens: Iterator[Token] | list[Token], limit: int, text: str = "", kind: str = "query") -> list[Token]:
+def check_nesting(
+    tokens: Iterator[Token] | list[Token], limit: int, text: str = "", kind: str = "query"
+) -> list[Token]:
     """The tokens (of ``text``, a ``kind``), once checked that the nesting depth never passes ``limit``.
 
     Stops at the first token beyond the limit (so a hostile query costs little), raising

@@ -7,6 +7,7 @@ It holds the settings, where the store is, the SPARQL runner (started by the lif
 store changes (a SPARQL Update through ``/sparql``, or a rebuild the store link now points to),
 :meth:`AppState.invalidate` is the one place that drops them.
 """
+
 from __future__ import annotations
 
 import threading
@@ -19,8 +20,8 @@ from fastapi import FastAPI, Request
 from ctair.settings import Settings
 
 if TYPE_CHECKING:
-    from ctair.api.query_runner import QueryRunner
     from ctair.api.network_cache import NetworkCache
+    from ctair.api.query_runner import QueryRunner
     from ctair.graph.entities import EntityIndex
     from ctair.graph.remote_store import RemoteSparqlStore
     from ctair.graph.search import SearchIndex

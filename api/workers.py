@@ -40,13 +40,13 @@ consumed on the thread that created them. So every query runs in a separate PROC
   that the store's HTTP client (SERVICE, LOAD) cannot reach anything even if a request got
   past the SERVICE/LOAD check of :mod:`ctair.api.sparql_text`.
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import argparse
 import asyncio
 import ctypes
+import hashlib
 import io
 import logging
 import os
@@ -58,14 +58,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from ctair.api.query_runner import QueryFailure, QueryReply, QueryTask, UpdateTask
+from ctair.errors import CtairError
 
 log = logging.getLogger("ctair.api.workers")
 
@@ -148,13 +148,18 @@ def _harden() -> str:
     return "none"
 
 
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 class _Spool(io.RawIOBase):
     """A write-only buffer that keeps up to SPILL_THRESHOLD bytes in memory, then spills to a file."""
 
     def __init__(self, path: str):
         self.path = path
         self._memory: io.BytesIO | None = io.BytesIO()
-        self._file = None
+        self._file: BinaryIO | None = None
         self.size = 0
 
     def writable(self) -> bool:
@@ -166,13 +171,16 @@ class _Spool(io.RawIOBase):
             self._file = open(self.path, "wb", buffering=1 << 16)
             self._file.write(self._memory.getvalue())
             self._memory = None
-        (self._memory if self._memory is not None else self._file).write(data)
+        target = self._memory if self._memory is not None else self._file
+        assert target is not None  # the file replaces the memory buffer
+        target.write(data)
         self.size += len(data)
         return len(data)
 
     def finish(self) -> dict:
         if self._memory is not None:
             return {"body": self._memory.getvalue()}
+        assert self._file is not None  # spilled: the file replaced the memory buffer
         self._file.close()
         return {"path": self.path, "size": self.size}
 
@@ -216,6 +224,7 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
     if task.get("union"):
         kwargs["use_default_graph_as_union"] = True
     spool = _Spool(task["spill_path"])
+    out = cast(BinaryIO, spool)  # a raw binary file object: all the writers below call is write()
     try:
         result = store.query(task["query"], **kwargs)
         if isinstance(result, ox.QuerySolutions):
@@ -227,12 +236,12 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
         fmt = results.result_format(task.get("accept"), form)
         count, truncated = None, False
         if form == "SELECT":
-            counter = results.write_solutions(result, fmt, spool, task.get("max_rows"))
+            counter = results.write_solutions(result, fmt, out, task.get("max_rows"))
             count, truncated = counter.count, counter.truncated
         elif form == "ASK":
-            results.write_boolean(bool(result), fmt, spool)
+            results.write_boolean(bool(result), fmt, out)
         else:
-            counter = results.write_triples(result, fmt, spool, task.get("max_rows"), task.get("prefixes"))
+            counter = results.write_triples(result, fmt, out, task.get("max_rows"), task.get("prefixes"))
             count, truncated = counter.count, counter.truncated
     except SyntaxError as error:
         spool.discard()
@@ -340,6 +349,7 @@ class Worker:
 @dataclass(eq=False)
 class _Run:
     """A query running on a worker: what the slow lane needs to know about it."""
+
     started: float
     client: str
     query: str
@@ -365,8 +375,17 @@ def _spawn(store_path: Path, role: str) -> Worker:
     parent, child = socket.socketpair()
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ctair.api.workers", "--fd", str(child.fileno()),
-             "--store", str(store_path), "--role", role],
+            [
+                sys.executable,
+                "-m",
+                "ctair.api.workers",
+                "--fd",
+                str(child.fileno()),
+                "--store",
+                str(store_path),
+                "--role",
+                role,
+            ],
             pass_fds=(child.fileno(),),
             stdin=subprocess.DEVNULL,
         )
@@ -378,8 +397,15 @@ def _spawn(store_path: Path, role: str) -> Worker:
 class WorkerPool:
     """The reader processes, the queue in front of them, and the writer for updates."""
 
-    def __init__(self, store_path: Path, *, size: int = 2, max_queued: int = 8,
-                 slow_after: float | None = None, max_slow: int = 2):
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        size: int = 2,
+        max_queued: int = 8,
+        slow_after: float | None = None,
+        max_slow: int = 2,
+    ):
         self.store_path = Path(store_path)
         self.size = max(1, size)
         self.max_queued = max(0, max_queued)
@@ -468,7 +494,7 @@ class WorkerPool:
         self._shutting_down = True
         assert self.loop is not None and self._closing is not None
         closing = self._closing
-        self.loop.call_later(max(grace, 0.0), lambda: closing.done() or closing.set_result(None))
+        self.loop.call_later(max(grace, 0.0), lambda: _resolve(closing))
         self.loop.create_task(self._wake_waiters())
 
     async def _wake_waiters(self) -> None:
@@ -621,7 +647,7 @@ class WorkerPool:
                     raise TimeoutError
                 readable = loop.create_future()
                 fd = worker.conn.fileno()
-                loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+                loop.add_reader(fd, lambda: _resolve(readable))
                 waiting_for = {readable} if self._closing is None else {readable, self._closing}
                 try:
                     done, _ = await asyncio.wait(waiting_for, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
@@ -631,12 +657,15 @@ class WorkerPool:
                 if not done:
                     raise TimeoutError
                 if readable not in done:
-                    raise ShuttingDown("the server is shutting down and the query did not finish in time; "
-                                       "retry in a moment")
+                    raise ShuttingDown(
+                        "the server is shutting down and the query did not finish in time; retry in a moment"
+                    )
             try:
                 kind, payload = worker.conn.recv()
             except (EOFError, OSError, ValueError) as error:
-                raise WorkerCrashed("the query worker stopped unexpectedly (out of memory?); try a smaller query") from error
+                raise WorkerCrashed(
+                    "the query worker stopped unexpectedly (out of memory?); try a smaller query"
+                ) from error
             if kind == "ready":
                 worker.ready = True
                 worker.info = payload
@@ -750,16 +779,24 @@ class WorkerPool:
             try:  # the deadline counts from the start on a worker, as the wait had its own limit
                 return await self._query_on(worker, task, loop.time() + timeout, timeout, client)
             except _WorkerGone:
-                log.warning("query worker %s was gone before query %s reached it (attempt %d)",
-                            worker.pid, fingerprint(task["query"]), attempt)
+                log.warning(
+                    "query worker %s was gone before query %s reached it (attempt %d)",
+                    worker.pid,
+                    fingerprint(task["query"]),
+                    attempt,
+                )
         raise WorkerCrashed("two query workers in a row were found dead; retry in a moment")
 
-    async def _query_on(self, worker: Worker, task: QueryTask, deadline: float, timeout: float, client: str) -> QueryReply:
+    async def _query_on(
+        self, worker: Worker, task: QueryTask, deadline: float, timeout: float, client: str
+    ) -> QueryReply:
         loop = asyncio.get_running_loop()
         keep: Worker | None = None
         run = _Run(started=loop.time(), client=client, query=task["query"])
         started = run.started
-        sent = dict(task, op="query", spill_path=str(self.spool_dir / f"{uuid.uuid4().hex}.out"))
+        assert self.spool_dir is not None  # made when the pool starts
+        spill_path = str(self.spool_dir / f"{uuid.uuid4().hex}.out")
+        sent = dict(task, op="query", spill_path=spill_path)
         try:
             if not worker.ready:  # a worker still starting: its start-up is not the query's time
                 await self._receive(worker, deadline, until_ready=True)
@@ -779,23 +816,32 @@ class WorkerPool:
         except TimeoutError:
             self.killed.append(worker.pid)
             await self._kill(worker)
-            _unlink(sent["spill_path"])
-            log.warning("query %s stopped after %.1f s (worker %s killed)", fingerprint(task["query"]),
-                        loop.time() - started, worker.pid)
+            _unlink(spill_path)
+            log.warning(
+                "query %s stopped after %.1f s (worker %s killed)",
+                fingerprint(task["query"]),
+                loop.time() - started,
+                worker.pid,
+            )
             raise QueryTimeout(
                 f"the query ran longer than the {timeout:g} s limit and was stopped; "
                 "make it more selective (or add a LIMIT) and try again"
             ) from None
         except WorkerCrashed:
             await self._kill(worker)
-            _unlink(sent["spill_path"])
+            _unlink(spill_path)
             self.crashes += 1
-            log.error("query worker %s crashed (exit %s) running query %s (%d characters)", worker.pid,
-                      worker.proc.returncode, fingerprint(task["query"]), len(task["query"]))
+            log.error(
+                "query worker %s crashed (exit %s) running query %s (%d characters)",
+                worker.pid,
+                worker.proc.returncode,
+                fingerprint(task["query"]),
+                len(task["query"]),
+            )
             raise
         except BaseException:
             await self._kill(worker)
-            _unlink(sent["spill_path"])
+            _unlink(spill_path)
             raise
         finally:
             self._running.pop(worker, None)
@@ -805,8 +851,14 @@ class WorkerPool:
                 await self._release(keep)
         if kind != "ok":
             raise QueryFailure.from_payload(payload)
-        return QueryReply(form=payload["form"], media_type=payload["media_type"], count=payload["count"],
-                          truncated=payload["truncated"], body=payload.get("body"), path=payload.get("path"))
+        return QueryReply(
+            form=payload["form"],
+            media_type=payload["media_type"],
+            count=payload["count"],
+            truncated=payload["truncated"],
+            body=payload.get("body"),
+            path=payload.get("path"),
+        )
 
     def _promote(self, worker: Worker, run: _Run) -> None:
         """Move a running query to the slow lane (the caller holds the condition): it no longer
@@ -814,8 +866,13 @@ class WorkerPool:
         run.slow = True
         self._slow[worker] = run.client
         self._busy -= 1
-        log.info("query %s moved to the slow lane after %.2f s (worker %s, client %s)", fingerprint(run.query),
-                 asyncio.get_running_loop().time() - run.started, worker.pid, run.client)
+        log.info(
+            "query %s moved to the slow lane after %.2f s (worker %s, client %s)",
+            fingerprint(run.query),
+            asyncio.get_running_loop().time() - run.started,
+            worker.pid,
+            run.client,
+        )
         assert self._cond is not None
         self._cond.notify_all()
 
@@ -841,8 +898,11 @@ class WorkerPool:
             return False
         now = asyncio.get_running_loop().time()
         clients = set(self._slow.values())
-        candidates = [(run.started, worker, run) for worker, run in self._running.items()
-                      if not run.slow and now - run.started >= CONTENDED_AFTER and run.client not in clients]
+        candidates = [
+            (run.started, worker, run)
+            for worker, run in self._running.items()
+            if not run.slow and now - run.started >= CONTENDED_AFTER and run.client not in clients
+        ]
         if not candidates:
             return False
         _, worker, run = min(candidates, key=lambda item: item[0])
@@ -872,11 +932,17 @@ class WorkerPool:
             if not own:
                 self._renice(worker, run)
                 return
-        log.warning("query %s stopped at %.1f s: client %s already has a slow query", fingerprint(run.query),
-                    self.slow_after, run.client)
+        log.warning(
+            "query %s stopped at %.1f s: client %s already has a slow query",
+            fingerprint(run.query),
+            self.slow_after,
+            run.client,
+        )
         raise SlowLaneFull(
             f"the query ran longer than {self.slow_after:g} s while another query of yours is still "
-            "running slowly: run slow queries one at a time", retry_after=5)
+            "running slowly: run slow queries one at a time",
+            retry_after=5,
+        )
 
     async def _leave_slow_lane(self, worker: Worker, run: _Run, finished: bool) -> None:
         """A slow-lane query ended: a reniced worker is retired (a spare replaced it already);

@@ -22,6 +22,7 @@ Organisations and territories have made-up names built from syllables (no real w
 by accident); the three big operators Adoma, Coallia and France Horizon are in the pool so the
 research queries have familiar parameters.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,56 @@ FIRST_YEAR = 2019
 SECTIONS_PER_REPORT = 40
 MEAN_ACTIONS_PER_SECTION = 20
 
-_ORG_SYLLABLES = ["ka", "ver", "lo", "mi", "dor", "sen", "tu", "bar", "rel", "gan", "pi", "zo", "lu", "nef", "fa", "rik"]
-_TER_SYLLABLES = ["mon", "tal", "bre", "vix", "cou", "ran", "dol", "sau", "gry", "mer", "pol", "tav", "lun", "cher", "vau", "bel"]
-_ORG_PREFIXES = ["Association", "Collectif", "Fondation", "Réseau", "Maison", "Centre", "Entraide", "Passerelle",
-                 "Solidarités", "Accueil", "Institut", "Coopérative"]
+_ORG_SYLLABLES = [
+    "ka",
+    "ver",
+    "lo",
+    "mi",
+    "dor",
+    "sen",
+    "tu",
+    "bar",
+    "rel",
+    "gan",
+    "pi",
+    "zo",
+    "lu",
+    "nef",
+    "fa",
+    "rik",
+]
+_TER_SYLLABLES = [
+    "mon",
+    "tal",
+    "bre",
+    "vix",
+    "cou",
+    "ran",
+    "dol",
+    "sau",
+    "gry",
+    "mer",
+    "pol",
+    "tav",
+    "lun",
+    "cher",
+    "vau",
+    "bel",
+]
+_ORG_PREFIXES = [
+    "Association",
+    "Collectif",
+    "Fondation",
+    "Réseau",
+    "Maison",
+    "Centre",
+    "Entraide",
+    "Passerelle",
+    "Solidarités",
+    "Accueil",
+    "Institut",
+    "Coopérative",
+]
 _TER_SUFFIXES = ["", "", "", "-sur-Loue", "-les-Bains", "-en-Vallée", "-le-Haut", "-la-Forêt"]
 _ORG_KINDS = ["association"] * 6 + ["public-body", "company", "collectivity", "research-body"]
 _FIRST_NAMES = ["Claire", "Julien", "Amina", "Louis", "Sophie", "Karim", "Élise", "Marc", "Nadia", "Paul"]
@@ -51,7 +98,11 @@ _LAST_NAMES = ["Morvan", "Delacroix", "Benali", "Garnier", "Lemaire", "Traoré",
 _THEMES = [
     ("l'accès au logement", "Accompagner vers le logement", "captation de logements dans le parc privé"),
     ("l'accès à l'emploi", "Favoriser l'accès à l'emploi", "parcours d'insertion professionnelle"),
-    ("l'apprentissage du français", "Renforcer la maîtrise du français", "formation linguistique à visée professionnelle"),
+    (
+        "l'apprentissage du français",
+        "Renforcer la maîtrise du français",
+        "formation linguistique à visée professionnelle",
+    ),
     ("l'accès aux soins", "Faciliter l'accès aux soins", "accompagnement vers la santé mentale"),
     ("l'accès aux droits", "Ouvrir l'accès aux droits", "permanence d'accès aux droits"),
     ("la formation", "Se former pour travailler", "formation qualifiante"),
@@ -96,11 +147,16 @@ def make_territories(count: int, rng: random.Random) -> list[Territory]:
             label += "-Neuf"
         seen.add(label.casefold())
         department = f"{rng.randint(1, 95):02d}"
-        out.append(Territory(
-            id=f"t{i:05d}-{label.casefold().replace('é', 'e').replace('ê', 'e').replace('ô', 'o')}",
-            label=label, department=department, insee=f"{department}{i % 1000:03d}",
-            lat=round(rng.uniform(42.5, 50.9), 4), long=round(rng.uniform(-4.5, 7.5), 4),
-        ))
+        out.append(
+            Territory(
+                id=f"t{i:05d}-{label.casefold().replace('é', 'e').replace('ê', 'e').replace('ô', 'o')}",
+                label=label,
+                department=department,
+                insee=f"{department}{i % 1000:03d}",
+                lat=round(rng.uniform(42.5, 50.9), 4),
+                long=round(rng.uniform(-4.5, 7.5), 4),
+            )
+        )
     return out
 
 
@@ -162,13 +218,15 @@ def _action(n: int, territory: Territory, orgs: list[Org], rng: random.Random) -
     op = rng.choice(operator.spellings)
     partners = [rng.choice(rng.choice(orgs).spellings) for _ in range(rng.randint(0, 3))]
     partners = [p for p in dict.fromkeys(partners) if p != op]
-    opening = rng.choice([
-        f"Le projet porté par {op} vise à développer une **{bold}** pour {theme} des bénéficiaires de la protection internationale (BPI).",
-        f"{op} a développé un **projet de {bold}** afin de faciliter {theme} des personnes réfugiées.",
-        f"Cette action, gérée par {op}, consiste en une **{bold}** centrée sur {theme}.",
-        f"En pratique, les équipes de {op}, opérateur du projet, accompagnent les réfugiés dans une **{bold}** pour {theme}.",
-        f"La **{bold}** est mise en œuvre par {op} et favorise {theme} des BPI.",
-    ])
+    opening = rng.choice(
+        [
+            f"Le projet porté par {op} vise à développer une **{bold}** pour {theme} des bénéficiaires de la protection internationale (BPI).",
+            f"{op} a développé un **projet de {bold}** afin de faciliter {theme} des personnes réfugiées.",
+            f"Cette action, gérée par {op}, consiste en une **{bold}** centrée sur {theme}.",
+            f"En pratique, les équipes de {op}, opérateur du projet, accompagnent les réfugiés dans une **{bold}** pour {theme}.",
+            f"La **{bold}** est mise en œuvre par {op} et favorise {theme} des BPI.",
+        ]
+    )
     sentences = [opening]
     if partners:
         sentences.append(f"Elle est menée en partenariat avec {' et '.join(partners)}.")
@@ -182,7 +240,9 @@ def _action(n: int, territory: Territory, orgs: list[Org], rng: random.Random) -
     return f"{n}\n\n{title} à {territory.label}\n\n{' '.join(sentences)}"
 
 
-def report_text(kind: str, year: int, sections: list[tuple[Territory, int]], orgs: list[Org], rng: random.Random) -> str:
+def report_text(
+    kind: str, year: int, sections: list[tuple[Territory, int]], orgs: list[Org], rng: random.Random
+) -> str:
     parts = [
         "\n\n\nGOUVERNEMENT\n\n*Liberté\nÉgalité\nFraternité*\n\nDélégation interministérielle\nà l'accueil et à l'intégration\ndes réfugiés",
         f"\nActions {kind} {year}\n\nActions menées dans le cadre des contrats\nterritoriaux pour l'accueil et l'intégration\ndes personnes réfugiées\n\nJuillet {year + 1}\n\n\n",
@@ -250,29 +310,52 @@ def write_curation(directory: Path, territories: list[Territory], orgs: list[Org
     (directory / "expectations").mkdir(exist_ok=True)
     lines = ["# Synthetic territories (bench/generate.py).", ""]
     for t in territories:
-        lines += ["[[territories]]", f"id = {_toml_string(t.id)}", f"label = {_toml_string(t.label)}",
-                  f"alt_labels = [{_toml_string('Métropole de ' + t.label)}]", 'kind = "metropole"',
-                  f"insee = {_toml_string(t.insee)}", f"department = {_toml_string(t.department)}",
-                  f"lat = {t.lat}", f"long = {t.long}", ""]
+        lines += [
+            "[[territories]]",
+            f"id = {_toml_string(t.id)}",
+            f"label = {_toml_string(t.label)}",
+            f"alt_labels = [{_toml_string('Métropole de ' + t.label)}]",
+            'kind = "metropole"',
+            f"insee = {_toml_string(t.insee)}",
+            f"department = {_toml_string(t.department)}",
+            f"lat = {t.lat}",
+            f"long = {t.long}",
+            "",
+        ]
     (directory / "territories.toml").write_text("\n".join(lines), encoding="utf-8")
     lines = ["# Synthetic organisations (bench/generate.py).", ""]
     for o in orgs:
-        lines += ["[[organisations]]", f"id = {_toml_string(o.id)}", f"name = {_toml_string(o.name)}",
-                  f"kind = {_toml_string(o.kind)}", f"aliases = {_toml_value(o.aliases)}", ""]
+        lines += [
+            "[[organisations]]",
+            f"id = {_toml_string(o.id)}",
+            f"name = {_toml_string(o.name)}",
+            f"kind = {_toml_string(o.kind)}",
+            f"aliases = {_toml_value(o.aliases)}",
+            "",
+        ]
     (directory / "organisations.toml").write_text("\n".join(lines), encoding="utf-8")
     shutil.copyfile(ROOT / "corpus" / "curation" / "not_organisations.toml", directory / "not_organisations.toml")
     (directory / "overrides.toml").write_text("# No curated corrections in the synthetic corpus.\n", encoding="utf-8")
 
 
 def _manifest(doc_id: str, kind: str, file: str, title: str, issued: str, digest: str) -> str:
-    return "\n".join([
-        "# Manifest of one synthetic corpus document (bench/generate.py).",
-        f"id = {_toml_string(doc_id)}", f"kind = {_toml_string(kind)}", f"file = {_toml_string(file)}",
-        f"title = {_toml_string(title)}", 'publisher = "ctair benchmark generator"', f"issued = {issued}",
-        'url = "https://example.org/ctair-bench/"', 'license = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"',
-        f"sha256 = {_toml_string(digest)}", 'language = "fr"',
-        'description = "Synthetic document in the format of the Diair documents, for benchmarks."', "",
-    ])
+    return "\n".join(
+        [
+            "# Manifest of one synthetic corpus document (bench/generate.py).",
+            f"id = {_toml_string(doc_id)}",
+            f"kind = {_toml_string(kind)}",
+            f"file = {_toml_string(file)}",
+            f"title = {_toml_string(title)}",
+            'publisher = "ctair benchmark generator"',
+            f"issued = {issued}",
+            'url = "https://example.org/ctair-bench/"',
+            'license = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"',
+            f"sha256 = {_toml_string(digest)}",
+            'language = "fr"',
+            'description = "Synthetic document in the format of the Diair documents, for benchmarks."',
+            "",
+        ]
+    )
 
 
 def generate(out: Path, actions: int, seed: int = 7) -> dict:
@@ -287,7 +370,9 @@ def generate(out: Path, actions: int, seed: int = 7) -> dict:
     counts: list[int] = []
     remaining = report_actions
     while remaining > 0:
-        n = min(remaining, 99, max(1, int(rng.triangular(5, 2 * MEAN_ACTIONS_PER_SECTION - 5, MEAN_ACTIONS_PER_SECTION))))
+        n = min(
+            remaining, 99, max(1, int(rng.triangular(5, 2 * MEAN_ACTIONS_PER_SECTION - 5, MEAN_ACTIONS_PER_SECTION)))
+        )
         counts.append(n)
         remaining -= n
     territories = make_territories(max(12, math.ceil(len(counts) / len(KINDS))), rng)
@@ -305,18 +390,33 @@ def generate(out: Path, actions: int, seed: int = 7) -> dict:
         for g in range(0, len(sections), SECTIONS_PER_REPORT):
             year = FIRST_YEAR + k + g // SECTIONS_PER_REPORT % 4
             doc_id = f"bench-report-{kind.lower()}-{g // SECTIONS_PER_REPORT:04d}"
-            text = report_text(kind, year, sections[g:g + SECTIONS_PER_REPORT], orgs, rng)
-            total_bytes += _write(out, doc_id, "diair-report", text, f"Actions {kind} {year} (synthetic)", f"{year + 1}-07-01")
+            text = report_text(kind, year, sections[g : g + SECTIONS_PER_REPORT], orgs, rng)
+            total_bytes += _write(
+                out, doc_id, "diair-report", text, f"Actions {kind} {year} (synthetic)", f"{year + 1}-07-01"
+            )
             documents += 1
     for a in range(0, zoom_count, 20):
         zooms = [(rng.choice(KINDS), rng.choice(territories)) for _ in range(min(20, zoom_count - a))]
         zooms = list({t.id: (k, t) for k, t in zooms}.values())  # one zoom per territory in an article
         year = FIRST_YEAR + 2 + (a // 20) % 4
         text = article_text(zooms, orgs, rng, year)
-        total_bytes += _write(out, f"bench-article-{a // 20:04d}", "web-article", text, f"Les Territoires d'Intégration {year} (synthetic)", f"{year}-06-28")
+        total_bytes += _write(
+            out,
+            f"bench-article-{a // 20:04d}",
+            "web-article",
+            text,
+            f"Les Territoires d'Intégration {year} (synthetic)",
+            f"{year}-06-28",
+        )
         documents += 1
-    summary = {"actions_requested": actions, "documents": documents, "bytes": total_bytes,
-               "territories": len(territories), "organisations": len(orgs), "seed": seed}
+    summary = {
+        "actions_requested": actions,
+        "documents": documents,
+        "bytes": total_bytes,
+        "territories": len(territories),
+        "organisations": len(orgs),
+        "seed": seed,
+    }
     (out / "GENERATED.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -325,7 +425,9 @@ def _write(out: Path, doc_id: str, kind: str, text: str, title: str, issued: str
     data = text.encode("utf-8")
     name = f"{doc_id}.txt"
     (out / name).write_bytes(data)
-    (out / f"{doc_id}.toml").write_text(_manifest(doc_id, kind, name, title, issued, hashlib.sha256(data).hexdigest()), encoding="utf-8")
+    (out / f"{doc_id}.toml").write_text(
+        _manifest(doc_id, kind, name, title, issued, hashlib.sha256(data).hexdigest()), encoding="utf-8"
+    )
     return len(data)
 
 

@@ -20,13 +20,13 @@ Everything goes to loopback only, bounded in count and time. Goals (issue #12): 
 other client above 100 ms during any single hostile request, cheap p99 under 100 ms during two
 runaway streams.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -92,11 +92,14 @@ class CheapLoad:
         self.elapsed = time.perf_counter() - self.started
 
     def figures(self) -> dict:
-        return {"requests": len(self.latencies), "per_second": round(len(self.latencies) / self.elapsed, 1),
-                "p50_ms": round(percentile(self.latencies, 0.5) * 1000, 1),
-                "p99_ms": round(percentile(self.latencies, 0.99) * 1000, 1),
-                "max_ms": round(max(self.latencies, default=0) * 1000, 1),
-                "statuses": dict(self.statuses)}
+        return {
+            "requests": len(self.latencies),
+            "per_second": round(len(self.latencies) / self.elapsed, 1),
+            "p50_ms": round(percentile(self.latencies, 0.5) * 1000, 1),
+            "p99_ms": round(percentile(self.latencies, 0.99) * 1000, 1),
+            "max_ms": round(max(self.latencies, default=0) * 1000, 1),
+            "statuses": dict(self.statuses),
+        }
 
 
 class WorkerCpu:
@@ -146,18 +149,21 @@ def hostile_requests(base: str, max_length: int) -> list[tuple[str, callable]]:
         def action():
             response = httpx.post(base + "/sparql", content=text.encode(), headers=SPARQL_QUERY, timeout=300)
             return response.status_code, _code(response)
+
         return action
 
     def get(path: str, headers: dict | None = None):
         def action():
             response = httpx.get(base + path, headers=headers or {}, timeout=60)
             return response.status_code, _code(response) or response.headers.get("location", "")
+
         return action
 
     def head(path: str):
         def action():
             response = httpx.head(base + path, timeout=60)
             return response.status_code, ""
+
         return action
 
     limit_filler = "é" * (max_length - 10)
@@ -205,10 +211,12 @@ def lexer_time(max_length: int) -> dict:
     from ctair.errors import CtairError
 
     figures = {}
-    for name, text in {"ASK{} + é × limit": "ASK{}" + "é" * (max_length - 5),
-                       "'éa' × limit/2": "éa" * (max_length // 2),
-                       "'a ' × limit/2 (50k tokens, the worst case)": "a " * (max_length // 2),
-                       "'{' × limit (refused at depth 200)": "{" * max_length}.items():
+    for name, text in {
+        "ASK{} + é × limit": "ASK{}" + "é" * (max_length - 5),
+        "'éa' × limit/2": "éa" * (max_length // 2),
+        "'a ' × limit/2 (50k tokens, the worst case)": "a " * (max_length // 2),
+        "'{' × limit (refused at depth 200)": "{" * max_length,
+    }.items():
         started = time.perf_counter()
         for _ in range(5):
             try:
@@ -231,8 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"lexer_ms_at_length_limit": lexer_time(max_length)}
     with tempfile.TemporaryDirectory(prefix="ctair-hostile-") as tmp:
         store = build_store(Path(tmp) / "store")
-        with running_server(store, query_timeout=args.timeout, max_concurrent_queries=2,
-                            max_query_length=max_length) as base:
+        with running_server(
+            store, query_timeout=args.timeout, max_concurrent_queries=2, max_query_length=max_length
+        ) as base:
             httpx.get(base + "/sparql", params={"query": CHEAP}, timeout=60)
             time.sleep(2)  # the workers have started
             with CheapLoad(base, args.clients) as load:
@@ -241,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
 
             stop = threading.Event()
             answers: list[tuple[int, str, float]] = []
-            streams = [threading.Thread(target=runaway_stream, args=(base, address, stop, answers), daemon=True)
-                       for address in ("127.0.0.2", "127.0.0.3")]
+            streams = [
+                threading.Thread(target=runaway_stream, args=(base, address, stop, answers), daemon=True)
+                for address in ("127.0.0.2", "127.0.0.3")
+            ]
             with WorkerCpu(base.process.pid) as cpu, CheapLoad(base, args.clients) as load:
                 for stream in streams:
                     stream.start()
@@ -255,34 +266,56 @@ def main(argv: list[str] | None = None) -> int:
                 "answers": Counter(f"{status} {code}" for status, code, _ in answers),
                 "wall_s": [round(seconds, 2) for _, _, seconds in answers],
                 "worker_cpu_s": [round(cpu.cpu[pid], 2) for pid in sorted(cpu.slow)],
-                "workers_left_running": [pid for pid in cpu.slow if psutil.pid_exists(pid)
-                                         and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE],
+                "workers_left_running": [
+                    pid
+                    for pid in cpu.slow
+                    if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+                ],
             }
 
             singles = []
             for name, action in hostile_requests(base, max_length):
                 (status, code), seconds, worst, probe_statuses = during(base, action)
-                singles.append({"request": name, "status": status, "code": code, "seconds": round(seconds, 3),
-                                "worst_other_client_ms": round(worst * 1000, 1),
-                                "other_client_statuses": dict(probe_statuses)})
+                singles.append(
+                    {
+                        "request": name,
+                        "status": status,
+                        "code": code,
+                        "seconds": round(seconds, 3),
+                        "worst_other_client_ms": round(worst * 1000, 1),
+                        "other_client_statuses": dict(probe_statuses),
+                    }
+                )
             # a worker killed while idle, then a query
             workers = psutil.Process(base.process.pid).children()
             os.kill(workers[0].pid, signal.SIGKILL)
             response = httpx.get(base + "/sparql", params={"query": CHEAP}, timeout=60)
-            singles.append({"request": "kill -9 of an idle worker, then a query", "status": response.status_code,
-                            "code": _code(response), "seconds": None, "worst_other_client_ms": None,
-                            "other_client_statuses": {}})
+            singles.append(
+                {
+                    "request": "kill -9 of an idle worker, then a query",
+                    "status": response.status_code,
+                    "code": _code(response),
+                    "seconds": None,
+                    "worst_other_client_ms": None,
+                    "other_client_statuses": {},
+                }
+            )
             report["single_requests"] = singles
 
-    fivexx = (sum(n for s, n in report["load"]["statuses"].items() if s >= 500 or s == 0)
-              + sum(n for s, n in report["load_with_two_runaway_streams"]["statuses"].items() if s >= 500 or s == 0)
-              + sum(1 for s in singles if s["status"] >= 500)
-              + sum(n for s in singles for st, n in s["other_client_statuses"].items() if st >= 500 or st == 0))
+    fivexx = (
+        sum(n for s, n in report["load"]["statuses"].items() if s >= 500 or s == 0)
+        + sum(n for s, n in report["load_with_two_runaway_streams"]["statuses"].items() if s >= 500 or s == 0)
+        + sum(1 for s in singles if s["status"] >= 500)
+        + sum(n for s in singles for st, n in s["other_client_statuses"].items() if st >= 500 or st == 0)
+    )
     crashes = sum(1 for s in singles if s["code"] == "worker-crashed") + sum(
-        n for key, n in report["runaways"]["answers"].items() if "worker-crashed" in key)
-    report["summary"] = {"5xx_other_than_runaway_timeouts": fivexx, "worker_crashes": crashes,
-                         "worst_other_client_ms_during_single_requests": max(
-                             (s["worst_other_client_ms"] or 0) for s in singles)}
+        n for key, n in report["runaways"]["answers"].items() if "worker-crashed" in key
+    )
+    report["summary"] = {
+        "5xx_other_than_runaway_timeouts": fivexx,
+        "worker_crashes": crashes,
+        "worst_other_client_ms_during_single_requests": max((s["worst_other_client_ms"] or 0) for s in singles),
+    }
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n")
@@ -296,8 +329,10 @@ def print_report(report: dict) -> None:
     print("\n== cheap query (ASK), 8 keep-alive clients")
     for key, label in (("load", "alone"), ("load_with_two_runaway_streams", "with 2 runaway streams")):
         f = report[key]
-        print(f"  {label:25s} {f['per_second']:7.1f}/s  p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:7.1f} ms  "
-              f"max {f['max_ms']:7.1f} ms  statuses {f['statuses']}")
+        print(
+            f"  {label:25s} {f['per_second']:7.1f}/s  p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:7.1f} ms  "
+            f"max {f['max_ms']:7.1f} ms  statuses {f['statuses']}"
+        )
     r = report["runaways"]
     print(f"\n== runaways: answers {dict(r['answers'])}")
     print(f"  wall time until answered (s): {r['wall_s']}")

@@ -12,6 +12,7 @@ and is picked for actions in proportion to that reach. Then it times the SPARQL 
 the building of the bipartite network, each metric, the projections and the rankings, prints
 a table and writes the figures as JSON. Not a test: run it by hand.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,9 +52,19 @@ from ctair.ontology.vocab import AXIS, CONTRACT_KIND, CTAIR, DCTERMS, PROV, RDF,
 
 BASE = "https://bench.example.org/"
 AXES = {  # theme -> broader axis (None for the seven axes)
-    "pilotage": None, "parcours-integration": None, "langue-formation-emploi": None, "logement": None, "sante": None,
-    "acces-aux-droits": None, "liens-societe": None, "langue": "langue-formation-emploi", "emploi": "langue-formation-emploi",
-    "formation": "langue-formation-emploi", "hebergement": "logement", "culture": "liens-societe", "interpretariat": "acces-aux-droits",
+    "pilotage": None,
+    "parcours-integration": None,
+    "langue-formation-emploi": None,
+    "logement": None,
+    "sante": None,
+    "acces-aux-droits": None,
+    "liens-societe": None,
+    "langue": "langue-formation-emploi",
+    "emploi": "langue-formation-emploi",
+    "formation": "langue-formation-emploi",
+    "hebergement": "logement",
+    "culture": "liens-societe",
+    "interpretariat": "acces-aux-droits",
 }
 OTHER_ROLES = ("partner", "partner", "funder", "participant", "coordinator")
 KINDS = ("CTAIR", "CTAI", "PTAIR", "PTAI")
@@ -93,7 +104,7 @@ def generate(store: OxigraphStore, actions: int, territories: int, organisations
         add(org, DCTERMS.identifier, Literal(oid), registry)
         for t in rng.sample(range(territories), r):
             present[t].append(o)
-    for t, pool in enumerate(present):
+    for pool in present:
         if not pool:
             pool.append(rng.randrange(organisations))
 
@@ -121,8 +132,12 @@ def generate(store: OxigraphStore, actions: int, territories: int, organisations
         mention = NamedNode(f"{source.value}/{a * 10}-{a * 10 + 9}")
         add(mention, PROV.wasQuotedFrom, source, graph)
         for p, o in (
-            (RDF.type, CTAIR.Action), (RDFS.label, Literal(f"Action {a}", language="fr")), (CTAIR.ordinal, integer(counts[t])),
-            (CTAIR.territory, n("id", "territory", tid)), (CTAIR.contract, contract), (PROV.wasDerivedFrom, mention),
+            (RDF.type, CTAIR.Action),
+            (RDFS.label, Literal(f"Action {a}", language="fr")),
+            (CTAIR.ordinal, integer(counts[t])),
+            (CTAIR.territory, n("id", "territory", tid)),
+            (CTAIR.contract, contract),
+            (PROV.wasDerivedFrom, mention),
         ):
             add(action, p, o, graph)
         for theme in rng.sample(themes, rng.choice((1, 1, 1, 2))):
@@ -150,8 +165,12 @@ def generate(store: OxigraphStore, actions: int, territories: int, organisations
             add(quantity, SCHEMA.value, Literal(str(rng.randint(1, 200)), datatype=XSD.decimal), graph)
             add(quantity, CTAIR.unit, UNIT.beneficiary, graph)
     store.bulk_load_quads(quads)
-    return {"quads": len(quads), "participations": participations, "max_reach": max(reach),
-            "organisations_in_2_or_more_territories": sum(r >= 2 for r in reach)}
+    return {
+        "quads": len(quads),
+        "participations": participations,
+        "max_reach": max(reach),
+        "organisations_in_2_or_more_territories": sum(r >= 2 for r in reach),
+    }
 
 
 class Timer:
@@ -177,29 +196,60 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=REPO / "var" / "bench" / "network_bench.json")
     args = parser.parse_args(argv)
 
-    print(f"synthetic graph: {args.actions} actions, {args.territories} territories, {args.organisations} organisations, seed {args.seed}")
+    print(
+        f"synthetic graph: {args.actions} actions, {args.territories} territories, {args.organisations} organisations, seed {args.seed}"
+    )
     timer = Timer()
     store = OxigraphStore(args.store)
-    shape = timer("generate + bulk load into Oxigraph", lambda: generate(store, args.actions, args.territories, args.organisations, args.seed),
-                  lambda s: f"{s['quads']} quads, {s['participations']} participations")
-    timer("SPARQL: _network-participations alone", lambda: store.select(get_query("_network-participations").text), lambda r: f"{len(r)} rows")
-    data = timer("SPARQL extraction (load_network_data, 7 queries)", lambda: load_network_data(store),
-                 lambda d: f"{len(d.actions)} actions, {len(d.participations)} participations")
-    graph = timer("build bipartite network", lambda: bipartite_network(data), lambda g: f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
-    timer("build bipartite network (operators only)", lambda: bipartite_network(data, NetworkFilter(role="operator")),
-          lambda g: f"{g.number_of_edges()} edges")
-    timer("build bipartite network (axis logement)", lambda: bipartite_network(data, NetworkFilter(axis="logement")),
-          lambda g: f"{g.number_of_edges()} edges")
-    organisations = timer("organisation projection", lambda: organisation_network(graph),
-                          lambda g: f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
-    territories = timer("territory projection", lambda: territory_network(graph), lambda g: f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+    shape = timer(
+        "generate + bulk load into Oxigraph",
+        lambda: generate(store, args.actions, args.territories, args.organisations, args.seed),
+        lambda s: f"{s['quads']} quads, {s['participations']} participations",
+    )
+    timer(
+        "SPARQL: _network-participations alone",
+        lambda: store.select(get_query("_network-participations").text),
+        lambda r: f"{len(r)} rows",
+    )
+    data = timer(
+        "SPARQL extraction (load_network_data, 7 queries)",
+        lambda: load_network_data(store),
+        lambda d: f"{len(d.actions)} actions, {len(d.participations)} participations",
+    )
+    graph = timer(
+        "build bipartite network",
+        lambda: bipartite_network(data),
+        lambda g: f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
+    )
+    timer(
+        "build bipartite network (operators only)",
+        lambda: bipartite_network(data, NetworkFilter(role="operator")),
+        lambda g: f"{g.number_of_edges()} edges",
+    )
+    timer(
+        "build bipartite network (axis logement)",
+        lambda: bipartite_network(data, NetworkFilter(axis="logement")),
+        lambda g: f"{g.number_of_edges()} edges",
+    )
+    organisations = timer(
+        "organisation projection",
+        lambda: organisation_network(graph),
+        lambda g: f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
+    )
+    territories = timer(
+        "territory projection",
+        lambda: territory_network(graph),
+        lambda g: f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
+    )
 
     for name, g in (("bipartite", graph), ("organisations", organisations), ("territories", territories)):
         n = g.number_of_nodes()
         k = None if n <= EXACT_BETWEENNESS_LIMIT else min(BETWEENNESS_SAMPLE, n)
         timer(f"[{name}] degree + weighted degree", lambda: (dict(g.degree()), dict(g.degree(weight="weight"))))
-        timer(f"[{name}] betweenness" + (f" (k={k} pivots)" if k else " (exact)"),
-              lambda: nx.betweenness_centrality(g, k=k, seed=SEED if k else None))
+        timer(
+            f"[{name}] betweenness" + (f" (k={k} pivots)" if k else " (exact)"),
+            lambda: nx.betweenness_centrality(g, k=k, seed=SEED if k else None),
+        )
         timer(f"[{name}] pagerank", lambda: nx.pagerank(g, weight="weight"))
         if name == "bipartite":
             timer(f"[{name}] bipartite clustering (Latapy, dot)", lambda: nx_bipartite.clustering(g, mode="dot"))
@@ -207,7 +257,11 @@ def main(argv=None) -> int:
             timer(f"[{name}] clustering", lambda: nx.clustering(g))
         timer(f"[{name}] connected components", lambda: components(g), lambda c: f"{len(c)} components")
         timer(f"[{name}] Louvain communities (seed {SEED})", lambda: communities(g), lambda c: f"{len(c)} communities")
-    timer("recurring-organisation ranking", lambda: recurring_organisations(graph), lambda r: f"{len(r)} organisations in >= 2 territories")
+    timer(
+        "recurring-organisation ranking",
+        lambda: recurring_organisations(graph),
+        lambda r: f"{len(r)} organisations in >= 2 territories",
+    )
     timer("per-axis subnetworks (7 axes)", lambda: axis_subnetworks(data), lambda s: f"{len(s)} axes")
 
     total = sum(seconds for _, seconds, _ in timer.rows)

@@ -1,7 +1,8 @@
 """rdflib-endpoint over an N-Quads file, the reference for ``bench/run.py`` (default graph = union).
 
-    .venv/bin/python -m bench.rdflib_server DATA.nq PORT
+.venv/bin/python -m bench.rdflib_server DATA.nq PORT
 """
+
 from __future__ import annotations
 
 import sys

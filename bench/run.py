@@ -21,6 +21,7 @@ servers run one at a time on 127.0.0.1 and are stopped after their run.
   rdflib-endpoint (``bench/rdflib_server.py``) on the same quads (up to ``--rdflib-max``).
 * network: ``ctair.graph.network`` load + the three networks + metrics, if the module exists.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,16 @@ PY = sys.executable
 BASE_IRI = "https://w3id.org/ctair/"
 SPARQL_JSON = "application/sparql-results+json"
 # a representative value of each named query's parameter (territory: the busiest, found per store)
-PARAMETERS = {"organisation": "Adoma", "operator": "Adoma", "first": "Adoma", "second": "Coallia", "territory": None,
-              "axis": "logement", "public": "jeunes", "min_territories": "2"}
+PARAMETERS = {
+    "organisation": "Adoma",
+    "operator": "Adoma",
+    "first": "Adoma",
+    "second": "Coallia",
+    "territory": None,
+    "axis": "logement",
+    "public": "jeunes",
+    "min_territories": "2",
+}
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -57,11 +66,24 @@ def free_port() -> int:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    return {"nproc": os.cpu_count(), "memory_gib": round(mem_kb / 2**20, 1), "cpu": cpu,
-            "python": platform.python_version(), "loadavg_at_start": os.getloadavg()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(mem_kb / 2**20, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "loadavg_at_start": os.getloadavg(),
+    }
 
 
 def _subprocess_json(args: list[str], timeout: float = 3600) -> dict:
@@ -78,8 +100,8 @@ def _maxrss_mib() -> float:
 # --- stage: extraction (+ loading) in a subprocess -------------------------------------------
 def stage_extract(corpus: Path, ner: bool, store_dir: Path | None, load_reps: int = 1) -> dict:
     from ctair.loaders.corpus import read_corpus
-    from ctair.text import fold
     from ctair.loaders.pipeline import extract
+    from ctair.text import fold
 
     started = time.perf_counter()
     documents = read_corpus(corpus)
@@ -99,7 +121,10 @@ def stage_extract(corpus: Path, ner: bool, store_dir: Path | None, load_reps: in
     extraction = extract(documents, corpus / "curation", ner=ner)
     seconds = time.perf_counter() - started
     out = {
-        "documents": len(documents), "bytes": size, "seconds": seconds, "reference_seconds": reference,
+        "documents": len(documents),
+        "bytes": size,
+        "seconds": seconds,
+        "reference_seconds": reference,
         "model_load_seconds": model_seconds,
         "actions": sum(len(r.actions) for r in extraction.corrected),
         "participations": sum(len(a.participations) for r in extraction.corrected for a in r.actions),
@@ -107,9 +132,12 @@ def stage_extract(corpus: Path, ner: bool, store_dir: Path | None, load_reps: in
     }
     if store_dir is not None:
         runs = [stage_load(extraction, store_dir) for _ in range(max(1, load_reps))]
-        out["load"] = dict(runs[-1], emit_store_seconds=min(r["emit_store_seconds"] for r in runs),
-                           bulk_load_seconds=min(r["bulk_load_seconds"] for r in runs),
-                           repetitions=[{k: r[k] for k in ("emit_store_seconds", "bulk_load_seconds")} for r in runs])
+        out["load"] = dict(
+            runs[-1],
+            emit_store_seconds=min(r["emit_store_seconds"] for r in runs),
+            bulk_load_seconds=min(r["bulk_load_seconds"] for r in runs),
+            repetitions=[{k: r[k] for k in ("emit_store_seconds", "bulk_load_seconds")} for r in runs],
+        )
     print(json.dumps(out))
     return out
 
@@ -141,11 +169,18 @@ def stage_load(extraction, store_dir: Path) -> dict:
     nq = store_dir.parent / f"{store_dir.name}.nq"
     emitter = Emitter(minter, {t.id: t.label for t in extraction.registry.territories.values()})
     with open(nq, "wb") as out:
-        quads = [Quad(t.subject, t.predicate, t.object, minter.graph("registry")) for t in emitter.registry(extraction.registry)]
+        quads = [
+            Quad(t.subject, t.predicate, t.object, minter.graph("registry"))
+            for t in emitter.registry(extraction.registry)
+        ]
         serialize(quads, out, format=RdfFormat.N_QUADS)
         for records in extraction.corrected:
             graph = minter.graph(records.source.id)
-            serialize([Quad(t.subject, t.predicate, t.object, graph) for t in emitter.document(records)], out, format=RdfFormat.N_QUADS)
+            serialize(
+                [Quad(t.subject, t.predicate, t.object, graph) for t in emitter.document(records)],
+                out,
+                format=RdfFormat.N_QUADS,
+            )
     reference_dir = store_dir.parent / f"{store_dir.name}.bulk"
     shutil.rmtree(reference_dir, ignore_errors=True)
     reference = Store(str(reference_dir))
@@ -160,28 +195,49 @@ def stage_load(extraction, store_dir: Path) -> dict:
     with open(nq, "ab") as out:
         for name in ONTOLOGY_FILES:
             graph = minter.graph(name)
-            serialize([Quad(q.subject, q.predicate, q.object, graph) for q in store.quads(graph)], out, format=RdfFormat.N_QUADS)
-    return {"triples": triples, "quads_in_store": len(store), "emit_store_seconds": emit_seconds,
-            "optimize_seconds": optimize_seconds, "bulk_load_seconds": bulk_seconds, "bulk_quads": bulk_quads,
-            "nquads_file": str(nq), "nquads_bytes": nq.stat().st_size}
+            serialize(
+                [Quad(q.subject, q.predicate, q.object, graph) for q in store.quads(graph)],
+                out,
+                format=RdfFormat.N_QUADS,
+            )
+    return {
+        "triples": triples,
+        "quads_in_store": len(store),
+        "emit_store_seconds": emit_seconds,
+        "optimize_seconds": optimize_seconds,
+        "bulk_load_seconds": bulk_seconds,
+        "bulk_quads": bulk_quads,
+        "nquads_file": str(nq),
+        "nquads_bytes": nq.stat().st_size,
+    }
 
 
 # --- queries ----------------------------------------------------------------------------------
 def research_queries(store) -> dict[str, dict]:
     """name → {"text": SPARQL with a VALUES block, "bindings": terms} for the in-process runs."""
+    from ctair.graph.binding import with_values
     from ctair.graph.entities import EntityIndex
     from ctair.graph.named_queries import bind, load_named_queries
-    from ctair.graph.binding import with_values
 
     index = EntityIndex(store)
     territories = index.of_kind("territory")
-    busiest = max(territories, key=lambda t: len(store.select(
-        "PREFIX ctair: <https://w3id.org/ctair/ontology#> SELECT ?a ?t WHERE { ?a ctair:territory ?t }", {"t": t.iri}))).label
+    busiest = max(
+        territories,
+        key=lambda t: len(
+            store.select(
+                "PREFIX ctair: <https://w3id.org/ctair/ontology#> SELECT ?a ?t WHERE { ?a ctair:territory ?t }",
+                {"t": t.iri},
+            )
+        ),
+    ).label
     values = dict(PARAMETERS, territory=busiest)
     out = {}
     for name, query in load_named_queries().items():
-        bindings = bind(query, {p.name: values[p.name] for p in query.parameters if p.name in values and p.required},
-                        lambda kind, raw, parameter: index.resolve_term(kind, raw, parameter))
+        bindings = bind(
+            query,
+            {p.name: values[p.name] for p in query.parameters if p.name in values and p.required},
+            lambda kind, raw, parameter: index.resolve_term(kind, raw, parameter),
+        )
         out[name] = {"text": with_values(query.text, bindings), "raw": query.text, "bindings": bindings}
     return out
 
@@ -196,14 +252,18 @@ def _percentile(values: list[float], q: float) -> float:
 def _summary(latencies: dict[str, list[float]], errors: int, seconds: float) -> dict:
     every = [x for v in latencies.values() for x in v]
     return {
-        "requests": len(every), "errors": errors, "throughput_qps": len(every) / seconds,
-        "p50_ms": _percentile(every, 0.5) * 1000, "p99_ms": _percentile(every, 0.99) * 1000,
+        "requests": len(every),
+        "errors": errors,
+        "throughput_qps": len(every) / seconds,
+        "p50_ms": _percentile(every, 0.5) * 1000,
+        "p99_ms": _percentile(every, 0.99) * 1000,
         "per_query_p50_ms": {k: _percentile(v, 0.5) * 1000 for k, v in latencies.items()},
     }
 
 
-async def _http_load(url: str, queries: dict[str, str], extra: dict, clients: int, duration: float,
-                     min_requests: int = 0) -> dict:
+async def _http_load(
+    url: str, queries: dict[str, str], extra: dict, clients: int, duration: float, min_requests: int = 0
+) -> dict:
     """``clients`` concurrent clients cycling through ``queries`` for ``duration`` s, and beyond it
     until ``min_requests`` responses (answers or errors) came back: a server whose queries take
     longer than the window is then measured on enough requests rather than on one or two."""
@@ -285,8 +345,14 @@ class Server:
     def __enter__(self):
         import httpx
 
-        self.process = subprocess.Popen(self.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        env={**os.environ, **(self.env or {})}, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(self.env or {})},
+            start_new_session=True,
+        )
         deadline = time.monotonic() + self.startup
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -332,16 +398,43 @@ def bench_queries(store_dir: Path, nq: Path | None, clients: int, duration: floa
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with Server([str(Path(PY).with_name("oxigraph")), "serve-read-only", "--location", str(store_dir), "--bind", f"127.0.0.1:{port}"],
-                url, f"{url}/query?query=ASK%7B%7D"):
-        results["oxigraph"] = asyncio.run(_http_load(f"{url}/query", texts, {"union-default-graph": ""}, clients, duration))
+    with Server(
+        [
+            str(Path(PY).with_name("oxigraph")),
+            "serve-read-only",
+            "--location",
+            str(store_dir),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        url,
+        f"{url}/query?query=ASK%7B%7D",
+    ):
+        results["oxigraph"] = asyncio.run(
+            _http_load(f"{url}/query", texts, {"union-default-graph": ""}, clients, duration)
+        )
         results["oxigraph"]["busy"] = _busy_note()
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     workers = str(os.cpu_count() or 2)
-    with Server([PY, "-m", "ctair.cli.server", str(store_dir), "--port", str(port), "--workers", workers, "--log-level", "warning"],
-                url, f"{url}/sparql", env={"CTAIR_MAX_QUEUED_QUERIES": str(clients * 4)}):
+    with Server(
+        [
+            PY,
+            "-m",
+            "ctair.cli.server",
+            str(store_dir),
+            "--port",
+            str(port),
+            "--workers",
+            workers,
+            "--log-level",
+            "warning",
+        ],
+        url,
+        f"{url}/sparql",
+        env={"CTAIR_MAX_QUEUED_QUERIES": str(clients * 4)},
+    ):
         asyncio.run(_http_load(f"{url}/sparql", texts, {}, clients, 1.0))  # warm the worker pool
         results["ctair"] = asyncio.run(_http_load(f"{url}/sparql", texts, {}, clients, duration))
         results["ctair"]["workers"] = int(workers)
@@ -355,8 +448,9 @@ def bench_queries(store_dir: Path, nq: Path | None, clients: int, duration: floa
             load_seconds = time.perf_counter() - loaded
             # rdflib answers a handful of requests in the window at 10 000 actions: at least three
             # responses per query keep its throughput (and the ratio to ctair) from being noise.
-            results["rdflib_endpoint"] = asyncio.run(_http_load(f"{url}/", texts, {}, clients, duration,
-                                                                min_requests=3 * len(texts)))
+            results["rdflib_endpoint"] = asyncio.run(
+                _http_load(f"{url}/", texts, {}, clients, duration, min_requests=3 * len(texts))
+            )
             results["rdflib_endpoint"]["load_seconds"] = load_seconds
     return results
 
@@ -401,13 +495,37 @@ def bench_latency(store_dir: Path, nq: Path | None, reps: int, rdflib: bool) -> 
     del store
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with Server([str(Path(PY).with_name("oxigraph")), "serve-read-only", "--location", str(store_dir), "--bind", f"127.0.0.1:{port}"],
-                url, f"{url}/query?query=ASK%7B%7D"):
+    with Server(
+        [
+            str(Path(PY).with_name("oxigraph")),
+            "serve-read-only",
+            "--location",
+            str(store_dir),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        url,
+        f"{url}/query?query=ASK%7B%7D",
+    ):
         results["oxigraph"] = _sequential(f"{url}/query", texts, {"union-default-graph": ""}, reps)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    with Server([PY, "-m", "ctair.cli.server", str(store_dir), "--port", str(port), "--workers", str(os.cpu_count() or 2),
-                 "--log-level", "warning"], url, f"{url}/sparql"):
+    with Server(
+        [
+            PY,
+            "-m",
+            "ctair.cli.server",
+            str(store_dir),
+            "--port",
+            str(port),
+            "--workers",
+            str(os.cpu_count() or 2),
+            "--log-level",
+            "warning",
+        ],
+        url,
+        f"{url}/sparql",
+    ):
         results["ctair"] = _sequential(f"{url}/sparql", texts, {}, reps)
     if rdflib and nq is not None:
         port = free_port()
@@ -417,9 +535,13 @@ def bench_latency(store_dir: Path, nq: Path | None, reps: int, rdflib: bool) -> 
         # Per query, on the queries both answer: the honest form of "n× rdflib-endpoint", since
         # rdflib serves one query at a time and fails some (their errors return early).
         results["rdflib_over_ctair"] = {
-            name: (results["rdflib_endpoint"][name] / results["ctair"][name]
-                   if results["rdflib_endpoint"].get(name) and results["ctair"].get(name) else None)
-            for name in texts}
+            name: (
+                results["rdflib_endpoint"][name] / results["ctair"][name]
+                if results["rdflib_endpoint"].get(name) and results["ctair"].get(name)
+                else None
+            )
+            for name in texts
+        }
     return results
 
 
@@ -465,7 +587,9 @@ def _network_stage(store_dir: Path, timeout: float) -> dict:
     except subprocess.TimeoutExpired as stopped:
         lines = (stopped.stdout or b"").decode() if isinstance(stopped.stdout, bytes) else (stopped.stdout or "")
         partial = json.loads(lines.strip().splitlines()[-1]) if lines.strip() else {"seconds": {}}
-        partial["stopped"] = f"did not finish within {timeout:g} s (stopped after {', '.join(partial['seconds']) or 'nothing'})"
+        partial["stopped"] = (
+            f"did not finish within {timeout:g} s (stopped after {', '.join(partial['seconds']) or 'nothing'})"
+        )
         return partial
 
 
@@ -492,14 +616,27 @@ class BenchConfig:
 def run(config: BenchConfig) -> dict:
     from bench.generate import generate
 
-    sizes, work, clients, duration, out, load_reps = (config.sizes, config.work, config.clients, config.duration,
-                                                      config.out, config.load_reps)
-    report = {"machine": machine(), "command": " ".join(sys.argv), "clients": clients, "duration_s": duration, "sizes": {}}
+    sizes, work, clients, duration, out, load_reps = (
+        config.sizes,
+        config.work,
+        config.clients,
+        config.duration,
+        config.out,
+        config.load_reps,
+    )
+    report = {
+        "machine": machine(),
+        "command": " ".join(sys.argv),
+        "clients": clients,
+        "duration_s": duration,
+        "sizes": {},
+    }
     if config.resume and out is not None and out.is_file():  # keep the sizes already measured
         previous = json.loads(out.read_text(encoding="utf-8"))
         report["sizes"] = previous.get("sizes", {})
         report["previous_runs"] = previous.get("previous_runs", []) + [
-            {k: previous.get(k) for k in ("command", "machine", "loadavg_at_end")}]
+            {k: previous.get(k) for k in ("command", "machine", "loadavg_at_end")}
+        ]
     for size in sizes:
         if str(size) in report["sizes"]:
             continue
@@ -509,19 +646,26 @@ def run(config: BenchConfig) -> dict:
         entry = {"generated": generated}
         store_dir = work / f"store-{size}"
         print(f"[bench] size {size}: extraction without NER + loading", file=sys.stderr, flush=True)
-        entry["extract_no_ner"] = _subprocess_json(["extract-stage", str(corpus), "--store-dir", str(store_dir),
-                                                    "--load-reps", str(load_reps)])
+        entry["extract_no_ner"] = _subprocess_json(
+            ["extract-stage", str(corpus), "--store-dir", str(store_dir), "--load-reps", str(load_reps)]
+        )
         entry["load"] = entry["extract_no_ner"].pop("load")
         if size <= config.ner_max:
             print(f"[bench] size {size}: extraction with NER", file=sys.stderr, flush=True)
             entry["extract_ner"] = _subprocess_json(["extract-stage", str(corpus), "--ner"])
         print(f"[bench] size {size}: network", file=sys.stderr, flush=True)
         entry["network"] = _network_stage(store_dir, config.network_timeout)
-        print(f"[bench] size {size}: queries ({clients} clients, {duration:g} s per server)", file=sys.stderr, flush=True)
-        entry["queries"] = bench_queries(store_dir, Path(entry["load"]["nquads_file"]), clients, duration, size <= config.rdflib_max)
+        print(
+            f"[bench] size {size}: queries ({clients} clients, {duration:g} s per server)", file=sys.stderr, flush=True
+        )
+        entry["queries"] = bench_queries(
+            store_dir, Path(entry["load"]["nquads_file"]), clients, duration, size <= config.rdflib_max
+        )
         if size <= config.latency_max:
             print(f"[bench] size {size}: single-client latency", file=sys.stderr, flush=True)
-            entry["latency_ms"] = bench_latency(store_dir, Path(entry["load"]["nquads_file"]), config.reps, size <= config.rdflib_max)
+            entry["latency_ms"] = bench_latency(
+                store_dir, Path(entry["load"]["nquads_file"]), config.reps, size <= config.rdflib_max
+            )
         report["sizes"][str(size)] = entry
         if out is not None:  # partial results survive an interrupted run
             out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
@@ -532,60 +676,121 @@ def run(config: BenchConfig) -> dict:
 def table(report: dict) -> str:
     rows = []
     for size, e in report["sizes"].items():
-        x, l, q = e["extract_no_ner"], e["load"], e["queries"]
+        x, load, q = e["extract_no_ner"], e["load"], e["queries"]
         mb = x["bytes"] / 1e6
-        rows.append((size, "extraction, no NER", f"{x['documents'] / x['seconds']:.1f} doc/s, {mb / x['seconds']:.2f} MB/s, peak {x['peak_rss_mib']:.0f} MiB",
-                     f"read+fold {mb / x['reference_seconds']:.1f} MB/s", f"{x['reference_seconds'] / x['seconds']:.3f}"))
+        rows.append(
+            (
+                size,
+                "extraction, no NER",
+                f"{x['documents'] / x['seconds']:.1f} doc/s, {mb / x['seconds']:.2f} MB/s, peak {x['peak_rss_mib']:.0f} MiB",
+                f"read+fold {mb / x['reference_seconds']:.1f} MB/s",
+                f"{x['reference_seconds'] / x['seconds']:.3f}",
+            )
+        )
         if "extract_ner" in e:
             n = e["extract_ner"]
-            rows.append((size, "extraction, NER", f"{n['documents'] / n['seconds']:.1f} doc/s, {mb / n['seconds']:.3f} MB/s, peak {n['peak_rss_mib']:.0f} MiB",
-                         f"no NER {mb / x['seconds']:.2f} MB/s", f"{x['seconds'] / n['seconds']:.3f}"))
-        emit_rate = l["bulk_quads"] / l["emit_store_seconds"]  # distinct triples, the same numerator as bulk_load
-        bulk_rate = l["bulk_quads"] / l["bulk_load_seconds"]
-        rows.append((size, "loading (emit+store)", f"{emit_rate:,.0f} triples/s ({l['triples']:,} triples)",
-                     f"bulk_load {bulk_rate:,.0f} /s", f"{emit_rate / bulk_rate:.2f}"))
+            rows.append(
+                (
+                    size,
+                    "extraction, NER",
+                    f"{n['documents'] / n['seconds']:.1f} doc/s, {mb / n['seconds']:.3f} MB/s, peak {n['peak_rss_mib']:.0f} MiB",
+                    f"no NER {mb / x['seconds']:.2f} MB/s",
+                    f"{x['seconds'] / n['seconds']:.3f}",
+                )
+            )
+        emit_rate = load["bulk_quads"] / load["emit_store_seconds"]  # distinct triples, the same numerator as bulk_load
+        bulk_rate = load["bulk_quads"] / load["bulk_load_seconds"]
+        rows.append(
+            (
+                size,
+                "loading (emit+store)",
+                f"{emit_rate:,.0f} triples/s ({load['triples']:,} triples)",
+                f"bulk_load {bulk_rate:,.0f} /s",
+                f"{emit_rate / bulk_rate:.2f}",
+            )
+        )
         ox = q["oxigraph"]
         for name in ("in_process", "ctair", "oxigraph", "rdflib_endpoint"):
             if name not in q:
                 continue
             r = q[name]
-            rows.append((size, f"queries: {name}", f"{r['throughput_qps']:.1f} q/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
-                         + (f", {r['errors']} errors" if r.get("errors") else ""),
-                         "oxigraph serve", f"{r['throughput_qps'] / ox['throughput_qps']:.2f}× q/s, p99 {r['p99_ms'] / ox['p99_ms']:.2f}×"))
+            rows.append(
+                (
+                    size,
+                    f"queries: {name}",
+                    f"{r['throughput_qps']:.1f} q/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
+                    + (f", {r['errors']} errors" if r.get("errors") else ""),
+                    "oxigraph serve",
+                    f"{r['throughput_qps'] / ox['throughput_qps']:.2f}× q/s, p99 {r['p99_ms'] / ox['p99_ms']:.2f}×",
+                )
+            )
         if "rdflib_endpoint" in q:
-            rows.append((size, "queries: ctair vs rdflib", "", "rdflib-endpoint",
-                         f"{q['ctair']['throughput_qps'] / max(q['rdflib_endpoint']['throughput_qps'], 1e-9):.1f}× q/s"))
+            rows.append(
+                (
+                    size,
+                    "queries: ctair vs rdflib",
+                    "",
+                    "rdflib-endpoint",
+                    f"{q['ctair']['throughput_qps'] / max(q['rdflib_endpoint']['throughput_qps'], 1e-9):.1f}× q/s",
+                )
+            )
         lat = e.get("latency_ms")
         if lat:
+
             def total(server):
                 values = [v for v in lat.get(server, {}).values() if v is not None]
                 return sum(values), len(values)
+
             ref, n_ref = total("oxigraph")
             for server in ("in_process", "ctair", "rdflib_endpoint"):
                 if server in lat:
                     common = [k for k, v in lat[server].items() if v is not None and lat["oxigraph"].get(k) is not None]
                     mine = sum(lat[server][k] for k in common)
                     theirs = sum(lat["oxigraph"][k] for k in common)
-                    rows.append((size, f"1 client: {server}", f"sum of medians {mine:.1f} ms over {len(common)}/{len(lat[server])} queries",
-                                 f"oxigraph serve {theirs:.1f} ms", f"{mine / theirs:.2f}× latency"))
+                    rows.append(
+                        (
+                            size,
+                            f"1 client: {server}",
+                            f"sum of medians {mine:.1f} ms over {len(common)}/{len(lat[server])} queries",
+                            f"oxigraph serve {theirs:.1f} ms",
+                            f"{mine / theirs:.2f}× latency",
+                        )
+                    )
             for name, ratio in (lat.get("rdflib_over_ctair") or {}).items():
-                rows.append((size, f"1 client: ctair vs rdflib, {name}",
-                             f"{lat['ctair'][name]:.0f} ms" if lat["ctair"].get(name) else "failed",
-                             f"rdflib-endpoint {lat['rdflib_endpoint'][name]:.0f} ms" if lat["rdflib_endpoint"].get(name)
-                             else "rdflib-endpoint failed", f"{ratio:.1f}× faster" if ratio else "—"))
+                rows.append(
+                    (
+                        size,
+                        f"1 client: ctair vs rdflib, {name}",
+                        f"{lat['ctair'][name]:.0f} ms" if lat["ctair"].get(name) else "failed",
+                        f"rdflib-endpoint {lat['rdflib_endpoint'][name]:.0f} ms"
+                        if lat["rdflib_endpoint"].get(name)
+                        else "rdflib-endpoint failed",
+                        f"{ratio:.1f}× faster" if ratio else "—",
+                    )
+                )
         net = e["network"]
         steps = net.get("seconds") or {}
         if steps:
             links = ", ".join(f"{name} {net['edges'][name]:,}" for name in net.get("edges", {}))
-            rows.append((size, "network (links: " + (links or "not built") + ")",
-                         ("STOPPED " if "stopped" in net else "") + f"{net['total_seconds']:.1f} s: "
-                         + ", ".join(f"{step} {sec:.1f}" for step, sec in steps.items()),
-                         "load = SPARQL reading the facts", f"{steps['load'] / net['total_seconds']:.2f} of it is load"))
+            rows.append(
+                (
+                    size,
+                    "network (links: " + (links or "not built") + ")",
+                    ("STOPPED " if "stopped" in net else "")
+                    + f"{net['total_seconds']:.1f} s: "
+                    + ", ".join(f"{step} {sec:.1f}" for step, sec in steps.items()),
+                    "load = SPARQL reading the facts",
+                    f"{steps['load'] / net['total_seconds']:.2f} of it is load",
+                )
+            )
         else:
             rows.append((size, "network", net.get("skipped") or net.get("stopped", "?"), "", ""))
     header = ("size", "stage", "ctair", "reference", "ratio")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(5)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |", "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
     lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
     return "\n".join(lines)
 
@@ -602,14 +807,23 @@ def plot(report: dict, path: Path) -> None:
         "extraction, no NER (s)": [e["extract_no_ner"]["seconds"] for e in entries],
         "emit+store (s)": [e["load"]["emit_store_seconds"] for e in entries],
         "bulk_load reference (s)": [e["load"]["bulk_load_seconds"] for e in entries],
-        "network load+analysis (s)": [e["network"].get("total_seconds", float("nan")) if "stopped" not in e["network"]
-                                      else float("nan") for e in entries],
+        "network load+analysis (s)": [
+            e["network"].get("total_seconds", float("nan")) if "stopped" not in e["network"] else float("nan")
+            for e in entries
+        ],
         "ctair /sparql p50, 8 clients (s)": [e["queries"]["ctair"]["p50_ms"] / 1000 for e in entries],
         "oxigraph serve p50, 8 clients (s)": [e["queries"]["oxigraph"]["p50_ms"] / 1000 for e in entries],
     }
-    for server, label in (("ctair", "ctair /sparql, 1 client, Σ query medians (s)"), ("oxigraph", "oxigraph serve, 1 client, Σ query medians (s)")):
-        values = [sum(v for v in e.get("latency_ms", {}).get(server, {}).values() if v is not None) / 1000
-                  if e.get("latency_ms") else float("nan") for e in entries]
+    for server, label in (
+        ("ctair", "ctair /sparql, 1 client, Σ query medians (s)"),
+        ("oxigraph", "oxigraph serve, 1 client, Σ query medians (s)"),
+    ):
+        values = [
+            sum(v for v in e.get("latency_ms", {}).get(server, {}).values() if v is not None) / 1000
+            if e.get("latency_ms")
+            else float("nan")
+            for e in entries
+        ]
         if any(v == v for v in values):
             series[label] = values
     ner = [e.get("extract_ner", {}).get("seconds", float("nan")) for e in entries]
@@ -639,13 +853,25 @@ def add_latencies(config: BenchConfig) -> dict:
             continue
         if config.load_reps > 1:
             print(f"[bench] size {size}: loading, {config.load_reps} repetitions", file=sys.stderr, flush=True)
-            again = _subprocess_json(["extract-stage", str(config.work / f"corpus-{size}"), "--store-dir",
-                                      str(config.work / f"store-{size}"), "--load-reps", str(config.load_reps)])
+            again = _subprocess_json(
+                [
+                    "extract-stage",
+                    str(config.work / f"corpus-{size}"),
+                    "--store-dir",
+                    str(config.work / f"store-{size}"),
+                    "--load-reps",
+                    str(config.load_reps),
+                ]
+            )
             entry["load_first_run"] = entry["load"]
             entry["load"] = again["load"]
         print(f"[bench] size {size}: single-client latency", file=sys.stderr, flush=True)
-        entry["latency_ms"] = bench_latency(config.work / f"store-{size}", Path(entry["load"]["nquads_file"]),
-                                            config.reps, int(size) <= config.rdflib_max)
+        entry["latency_ms"] = bench_latency(
+            config.work / f"store-{size}",
+            Path(entry["load"]["nquads_file"]),
+            config.reps,
+            int(size) <= config.rdflib_max,
+        )
     report["latency_command"] = " ".join(sys.argv)
     return report
 
@@ -661,11 +887,19 @@ def make_parser() -> argparse.ArgumentParser:
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument("--out", type=Path, default=defaults.out, help="the results file (JSON)")
     where.add_argument("--work", type=Path, default=defaults.work, help="where corpora and stores are written")
-    where.add_argument("--rdflib-max", type=int, default=defaults.rdflib_max, help="largest size served by rdflib-endpoint")
+    where.add_argument(
+        "--rdflib-max", type=int, default=defaults.rdflib_max, help="largest size served by rdflib-endpoint"
+    )
     where.add_argument("--reps", type=int, default=defaults.reps, help="single-client repetitions per query")
-    where.add_argument("--latency-max", type=int, default=defaults.latency_max,
-                       help="largest size whose single-client latencies are measured")
-    where.add_argument("--load-reps", type=int, default=defaults.load_reps, help="repetitions of the loading measurement (min kept)")
+    where.add_argument(
+        "--latency-max",
+        type=int,
+        default=defaults.latency_max,
+        help="largest size whose single-client latencies are measured",
+    )
+    where.add_argument(
+        "--load-reps", type=int, default=defaults.load_reps, help="repetitions of the loading measurement (min kept)"
+    )
 
     p = commands.add_parser("all", parents=[where], help="generate each size and measure every stage (the default)")
     p.add_argument("--sizes", default=",".join(map(str, defaults.sizes)), help="comma-separated numbers of actions")
@@ -674,20 +908,31 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--ner-max", type=int, default=defaults.ner_max, help="largest size extracted with NER too")
     p.add_argument("--seed", type=int, default=defaults.seed)
     p.add_argument("--plot", type=Path, default=None, help="write a PNG of cost against size")
-    p.add_argument("--network-timeout", type=float, default=defaults.network_timeout,
-                   help="seconds before the network stage is stopped")
+    p.add_argument(
+        "--network-timeout",
+        type=float,
+        default=defaults.network_timeout,
+        help="seconds before the network stage is stopped",
+    )
     p.add_argument("--resume", action="store_true", help="keep the sizes already in --out, run only the others")
 
-    commands.add_parser("latency", parents=[where],
-                        help="only add single-client latencies to --out, on the stores of --work (a previous run's)")
+    commands.add_parser(
+        "latency",
+        parents=[where],
+        help="only add single-client latencies to --out, on the stores of --work (a previous run's)",
+    )
 
-    p = commands.add_parser("extract-stage", help="one extraction (and loading) measurement, as JSON (run by `all` in a subprocess)")
+    p = commands.add_parser(
+        "extract-stage", help="one extraction (and loading) measurement, as JSON (run by `all` in a subprocess)"
+    )
     p.add_argument("corpus", type=Path)
     p.add_argument("--store-dir", type=Path, default=None, help="also measure loading into this store")
     p.add_argument("--ner", action="store_true")
     p.add_argument("--load-reps", type=int, default=1)
 
-    p = commands.add_parser("network-stage", help="the network analysis step by step, as JSON lines (run by `all` in a subprocess)")
+    p = commands.add_parser(
+        "network-stage", help="the network analysis step by step, as JSON lines (run by `all` in a subprocess)"
+    )
     p.add_argument("store", type=Path)
     return parser
 

@@ -15,6 +15,7 @@ next to the previous registry. Graphs under ``<base>graph/`` that the build no l
 Either way the extraction runs entirely before the first write: a corpus error leaves every store
 untouched.
 """
+
 from __future__ import annotations
 
 import gc
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
@@ -36,7 +38,9 @@ from ctair.graph.remote_store import RemoteSparqlStore, is_remote
 from ctair.graph.store import OxigraphStore, Store, in_use
 from ctair.loaders.corpus import read_corpus
 from ctair.loaders.errors import InputError
+from ctair.loaders.evaluation import EvaluationReport
 from ctair.loaders.pipeline import Extraction, extract
+from ctair.loaders.records import UnresolvedMention
 from ctair.ontology.vocab import ONTOLOGY_FILES
 
 Progress = Callable[[str], None]
@@ -52,12 +56,12 @@ class BuildSummary:
     triples: int
     graphs: dict[str, int]
     counts: dict[str, int]
-    evaluation_before: object = None
-    evaluation_after: object = None
-    unresolved: list = field(default_factory=list)
+    evaluation_before: EvaluationReport | None = None
+    evaluation_after: EvaluationReport | None = None
+    unresolved: list[UnresolvedMention] = field(default_factory=list)
     seconds: float = 0.0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "store": str(self.store),
             "triples": self.triples,
@@ -67,15 +71,18 @@ class BuildSummary:
                 "before_overrides": _report_json(self.evaluation_before),
                 "after_overrides": _report_json(self.evaluation_after),
             },
-            "unresolved": [{"surface": u.surface, "source": u.mention.source, "start": u.mention.span.start} for u in self.unresolved],
+            "unresolved": [
+                {"surface": u.surface, "source": u.mention.source, "start": u.mention.span.start}
+                for u in self.unresolved
+            ],
             "seconds": round(self.seconds, 3),
         }
 
 
-def _report_json(report) -> dict | None:
+def _report_json(report: EvaluationReport | None) -> dict[str, Any] | None:
     if report is None:
         return None
-    return report.to_json() if hasattr(report, "to_json") else report.model_dump(mode="json")
+    return report.to_json()
 
 
 def build_directory_for(store_path: Path) -> Path:
@@ -144,8 +151,9 @@ def build_embedded(
     )
 
 
-def build_into(store: Store, corpus_dir: Path, base_iri: str, *, ner: bool = True,
-               progress: Progress = stderr_progress) -> BuildSummary:
+def build_into(
+    store: Store, corpus_dir: Path, base_iri: str, *, ner: bool = True, progress: Progress = stderr_progress
+) -> BuildSummary:
     """``ctair build --store http://…``: the same extraction as :func:`build_embedded`, written into
     an existing store graph by graph (see the module's docstring)."""
     started = time.perf_counter()
@@ -210,15 +218,18 @@ def emitted_graphs(minter: IriMinter, extraction: Extraction) -> Iterator[tuple[
         yield minter.graph(records.source.id), emitter.document(records)
 
 
-def write_graphs(store: Store, minter: IriMinter, extraction: Extraction,
-                 progress: Progress | None = None) -> dict[str, int]:
+def write_graphs(
+    store: Store, minter: IriMinter, extraction: Extraction, progress: Progress | None = None
+) -> dict[str, int]:
     """Write the graphs of :func:`emitted_graphs` into ``store``; returns the number of triples per
     graph IRI (:meth:`Store.load_graphs`: one bulk load into a new embedded store, one atomic
     graph replacement per graph on a server). The loading stage of ``python -m bench.run`` times
     this function."""
     total = len(extraction.corrected) + 1
 
-    def report(graph: NamedNode, count: int, number=iter(range(1, total + 1))) -> None:
+    number = iter(range(1, total + 1))
+
+    def report(graph: NamedNode, count: int) -> None:
         if progress:
             progress(f"  {next(number)}/{total} {graph.value}: {count} triples")
 

@@ -9,6 +9,7 @@ like one (a 500 / a traceback), never like a bad request.
 Subclasses keep their historical second base (``ValueError``, ``LookupError``…) so that code and
 tests catching those still work.
 """
+
 from __future__ import annotations
 
 from typing import Any, ClassVar

@@ -5,6 +5,7 @@ In order: ``CTAIR_ENDPOINT`` (the ``/sparql`` URL of a running ``ctair serve``, 
 then the first ``var/store`` in the current directory or one of its parents (a notebook opened
 from ``notebooks/`` finds the project's), then the one of the project ctair is installed from.
 """
+
 from __future__ import annotations
 
 import os

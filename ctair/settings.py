@@ -1,4 +1,5 @@
 """Every setting of ctair in one place, read from the environment (prefix ``CTAIR_``)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -6,6 +6,7 @@ graph (IRIs, search, network labels). The bottom layer: it imports nothing of ct
 >>> slugify("Forum réfugiés-Cosi")
 'forum-refugies-cosi'
 """
+
 from __future__ import annotations
 
 import re

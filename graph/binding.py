@@ -6,6 +6,7 @@ the ``NamedNode`` was made, literals escaped by the library). For ctair's named 
 parameters appear in the projection and GROUP BY, this is equivalent to pyoxigraph's
 ``substitutions``, and it is the one binding that any SPARQL 1.1 server understands.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,22 +10,41 @@ titles of their documents. The SPARQL lives in ``queries/_describe-*.rq``.
 JSON-LD with the published context (rdflib; ``jsonld_context()`` is what ``/context.jsonld``
 serves).
 """
+
 from __future__ import annotations
 
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ctair.ontology.vocab import (
-    CTAIR, DCTERMS, ONTOLOGY_FILES, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOCAB_BASE,
+    CTAIR,
+    DCTERMS,
+    ONTOLOGY_FILES,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    VOCAB_BASE,
 )
 
 from .named_queries import get_query
 from .store import Store
+from .terms import serialized
+
+if TYPE_CHECKING:
+    import rdflib
+    import rdflib.term
+
+# a subject or object of the statements a View indexes (statements about a quoted triple are left out)
+Node = NamedNode | ox.BlankNode | Literal
 
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name)
 
@@ -72,8 +91,9 @@ def prefixes(base: str) -> dict[str, str]:
 
 # --- JSON-LD -------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=4)
-def jsonld_context(base: str = VOCAB_BASE) -> dict:
+def jsonld_context(base: str = VOCAB_BASE) -> dict[str, Any]:
     """The published ``@context``: the prefixes, and a short term for each ctair property
     (object properties typed ``@id``) and a few common ones."""
     import rdflib  # slow to import, and only JSON-LD needs it
@@ -109,14 +129,16 @@ def jsonld_context(base: str = VOCAB_BASE) -> dict:
     return {"@context": context}
 
 
-def _to_rdflib(triples: Iterable[Triple]):
+def _to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
     import rdflib  # slow to import, and only JSON-LD needs it
 
-    def term(t):
+    def term(t: Node | Triple) -> rdflib.term.Identifier:
         if isinstance(t, NamedNode):
             return rdflib.URIRef(t.value)
         if isinstance(t, ox.BlankNode):
             return rdflib.BNode(t.value)
+        if isinstance(t, Triple):
+            raise TypeError(f"no JSON-LD for the quoted triple {t}")
         if t.language:
             return rdflib.Literal(t.value, lang=t.language)
         if t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
@@ -150,41 +172,47 @@ def serialize(triples: Iterable[Triple], key: str, *, base: str = VOCAB_BASE, co
     fmt = _OX_FORMATS[key]
     used = prefixes(base) if key in ("turtle", "rdfxml") else None
     if used is not None:  # only the prefixes used (RDF/XML needs one per predicate namespace)
-        text = " ".join(t.subject.value + " " + t.predicate.value + " " + getattr(t.object, "value", "") for t in triples)
+        text = " ".join(
+            getattr(t.subject, "value", "") + " " + t.predicate.value + " " + getattr(t.object, "value", "")
+            for t in triples
+        )
         used = {p: iri for p, iri in used.items() if iri in text}
-    return ox.serialize(triples, format=fmt, prefixes=used)
+    return serialized(ox.serialize(triples, format=fmt, prefixes=used))
 
 
 # --- a small graph to read descriptions in Python (the pages) -------------------------------
+
 
 class View:
     """Indexes over a list of triples: ``objects``, ``subjects``, ``label``, ``types``."""
 
     def __init__(self, triples: Iterable[Triple]):
-        self.out: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        self.inn: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.out: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.inn: dict[Node, dict[str, list[Node]]] = defaultdict(lambda: defaultdict(list))
         for t in dict.fromkeys(triples):
+            if isinstance(t.subject, Triple) or isinstance(t.object, Triple):
+                continue  # a statement about a statement (RDF 1.2): no label nor link to show on a page
             self.out[t.subject][t.predicate.value].append(t.object)
             self.inn[t.object][t.predicate.value].append(t.subject)
 
-    def objects(self, s, p: NamedNode) -> list:
+    def objects(self, s: Node, p: NamedNode) -> list[Node]:
         return self.out.get(s, {}).get(p.value, [])
 
-    def first(self, s, p: NamedNode):
+    def first(self, s: Node, p: NamedNode) -> Node | None:
         found = self.objects(s, p)
         return found[0] if found else None
 
-    def value(self, s, p: NamedNode) -> str | None:
+    def value(self, s: Node, p: NamedNode) -> str | None:
         found = self.first(s, p)
         return found.value if found is not None else None
 
-    def subjects(self, p: NamedNode, o) -> list:
+    def subjects(self, p: NamedNode, o: Node) -> list[Node]:
         return self.inn.get(o, {}).get(p.value, [])
 
-    def types(self, s) -> set[str]:
+    def types(self, s: Node) -> set[str]:
         return {t.value for t in self.objects(s, RDF.type)}
 
-    def literal(self, s, p: NamedNode, lang: str = "fr") -> str | None:
+    def literal(self, s: Node, p: NamedNode, lang: str = "fr") -> str | None:
         """The value in ``lang``, else an untagged one, else any."""
         values = [o for o in self.objects(s, p) if isinstance(o, Literal)]
         for wanted in (lang, None):
@@ -193,7 +221,7 @@ class View:
                     return value.value
         return values[0].value if values else None
 
-    def label(self, s, lang: str = "fr") -> str:
+    def label(self, s: Node, lang: str = "fr") -> str:
         for predicate in LABEL_PREDICATES:
             found = self.literal(s, predicate, lang)
             if found:
@@ -201,7 +229,7 @@ class View:
         value = getattr(s, "value", str(s))
         return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
-    def english(self, s) -> str | None:
+    def english(self, s: Node) -> str | None:
         """The English label, when there is one distinct from the French."""
         for predicate in (SKOS.prefLabel, RDFS.label):
             for value in self.objects(s, predicate):
@@ -210,5 +238,14 @@ class View:
         return None
 
 
-__all__ = ["describe", "neighbourhood", "exists", "serialize", "jsonld_context", "View", "RDF_MEDIA_TYPES",
-           "VOCABULARY_SEGMENTS", "prefixes"]
+__all__ = [
+    "describe",
+    "neighbourhood",
+    "exists",
+    "serialize",
+    "jsonld_context",
+    "View",
+    "RDF_MEDIA_TYPES",
+    "VOCABULARY_SEGMENTS",
+    "prefixes",
+]

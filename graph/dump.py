@@ -12,6 +12,7 @@ format     file                                 content
 Statements are written sorted, so the same store always gives byte-identical files (and the
 same checksums). A ``SHA256SUMS`` file (``sha256sum -c`` format) lists every file written.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,6 +27,7 @@ from ctair.ontology.vocab import VOCAB_BASE
 
 from .describe import prefixes as _prefixes
 from .store import Store
+from .terms import Row, serialized
 
 DUMP_NAME = "ctair"
 DUMP_FORMATS: dict[str, tuple[str, ox.RdfFormat, str]] = {
@@ -51,14 +53,32 @@ class DumpFile:
     def name(self) -> str:
         return self.path.name
 
-    def to_json(self) -> dict:
-        return {"format": self.format, "file": self.name, "mediaType": self.media_type,
-                "byteSize": self.byte_size, "sha256": self.sha256, "statements": self.statements}
+    def to_json(self) -> dict[str, str | int]:
+        return {
+            "format": self.format,
+            "file": self.name,
+            "mediaType": self.media_type,
+            "byteSize": self.byte_size,
+            "sha256": self.sha256,
+            "statements": self.statements,
+        }
 
 
-def _key(term) -> tuple:
-    return (type(term).__name__, term.value, getattr(term, "language", None) or "",
-            getattr(getattr(term, "datatype", None), "value", ""))
+def _key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> tuple[str, str, str, str]:
+    value = str(term) if isinstance(term, ox.Triple) else term.value
+    return (
+        type(term).__name__,
+        value,
+        getattr(term, "language", None) or "",
+        getattr(getattr(term, "datatype", None), "value", ""),
+    )
+
+
+def _quad(row: Row) -> ox.Quad:
+    subject, predicate, graph = row["s"], row["p"], row["g"]
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode) or isinstance(graph, ox.Literal):
+        raise TypeError(f"not a quad: {row}")
+    return ox.Quad(subject, predicate, row["o"], graph)
 
 
 def store_quads(store: Store) -> list[ox.Quad]:
@@ -69,7 +89,7 @@ def store_quads(store: Store) -> list[ox.Quad]:
         quads = [q for q in quads_of() if not isinstance(q.graph_name, ox.DefaultGraph)]
     else:  # any SPARQL store
         rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+        quads = [_quad(r) for r in rows]
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=lambda q: (q.graph_name.value, _key(q.subject), q.predicate.value, _key(q.object)))
@@ -87,7 +107,7 @@ def _write(path: Path, data: Iterator[bytes] | bytes) -> tuple[int, str]:
     tmp = path.with_name(path.name + ".part")
     try:
         with tmp.open("wb") as out:
-            for chunk in ([data] if isinstance(data, bytes) else data):
+            for chunk in [data] if isinstance(data, bytes) else data:
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
@@ -98,8 +118,9 @@ def _write(path: Path, data: Iterator[bytes] | bytes) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def export_dump(store: Store, out_dir: Path | str, formats: Iterable[str] = tuple(DUMP_FORMATS),
-                *, base: str = VOCAB_BASE) -> list[DumpFile]:
+def export_dump(
+    store: Store, out_dir: Path | str, formats: Iterable[str] = tuple(DUMP_FORMATS), *, base: str = VOCAB_BASE
+) -> list[DumpFile]:
     """Write the dumps of ``store`` in ``formats`` into ``out_dir`` (created) and ``SHA256SUMS``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -114,7 +135,7 @@ def export_dump(store: Store, out_dir: Path | str, formats: Iterable[str] = tupl
         media_type, rdf_format, _ = DUMP_FORMATS[key]
         statements = quads if key in QUAD_FORMATS else triples
         used = _prefixes(base) if key == "ttl" else None
-        data = ox.serialize(statements, format=rdf_format, prefixes=used)
+        data = serialized(ox.serialize(statements, format=rdf_format, prefixes=used))
         size, sha = _write(out_dir / f"{DUMP_NAME}.{key}", data)
         written.append(DumpFile(key, out_dir / f"{DUMP_NAME}.{key}", media_type, size, sha, len(statements)))
     sums = "".join(f"{d.sha256}  {d.name}\n" for d in written)

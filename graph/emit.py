@@ -4,24 +4,59 @@ It mints every IRI through :class:`ctair.graph.iris.IriMinter`, names every term
 ``ctair.ontology.vocab`` and stamps every fact with the mention it was read from
 (see ``ontology/README.md`` for the shape of what it writes).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ctair.loaders.records import (
-    Action, AxisRef, Contract, DatedEvent, DocumentRecords, EventKind, Mention, NationalProgramme, Participation,
-    Person, PublicRef, Quantity, Role,
+    Action,
+    AxisRef,
+    Contract,
+    DatedEvent,
+    DocumentRecords,
+    EventKind,
+    Mention,
+    NationalProgramme,
+    Participation,
+    Person,
+    PublicRef,
+    Quantity,
+    Role,
 )
 from ctair.ontology.vocab import (
-    AXIS, CONTRACT_KIND, CTAIR, DCTERMS, EVENT_KIND, GEO, GEOSPARQL, METHOD, NIF, ORG, OWL, PROV, PUBLIC, RDF, RDFS,
-    ROLE, SCHEMA, SKOS, UNIT, WD, XSD, ADMS,
+    ADMS,
+    AXIS,
+    CONTRACT_KIND,
+    CTAIR,
+    DCTERMS,
+    EVENT_KIND,
+    GEO,
+    GEOSPARQL,
+    METHOD,
+    NIF,
+    ORG,
+    OWL,
+    PROV,
+    PUBLIC,
+    RDF,
+    RDFS,
+    ROLE,
+    SCHEMA,
+    SKOS,
+    UNIT,
+    WD,
+    XSD,
 )
 
 from .iris import IriMinter
 
+if TYPE_CHECKING:
+    from ctair.loaders.registry import Organisation, Programme, Registry, Territory
 
 ROLE_SHORTCUT = {
     Role.OPERATOR: CTAIR.operator,
@@ -31,9 +66,15 @@ ROLE_SHORTCUT = {
     Role.PARTICIPANT: CTAIR.participant,
     Role.SIGNATORY: CTAIR.signatory,
 }
-EVENT_SHORTCUT = {EventKind.SIGNATURE: CTAIR.signatureDate, EventKind.START: SCHEMA.startDate, EventKind.END: SCHEMA.endDate}
-NATIONAL_PROGRAMME_LABEL = ("Contractualisation territoriale pour l'accueil et l'intégration des réfugiés",
-                            "Territorial contracts for the reception and integration of refugees")
+EVENT_SHORTCUT = {
+    EventKind.SIGNATURE: CTAIR.signatureDate,
+    EventKind.START: SCHEMA.startDate,
+    EventKind.END: SCHEMA.endDate,
+}
+NATIONAL_PROGRAMME_LABEL = (
+    "Contractualisation territoriale pour l'accueil et l'intégration des réfugiés",
+    "Territorial contracts for the reception and integration of refugees",
+)
 TERRITORY_CLASS = {"city": CTAIR.City, "metropole": CTAIR.Metropole, "intercommunality": CTAIR.Intercommunality}
 ORGANISATION_CLASS = {
     "association": CTAIR.Association,
@@ -73,7 +114,7 @@ class Emitter:
         self.territory_labels = territory_labels or {}  # for readable contract labels
 
     # --- curated registry --------------------------------------------------------------
-    def registry(self, registry) -> Iterator[Triple]:
+    def registry(self, registry: Registry) -> Iterator[Triple]:
         for territory in registry.territories.values():
             yield from self._territory(territory)
         for organisation in registry.organisations.values():
@@ -86,7 +127,7 @@ class Emitter:
         yield Triple(n, RDFS.label, Literal(NATIONAL_PROGRAMME_LABEL[1], language="en"))
         yield Triple(n, DCTERMS.identifier, Literal("national"))
 
-    def _programme(self, programme) -> Iterator[Triple]:
+    def _programme(self, programme: Programme) -> Iterator[Triple]:
         s = self.iri.programme(programme.id)
         yield Triple(s, RDF.type, CTAIR.Programme)
         yield Triple(s, RDFS.label, fr(programme.name))
@@ -111,7 +152,7 @@ class Emitter:
             if operator.quote:
                 yield Triple(p, RDFS.comment, fr(operator.quote))
 
-    def _territory(self, t) -> Iterator[Triple]:
+    def _territory(self, t: Territory) -> Iterator[Triple]:
         s = self.iri.territory(t.id)
         yield Triple(s, RDF.type, CTAIR.Territory)
         if t.kind in TERRITORY_CLASS:
@@ -120,7 +161,11 @@ class Emitter:
         yield Triple(s, DCTERMS.identifier, Literal(t.id))
         for alt in t.alt_labels:
             yield Triple(s, SKOS.altLabel, fr(alt))
-        for field, predicate in (("insee", CTAIR.inseeCode), ("siren", CTAIR.sirenCode), ("department", CTAIR.department)):
+        for field, predicate in (
+            ("insee", CTAIR.inseeCode),
+            ("siren", CTAIR.sirenCode),
+            ("department", CTAIR.department),
+        ):
             if getattr(t, field, None):
                 yield Triple(s, predicate, Literal(getattr(t, field)))
         if t.lat is not None and t.long is not None:
@@ -139,7 +184,7 @@ class Emitter:
         if t.wikidata:
             yield Triple(s, OWL.sameAs, WD[t.wikidata])
 
-    def _organisation(self, o) -> Iterator[Triple]:
+    def _organisation(self, o: Organisation) -> Iterator[Triple]:
         s = self.iri.organisation(o.id)
         yield Triple(s, RDF.type, CTAIR.Organisation)
         if o.kind in ORGANISATION_CLASS:
@@ -155,7 +200,10 @@ class Emitter:
         if o.rna:
             yield Triple(s, CTAIR.rnaCode, Literal(o.rna))
         # each public identifier also as an ADMS identifier citing the source it was traced to (curated)
-        for scheme, code, agency in (("siren", o.siren, "INSEE (répertoire SIRENE)"), ("rna", o.rna, "Ministère de l'Intérieur (RNA)")):
+        for scheme, code, agency in (
+            ("siren", o.siren, "INSEE (répertoire SIRENE)"),
+            ("rna", o.rna, "Ministère de l'Intérieur (RNA)"),
+        ):
             if code:
                 i = self.iri.identifier(o.id, scheme)
                 yield Triple(s, ADMS.identifier, i)
@@ -236,8 +284,12 @@ class Emitter:
             yield Triple(c, CTAIR.year, integer(contract.year))
             yield self._derived(c, contract.year_mention, CTAIR.yearDerivedFrom)
         yield self._derived(c, contract.mention)
-        for text, predicate in ((contract.description, DCTERMS.description), (contract.goals, CTAIR.goal),
-                                (contract.specificities, CTAIR.specificity), (contract.key_points, CTAIR.keyPoint)):
+        for text, predicate in (
+            (contract.description, DCTERMS.description),
+            (contract.goals, CTAIR.goal),
+            (contract.specificities, CTAIR.specificity),
+            (contract.key_points, CTAIR.keyPoint),
+        ):
             if text:
                 yield Triple(c, predicate, fr(text))
         for participation in contract.participations:
@@ -250,12 +302,20 @@ class Emitter:
         for event in contract.events:
             yield from self._event(c, event)
 
-    def _assignments(self, subject: NamedNode, axes: tuple[AxisRef, ...], publics: tuple[PublicRef, ...]) -> Iterator[Triple]:
+    def _assignments(
+        self, subject: NamedNode, axes: tuple[AxisRef, ...], publics: tuple[PublicRef, ...]
+    ) -> Iterator[Triple]:
         """Each axis and public of a subject as a qualified fact quoting its own sentence, plus the shortcut."""
         for scheme, refs, shortcut, link, cls, namespace in (
             ("axis", [(a.axis, a.mention) for a in axes], CTAIR.axis, CTAIR.axisAssignment, CTAIR.AxisAssignment, AXIS),
-            ("public", [(p.public, p.mention) for p in publics], CTAIR.targetPublic, CTAIR.publicAssignment,
-             CTAIR.PublicAssignment, PUBLIC),
+            (
+                "public",
+                [(p.public, p.mention) for p in publics],
+                CTAIR.targetPublic,
+                CTAIR.publicAssignment,
+                CTAIR.PublicAssignment,
+                PUBLIC,
+            ),
         ):
             for concept, mention in refs:
                 node = self.iri.assignment(subject, scheme, concept)
@@ -265,7 +325,9 @@ class Emitter:
                 yield Triple(node, shortcut, namespace[concept])
                 yield self._derived(node, mention)
 
-    def _quantities(self, owner: NamedNode, quantities: tuple[Quantity, ...], shared_by: str | None = None) -> Iterator[Triple]:
+    def _quantities(
+        self, owner: NamedNode, quantities: tuple[Quantity, ...], shared_by: str | None = None
+    ) -> Iterator[Triple]:
         """``shared_by``: the source id, when other documents may give figures of the same owner."""
         for index, quantity in enumerate(quantities, start=1):
             q = self.iri.quantity(owner, index, shared_by)

@@ -4,21 +4,22 @@ Names are compared in their folded form (case, accents and punctuation ignored),
 "ADOMA", "adoma" and "Adôma" all find Adoma. Labels come from the store (the registry's
 aliases are in it as ``skos:altLabel``), so this works the same on a remote store.
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
+from ctair.errors import CtairError
 from ctair.text import fold
 
 from .named_queries import QueryParameterError, get_query
 from .store import Store
+from .terms import iri_of
 
 
 class EntityNotFound(CtairError, LookupError):
@@ -55,17 +56,25 @@ class EntityIndex:
         networks: dict[NamedNode, NamedNode] = {}
         is_network: set[NamedNode] = set()
         for row in store.select(get_query("_entity-labels").text):
-            key = (row["kind"].value, row["entity"])
-            names[key].append(row["name"].value)
-            if row["preferred"].value == "true" and (key not in labels or row["name"].language == "fr"):
-                labels[key] = row["name"].value
+            entity_iri, name_term = iri_of(row["entity"]), row["name"]
+            key = (row["kind"].value, entity_iri)
+            names[key].append(name_term.value)
+            french = isinstance(name_term, Literal) and name_term.language == "fr"
+            if row["preferred"].value == "true" and (key not in labels or french):
+                labels[key] = name_term.value
             if "network" in row:
-                networks[row["entity"]] = row["network"]
+                networks[entity_iri] = iri_of(row["network"])
             if "isNetwork" in row:
-                is_network.add(row["entity"])
+                is_network.add(entity_iri)
         self.entities = [
-            Entity(iri, kind, labels.get((kind, iri), names[(kind, iri)][0]), tuple(dict.fromkeys(names[(kind, iri)])),
-                   networks.get(iri), iri in is_network)
+            Entity(
+                iri,
+                kind,
+                labels.get((kind, iri), names[(kind, iri)][0]),
+                tuple(dict.fromkeys(names[(kind, iri)])),
+                networks.get(iri),
+                iri in is_network,
+            )
             for (kind, iri) in names
         ]
         self.by_iri = {(e.kind, e.iri): e for e in self.entities}
@@ -73,8 +82,9 @@ class EntityIndex:
         # A name is the entity's whose label it is before anyone's alias ("Soliha 31" is a label, "Soliha"
         # an alias of the network and of each local Soliha): among aliases, a network's comes first, so
         # "CAF" or "Soliha" alone finds the network, and a local name ("CAF de la Côte-d'Or") its entity.
-        ordered = [(0, e, n) for e in self.entities for n in (labels.get((e.kind, e.iri)),) if n] + \
-                  [(1 if e.is_network else 2, e, n) for e in self.entities for n in e.names]
+        ordered = [(0, e, n) for e in self.entities for n in (labels.get((e.kind, e.iri)),) if n] + [
+            (1 if e.is_network else 2, e, n) for e in self.entities for n in e.names
+        ]
         ordered.sort(key=lambda t: t[0])
         for _, entity, name in ordered:
             self._by_fold.setdefault((entity.kind, fold(name)), entity)

@@ -16,14 +16,15 @@ stays a range (``people_min`` 20, ``people_max`` 25, and ``people`` "20–25"), 
 not a total, and an organisation taking part in a contract (a zoom of the 2021 article) has a row
 with its contract, without action.
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import csv
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
+from ctair.errors import CtairError
 from ctair.text import fold
 
 from .figures import as_written
@@ -78,20 +79,24 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+# a row of the 3W table: column key -> its cell (text, number or nothing)
+Row3W = dict[str, Any]
+
+
 def counted(quantities: list[QuantityInfo], units: tuple[str, ...]) -> tuple[float | int | None, float | int | None]:
     """(minimum, maximum) of what ``quantities`` count in ``units``: the wholes only (a part is in
     its whole), totals only (not rates), a range's bounds kept apart; None when nothing is counted."""
     wholes = [q for q in quantities if q.unit in units and q.subset_of is None and q.per is None]
     if not wholes:
         return None, None
-    lows = [q.low for q in wholes]
-    highs = [q.high for q in wholes]
-    low = _number(sum(lows)) if all(v is not None for v in lows) else None
-    high = _number(sum(highs)) if all(v is not None for v in highs) else None
+    lows = [q.low for q in wholes if q.low is not None]
+    highs = [q.high for q in wholes if q.high is not None]
+    low = _number(sum(lows)) if len(lows) == len(wholes) else None
+    high = _number(sum(highs)) if len(highs) == len(wholes) else None
     return low, high
 
 
-def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[dict]:
+def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list[Row3W]:
     """The 3W rows (dicts keyed by the column keys of :data:`COLUMNS`)."""
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for p in selected_participations(data, filters):
@@ -105,7 +110,7 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
         people = counted(quantities, PEOPLE_UNITS)
         households = counted(quantities, ("household",))
         funding = counted(quantities, ("euro",))
-        row = {
+        row: Row3W = {
             "organisation": organisation.label,
             "organisation_id": organisation.id,
             "organisation_type": "; ".join(organisation.types),
@@ -126,23 +131,34 @@ def rows_3w(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> list
             "households": households[0],
             "households_max": households[1],
             "funding_eur": as_written(None, *funding),
-            "quantities": "; ".join(q.label or (f"{q.value:g} {q.unit or ''}".strip() if q.value is not None else "") for q in quantities),
+            "quantities": "; ".join(
+                q.label or (f"{q.value:g} {q.unit or ''}".strip() if q.value is not None else "") for q in quantities
+            ),
             "source": "; ".join(action.sources),
         }
         rows.append(row)
         row["_activity"] = action_iri
-    rows.sort(key=lambda r: (fold(r["territory"]), data.actions[r["_activity"]].scope != "contract",
-                             data.actions[r["_activity"]].ordinal or 0, r["_activity"], fold(r["organisation"])))
+    rows.sort(
+        key=lambda r: (
+            fold(r["territory"]),
+            data.actions[r["_activity"]].scope != "contract",
+            data.actions[r["_activity"]].ordinal or 0,
+            r["_activity"],
+            fold(r["organisation"]),
+        )
+    )
     for row in rows:
         del row["_activity"]
     return rows
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     return "" if value is None else value
 
 
-def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = NetworkFilter(), fmt: str | None = None) -> int:
+def write_3w(
+    data: NetworkData, path: Path | str, filters: NetworkFilter = NetworkFilter(), fmt: str | None = None
+) -> int:
     """Write the 3W table to ``path`` (.csv or .xlsx); returns the number of data rows."""
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".")
@@ -167,13 +183,16 @@ def write_3w(data: NetworkData, path: Path | str, filters: NetworkFilter = Netwo
     return len(rows)
 
 
-def _write_xlsx(path: Path, rows: list[dict], keys: list[str], filters: NetworkFilter) -> None:
+def _write_xlsx(path: Path, rows: list[dict[str, Any]], keys: list[str], filters: NetworkFilter) -> None:
     from openpyxl import Workbook  # a second to import: only for an .xlsx
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook opens on an empty worksheet
+        raise TypeError(f"a new workbook's active sheet is {sheet!r}")
     sheet.title = "3W"
     sheet.append(HEADERS)
     sheet.append(HASHTAGS)
@@ -186,7 +205,9 @@ def _write_xlsx(path: Path, rows: list[dict], keys: list[str], filters: NetworkF
         sheet.append([_cell(row[k]) for k in keys])
     sheet.freeze_panes = "B3"
     for index, key in enumerate(keys, start=1):
-        longest = max([len(HEADERS[index - 1]), len(HASHTAGS[index - 1])] + [len(str(_cell(r[key]))) for r in rows[:500]])
+        longest = max(
+            [len(HEADERS[index - 1]), len(HASHTAGS[index - 1])] + [len(str(_cell(r[key]))) for r in rows[:500]]
+        )
         sheet.column_dimensions[get_column_letter(index)].width = min(60, longest + 2)
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{len(rows) + 2}"
     about = workbook.create_sheet("About")

@@ -7,10 +7,18 @@ table and the pages show figures through this one function, so they never disagr
 >>> as_written(60, None, None, per="an"), as_written(20, 20, 20)
 ('60 par an', 20)
 """
+
 from __future__ import annotations
 
+from decimal import Decimal
 
-def as_written(value, minimum, maximum, *, approximate: bool = False, per: str | None = None):
+# a figure as the records, the store or a table cell give it: a number, its text, or nothing
+Figure = Decimal | float | str | None
+
+
+def as_written(
+    value: Figure, minimum: Figure, maximum: Figure, *, approximate: bool = False, per: str | None = None
+) -> Figure:
     """The value itself when exact (a number stays a number), else the text of the range; None (or
     "" when given text) when the document gives nothing."""
     if value in (None, "") and minimum not in (None, "") and minimum == maximum:

@@ -9,6 +9,7 @@ offsets), so a rebuild gives the same IRIs. Vocabulary IRIs live in ``ctair.onto
 >>> minter.person("Marie Dupont").value
 'https://example.org/ctair/id/person/marie-dupont'
 """
+
 from __future__ import annotations
 
 from pyoxigraph import NamedNode
@@ -52,7 +53,9 @@ class IriMinter:
     def quantity(self, subject: NamedNode, index: int, source_id: str | None = None) -> NamedNode:
         """The index-th figure of ``subject``; ``source_id`` when several documents give figures of
         the same subject (a contract, the national programme, an action described twice)."""
-        return NamedNode(f"{subject.value}/quantity/{source_id}-{index}" if source_id else f"{subject.value}/quantity/{index}")
+        return NamedNode(
+            f"{subject.value}/quantity/{source_id}-{index}" if source_id else f"{subject.value}/quantity/{index}"
+        )
 
     def programme(self, programme_id: str) -> NamedNode:
         return self._iri("id", "programme", programme_id)
@@ -89,4 +92,4 @@ class IriMinter:
     def id_of(self, iri: str, kind: str) -> str | None:
         """The key of a minted IRI of ``kind`` ('territory', 'organisation', …), or None."""
         prefix = f"{self.base}id/{kind}/"
-        return iri[len(prefix):] if iri.startswith(prefix) else None
+        return iri[len(prefix) :] if iri.startswith(prefix) else None

@@ -19,11 +19,11 @@ inside a sub-SELECT; the research queries also project it (so in GROUP BY for ag
 and are resolved to the entity's IRI.
 Queries whose name starts with ``_`` are internal (used by the code, not listed).
 """
+
 from __future__ import annotations
 
-from ctair.errors import CtairError
-
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,9 +31,14 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from ctair.errors import CtairError
 from ctair.ontology.vocab import XSD, sparql_prefixes
 
 from .store import Store
+from .terms import Term
+
+# (parameter type, the text the user gave, parameter name) -> the entity's IRI: looked up in a store
+EntityResolver = Callable[[str, str, str], NamedNode | Literal]
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 PARAM_TYPES = ("string", "integer", "decimal", "iri", "organisation", "territory", "axis")
@@ -93,7 +98,7 @@ class NamedQuery:
             return self.title_fr or self.title, self.description_fr or self.description
         return self.title, self.description
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "title": self.title,
@@ -102,8 +107,14 @@ class NamedQuery:
             "description_fr": self.description_fr,
             "group": self.group,
             "parameters": [
-                {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "description": p.description,
-                 **({"choices": list(p.choices)} if p.choices else {})}
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "required": p.required,
+                    "default": p.default,
+                    "description": p.description,
+                    **({"choices": list(p.choices)} if p.choices else {}),
+                }
                 for p in self.parameters
             ],
             "sparql": self.text,
@@ -130,7 +141,9 @@ def parse_query_file(path: Path, *, header_required: bool = True) -> NamedQuery:
         if not param or param["type"] not in PARAM_TYPES:
             raise ValueError(f"{path}:{number}: bad parameter declaration {value!r} (types: {', '.join(PARAM_TYPES)})")
         choices = tuple(c.strip() for c in (param["choices"] or "").split(",") if c.strip())
-        parameters.append(Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip(), choices))
+        parameters.append(
+            Parameter(param["name"], param["type"], param["default"], (param["doc"] or "").strip(), choices)
+        )
     if "title" not in meta and not header_required:
         meta["title"] = path.stem
     if "title" not in meta:
@@ -174,7 +187,9 @@ def get_query(name_or_path: str) -> NamedQuery:
     if path.suffix == ".rq" and path.is_file():
         return read_query_file(path, header_required=False)
     if path.suffix == ".rq" or len(path.parts) > 1:
-        raise UnknownQueryError(f"no query file {name_or_path!r} (and no named query of that name; see `ctair queries`)")
+        raise UnknownQueryError(
+            f"no query file {name_or_path!r} (and no named query of that name; see `ctair queries`)"
+        )
     named = QUERIES_DIR / f"{name_or_path}.rq"
     if named.is_file():
         return read_query_file(named)
@@ -185,7 +200,7 @@ def get_query(name_or_path: str) -> NamedQuery:
     return queries[name_or_path]
 
 
-def coerce(parameter: Parameter, raw: str, resolve_entity=None) -> NamedNode | Literal:
+def coerce(parameter: Parameter, raw: str, resolve_entity: EntityResolver | None = None) -> NamedNode | Literal:
     """Turn the text a user gave into an RDF term of the parameter's type."""
     if parameter.choices and raw.strip() not in parameter.choices:
         raise QueryParameterError(parameter.name, f"expected one of {', '.join(parameter.choices)}, got {raw!r}")
@@ -210,12 +225,16 @@ def coerce(parameter: Parameter, raw: str, resolve_entity=None) -> NamedNode | L
     return resolve_entity(parameter.type, raw, parameter.name)
 
 
-def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict[str, NamedNode | Literal]:
+def bind(
+    query: NamedQuery, values: dict[str, str], resolve_entity: EntityResolver | None = None
+) -> dict[str, NamedNode | Literal]:
     """Bindings for ``query`` from raw strings; rejects unknown and missing parameters."""
     declared = {p.name: p for p in query.parameters}
     unknown = sorted(set(values) - set(declared))
     if unknown:
-        raise QueryParameterError(unknown[0], f"unknown parameter of query {query.name!r} (it takes: {', '.join(declared) or 'none'})")
+        raise QueryParameterError(
+            unknown[0], f"unknown parameter of query {query.name!r} (it takes: {', '.join(declared) or 'none'})"
+        )
     bindings: dict[str, NamedNode | Literal] = {}
     for name, parameter in declared.items():
         raw = values.get(name, parameter.default)
@@ -225,8 +244,7 @@ def bind(query: NamedQuery, values: dict[str, str], resolve_entity=None) -> dict
     return bindings
 
 
-def select_columns(store: Store, text: str, bindings: dict | None = None) -> list[str]:
+def select_columns(store: Store, text: str, bindings: Mapping[str, Term] | None = None) -> list[str]:
     """The projected variables of a SELECT, in order, also when it has no row (the rows of
     ``Store.select`` are dicts without the unbound ones)."""
     return store.select_variables(text, bindings)
-

@@ -35,9 +35,8 @@ entity as its network (org:memberOf; a city department as its Ville), so that th
 ranking answers "which networks are present in several territories". Every graph says its level
 in ``graph.graph["level"]``.
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import difflib
 from collections import defaultdict
@@ -46,12 +45,16 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
+from pyoxigraph import Literal
 
+from ctair.errors import CtairError
 from ctair.loaders.records import ContractKind, Role
 from ctair.text import fold
 
 from .named_queries import get_query
 from .store import Store
+from .terms import Row, Term
 
 ROLES = tuple(role.value for role in Role)
 LEVELS = ("entity", "network")
@@ -66,7 +69,7 @@ class NetworkError(CtairError, ValueError):
 
     status, code = 400, "bad-parameter"
 
-    def __init__(self, message: str, *, parameter: str | None = None, allowed: list | None = None):
+    def __init__(self, message: str, *, parameter: str | None = None, allowed: list[str] | list[int] | None = None):
         super().__init__(message)
         self.parameter, self.allowed = parameter, allowed
 
@@ -154,9 +157,17 @@ class Participation:
     role: str  # role id, e.g. "operator"
 
 
-def _text(row, name):
+def _text(row: Row, name: str) -> str | None:
     term = row.get(name)
     return None if term is None else term.value
+
+
+def _language(term: Term) -> str | None:
+    return term.language if isinstance(term, Literal) else None
+
+
+def _number(row: Row, name: str) -> float | None:
+    return float(row[name].value) if name in row else None
 
 
 @dataclass
@@ -171,12 +182,14 @@ class NetworkData:
     # -- the axis hierarchy ------------------------------------------------------------------
     def axis_ancestors(self, iri: str) -> list[str]:
         """The concept and its broader concepts up to its top axis (cycles are cut)."""
-        chain, seen = [], set()
-        while iri and iri not in seen:
-            seen.add(iri)
-            chain.append(iri)
-            info = self.axes.get(iri)
-            iri = info.broader if info else None
+        chain: list[str] = []
+        seen: set[str] = set()
+        current: str | None = iri
+        while current and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            info = self.axes.get(current)
+            current = info.broader if info else None
         return chain
 
     def top_axis(self, iri: str) -> str:
@@ -217,8 +230,11 @@ class NetworkData:
         """``year`` if a contract has it: an absent year is a typo more often than a question."""
         years = self.years()
         if year not in years:
-            raise NetworkError(f"no contract of the year {year} (years: {', '.join(map(str, years)) or 'none'})",
-                               parameter="year", allowed=years)
+            raise NetworkError(
+                f"no contract of the year {year} (years: {', '.join(map(str, years)) or 'none'})",
+                parameter="year",
+                allowed=years,
+            )
         return year
 
     def network_of(self, organisation: str) -> str:
@@ -245,10 +261,12 @@ def load_network_data(store: Store) -> NetworkData:
         iri = row["entity"].value
         info = entities.get(iri)
         if info is None:
-            info = entities[iri] = EntityInfo(iri, row["kind"].value, _text(row, "identifier") or local_name(iri), local_name(iri))
+            info = entities[iri] = EntityInfo(
+                iri, row["kind"].value, _text(row, "identifier") or local_name(iri), local_name(iri)
+            )
         label = row.get("label")
         if label is not None:
-            rank = {"fr": 0, None: 1}.get(label.language, 2)
+            rank = {"fr": 0, None: 1}.get(_language(label), 2)
             if iri not in labels or rank < labels[iri][0]:
                 labels[iri] = (rank, label.value)
                 info.label = label.value
@@ -264,15 +282,15 @@ def load_network_data(store: Store) -> NetworkData:
     axis_labels: dict[str, int] = {}
     for row in store.select(get_query("_network-axes").text):
         iri = row["axis"].value
-        info = axes.setdefault(iri, AxisInfo(iri, local_name(iri), local_name(iri)))
+        axis = axes.setdefault(iri, AxisInfo(iri, local_name(iri), local_name(iri)))
         label = row.get("label")
         if label is not None:
-            rank = {"fr": 0, None: 1}.get(label.language, 2)
+            rank = {"fr": 0, None: 1}.get(_language(label), 2)
             if rank < axis_labels.get(iri, 3):
                 axis_labels[iri] = rank
-                info.label = label.value
+                axis.label = label.value
         if "broader" in row:
-            info.broader = row["broader"].value
+            axis.broader = row["broader"].value
 
     actions: dict[str, ActionInfo] = {}
     for row in store.select(get_query("_network-actions").text):
@@ -280,7 +298,7 @@ def load_network_data(store: Store) -> NetworkData:
         action = actions.get(iri)
         if action is None:
             action = actions[iri] = ActionInfo(iri, row["territory"].value, scope=_text(row, "scope") or "action")
-        if "actionLabel" in row and (not action.label or row["actionLabel"].language == "fr"):
+        if "actionLabel" in row and (not action.label or _language(row["actionLabel"]) == "fr"):
             action.label = row["actionLabel"].value
         if "ordinal" in row and action.ordinal is None:
             action.ordinal = int(row["ordinal"].value)
@@ -303,15 +321,14 @@ def load_network_data(store: Store) -> NetworkData:
         if action is None or iri in seen_quantities:
             continue
         seen_quantities.add(iri)
-        number = lambda name: float(row[name].value) if name in row else None  # noqa: E731
         action.quantities.append(
             QuantityInfo(
                 iri,
-                number("value"),
+                _number(row, "value"),
                 local_name(row["unit"].value) if "unit" in row else None,
                 _text(row, "quantityLabel"),
-                minimum=number("minimum"),
-                maximum=number("maximum"),
+                minimum=_number(row, "minimum"),
+                maximum=_number(row, "maximum"),
                 approximate=_text(row, "approximate") == "true",
                 per=local_name(row["per"].value) if "per" in row else None,
                 subset_of=_text(row, "subsetOf"),
@@ -332,7 +349,10 @@ def load_network_data(store: Store) -> NetworkData:
         key=lambda p: (p.action, p.organisation, p.role),
     )
     for p in participations:  # an organisation or territory missing from the registry still gets a node
-        entities.setdefault(p.organisation, EntityInfo(p.organisation, ORGANISATION, local_name(p.organisation), local_name(p.organisation)))
+        entities.setdefault(
+            p.organisation,
+            EntityInfo(p.organisation, ORGANISATION, local_name(p.organisation), local_name(p.organisation)),
+        )
         territory = actions[p.action].territory
         entities.setdefault(territory, EntityInfo(territory, TERRITORY, local_name(territory), local_name(territory)))
     return NetworkData(entities, actions, participations, axes)
@@ -353,22 +373,38 @@ class NetworkFilter:
     year: int | None = None
     level: str = "entity"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.level not in LEVELS:
-            raise NetworkError(f"unknown level {self.level!r} (choose from {', '.join(LEVELS)})",
-                               parameter="level", allowed=list(LEVELS))
+            raise NetworkError(
+                f"unknown level {self.level!r} (choose from {', '.join(LEVELS)})",
+                parameter="level",
+                allowed=list(LEVELS),
+            )
         if self.role != "any" and self.role not in ROLES:
-            raise NetworkError(f"unknown role {self.role!r} (choose from any, {', '.join(ROLES)})",
-                               parameter="role", allowed=["any", *ROLES])
+            raise NetworkError(
+                f"unknown role {self.role!r} (choose from any, {', '.join(ROLES)})",
+                parameter="role",
+                allowed=["any", *ROLES],
+            )
         if self.kind is not None and self.kind.upper() not in CONTRACT_KINDS:
-            raise NetworkError(f"unknown contract kind {self.kind!r} (choose from {', '.join(CONTRACT_KINDS)})",
-                               parameter="kind", allowed=list(CONTRACT_KINDS))
+            raise NetworkError(
+                f"unknown contract kind {self.kind!r} (choose from {', '.join(CONTRACT_KINDS)})",
+                parameter="kind",
+                allowed=list(CONTRACT_KINDS),
+            )
         if self.year is not None and not isinstance(self.year, int):
             raise NetworkError(f"the year must be an integer, got {self.year!r}", parameter="year")
 
     @classmethod
-    def parse(cls, data: NetworkData, role: str | None = None, axis: str | None = None, kind: str | None = None,
-              year: str | None = None, level: str | None = None) -> NetworkFilter:
+    def parse(
+        cls,
+        data: NetworkData,
+        role: str | None = None,
+        axis: str | None = None,
+        kind: str | None = None,
+        year: str | None = None,
+        level: str | None = None,
+    ) -> NetworkFilter:
         """The filter that text values ask for (a query string's, a form's): a blank value is
         no filter (an HTML form sends ``axis=``), the level is ``entity`` unless ``network`` is
         asked; the axis is resolved (id, label or IRI) and the year must be one of the data's.
@@ -381,17 +417,23 @@ class NetworkFilter:
             try:
                 year_value = int(year)
             except ValueError:
-                raise NetworkError(f"the year must be an integer, got {year!r}", parameter="year",
-                                   allowed=data.years()) from None
-        return replace(filters, axis=data.axis_id(data.resolve_axis(axis)) if axis is not None else None,
-                       kind=kind.upper() if kind else None,
-                       year=data.check_year(year_value) if year_value is not None else None)
+                raise NetworkError(
+                    f"the year must be an integer, got {year!r}", parameter="year", allowed=data.years()
+                ) from None
+        return replace(
+            filters,
+            axis=data.axis_id(data.resolve_axis(axis)) if axis is not None else None,
+            kind=kind.upper() if kind else None,
+            year=data.check_year(year_value) if year_value is not None else None,
+        )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     def describe(self) -> str:
-        parts = [f"role={self.role}"] + [f"{k}={v}" for k, v in (("axis", self.axis), ("kind", self.kind), ("year", self.year)) if v is not None]
+        parts = [f"role={self.role}"] + [
+            f"{k}={v}" for k, v in (("axis", self.axis), ("kind", self.kind), ("year", self.year)) if v is not None
+        ]
         return ", ".join(parts + [f"level={self.level}"])
 
 
@@ -404,7 +446,7 @@ def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkF
     axis = data.resolve_axis(filters.axis) if filters.axis else None
     kind = filters.kind.upper() if filters.kind else None
     under_axis: dict[str, bool] = {}  # per classified axis IRI: a few dozen, shared by every action
-    chosen = []
+    chosen: list[Participation] = []
     for p in data.participations:
         action = data.actions[p.action]
         if filters.role != "any" and p.role != filters.role:
@@ -428,8 +470,14 @@ def selected_participations(data: NetworkData, filters: NetworkFilter = NetworkF
 # --------------------------------------------------------------------------------------------
 
 
-def _node_attributes(info: EntityInfo) -> dict:
-    attributes = {"kind": info.kind, "label": info.label, "id": info.id, "iri": info.iri, "bipartite": 0 if info.kind == ORGANISATION else 1}
+def _node_attributes(info: EntityInfo) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "kind": info.kind,
+        "label": info.label,
+        "id": info.id,
+        "iri": info.iri,
+        "bipartite": 0 if info.kind == ORGANISATION else 1,
+    }
     if info.insee_code:
         attributes["insee_code"] = info.insee_code
     if info.department:
@@ -439,10 +487,11 @@ def _node_attributes(info: EntityInfo) -> dict:
     return attributes
 
 
-def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> nx.Graph:
+def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> nx.Graph[str]:
     """The organisation–territory network (see the module docstring for its attributes)."""
     axis_ids: dict[str, tuple[str, str]] = {}  # axis IRI -> (its id, its top axis's id)
-    edges: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    # per link, per attribute: IRIs, ids, roles (str) or years (int)
+    edges: dict[tuple[str, str], dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
     for p in selected_participations(data, filters):
         action = data.actions[p.action]
         organisation = data.network_of(p.organisation) if filters.level == "network" else p.organisation
@@ -462,17 +511,30 @@ def bipartite_network(data: NetworkData, filters: NetworkFilter = NetworkFilter(
             edge["contract_kinds"].add(action.kind)
         if action.year is not None:
             edge["years"].add(action.year)
-    graph = nx.Graph(network="bipartite", filters=filters.to_json(), level=filters.level)
+    graph: nx.Graph[str] = nx.Graph(network="bipartite", filters=filters.to_json(), level=filters.level)
     ordered = sorted(edges)
     # nodes in order of first appearance along the sorted edges: the node order of every export and layout
     nodes = dict.fromkeys(node for pair in ordered for node in pair)
     graph.add_nodes_from((node, _node_attributes(data.entities[node])) for node in nodes)
-    graph.add_edges_from((organisation, territory, _edge_attributes(edges[(organisation, territory)])) for organisation, territory in ordered)
+    graph.add_edges_from(
+        (organisation, territory, _edge_attributes(edges[(organisation, territory)]))
+        for organisation, territory in ordered
+    )
     return graph
 
 
-def _edge_attributes(edge: dict[str, set]) -> dict:
-    names = ("action_iris", "contract_iris", "roles", "axes", "top_axes", "sources", "contract_kinds", "years", "members")
+def _edge_attributes(edge: dict[str, set[Any]]) -> dict[str, Any]:
+    names = (
+        "action_iris",
+        "contract_iris",
+        "roles",
+        "axes",
+        "top_axes",
+        "sources",
+        "contract_kinds",
+        "years",
+        "members",
+    )
     lists = {name: sorted(edge.get(name, ())) for name in names}
     if not lists["members"]:
         del lists["members"]  # only at level network, when members are grouped
@@ -480,13 +542,15 @@ def _edge_attributes(edge: dict[str, set]) -> dict:
     return {"weight": actions + contracts, "actions": actions, "contracts": contracts, **lists}
 
 
-def nodes_of_kind(graph: nx.Graph, kind: str) -> list[str]:
+def nodes_of_kind(graph: nx.Graph[str], kind: str) -> list[str]:
     return [n for n, d in graph.nodes(data=True) if d.get("kind") == kind]
 
 
-def _projection(bipartite: nx.Graph, kind: str, name: str) -> nx.Graph:
+def _projection(bipartite: nx.Graph[str], kind: str, name: str) -> nx.Graph[str]:
     other = TERRITORY if kind == ORGANISATION else ORGANISATION
-    graph = nx.Graph(network=name, filters=bipartite.graph.get("filters", {}), level=bipartite.graph.get("level", "entity"))
+    graph: nx.Graph[str] = nx.Graph(
+        network=name, filters=bipartite.graph.get("filters", {}), level=bipartite.graph.get("level", "entity")
+    )
     members = sorted(nodes_of_kind(bipartite, kind))
     graph.add_nodes_from((node, bipartite.nodes[node]) for node in members)
     # counterparts in the order of their ids, so that each link's ``shared`` comes out sorted
@@ -498,14 +562,16 @@ def _projection(bipartite: nx.Graph, kind: str, name: str) -> nx.Graph:
     # Every counterpart links each pair of its members: one (first, second, counterpart) row per
     # pair and counterpart — the expansion behind the product incidenceᵀ·incidence, whose entries
     # are the weights — kept because each link also lists the counterparts it shares.
-    firsts, seconds, shared_by = [], [], []
+    firsts: list[npt.NDArray[np.int64]] = []
+    seconds: list[npt.NDArray[np.int64]] = []
+    shared_parts: list[npt.NDArray[np.int64]] = []
     for counterpart, (start, end) in enumerate(zip(incidence.indptr[:-1], incidence.indptr[1:])):
         linked = incidence.indices[start:end]
         left, right = np.triu_indices(len(linked), k=1)
         firsts.append(linked[left])
         seconds.append(linked[right])
-        shared_by.append(np.full(len(left), counterpart))
-    first, second, shared_by = (np.concatenate(parts).astype(np.int64) for parts in (firsts, seconds, shared_by))
+        shared_parts.append(np.full(len(left), counterpart))
+    first, second, shared_by = (np.concatenate(parts).astype(np.int64) for parts in (firsts, seconds, shared_parts))
     if not len(first):
         return graph
     # by pair, the order in which links are added (as sorted (u, v) with u < v); stable, so each
@@ -522,17 +588,19 @@ def _projection(bipartite: nx.Graph, kind: str, name: str) -> nx.Graph:
     return graph
 
 
-def organisation_network(bipartite: nx.Graph) -> nx.Graph:
+def organisation_network(bipartite: nx.Graph[str]) -> nx.Graph[str]:
     """Organisations linked by the territories they share (``weight`` = number of shared territories)."""
     return _projection(bipartite, ORGANISATION, "organisations")
 
 
-def territory_network(bipartite: nx.Graph) -> nx.Graph:
+def territory_network(bipartite: nx.Graph[str]) -> nx.Graph[str]:
     """Territories linked by the organisations they share (``weight`` = number of shared organisations)."""
     return _projection(bipartite, TERRITORY, "territories")
 
 
-def build_network(data: NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> nx.Graph:
+def build_network(
+    data: NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()
+) -> nx.Graph[str]:
     """One of :data:`NETWORKS` by name."""
     if network not in NETWORKS:
         raise NetworkError(f"unknown network {network!r} (choose from {', '.join(NETWORKS)})")
@@ -544,10 +612,10 @@ def build_network(data: NetworkData, network: str = "bipartite", filters: Networ
     return bipartite
 
 
-def axis_subnetworks(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> dict[str, nx.Graph]:
+def axis_subnetworks(data: NetworkData, filters: NetworkFilter = NetworkFilter()) -> dict[str, nx.Graph[str]]:
     """One bipartite network per top-level axis that has actions ("who does housing where"),
     keyed by axis id; ``filters.axis`` is ignored."""
-    networks = {}
+    networks: dict[str, nx.Graph[str]] = {}
     for axis in data.top_axes():
         graph = bipartite_network(data, NetworkFilter(filters.role, axis, filters.kind, filters.year, filters.level))
         if graph.number_of_edges():

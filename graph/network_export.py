@@ -9,15 +9,18 @@ has one identifier: each node's ``id`` is its IRI and ``links`` reference the sa
 what ``networkx.node_link_graph(data, edges="links")`` and d3's ``forceLink().id(d => d.id)``
 expect; ``iri`` repeats it for readers of older files, and the short id is ``slug``.
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 import networkx as nx
+
+from ctair.errors import CtairError
 
 FORMATS = ("gexf", "graphml", "json", "csv")
 LIST_SEPARATOR = "; "
@@ -35,13 +38,15 @@ def format_for(path: Path, fmt: str | None) -> str:
     if fmt is None:
         fmt = SUFFIXES.get(Path(path).suffix.lower())
         if fmt is None:
-            raise NetworkExportError(f"cannot tell the format of {path} from its suffix: give --format ({', '.join(FORMATS)})")
+            raise NetworkExportError(
+                f"cannot tell the format of {path} from its suffix: give --format ({', '.join(FORMATS)})"
+            )
     if fmt not in FORMATS:
         raise NetworkExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     return fmt
 
 
-def _scalar(value):
+def _scalar(value: object) -> object:
     if isinstance(value, (list, tuple, set)):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, dict):
@@ -49,9 +54,9 @@ def _scalar(value):
     return value
 
 
-def scalar_graph(graph: nx.Graph, *, for_gexf: bool = False) -> nx.Graph:
+def scalar_graph(graph: nx.Graph[str], *, for_gexf: bool = False) -> nx.Graph[str]:
     """A copy of ``graph`` whose attributes GEXF/GraphML writers accept (see the module docstring)."""
-    flat = nx.Graph()
+    flat: nx.Graph[str] = nx.Graph()
     for key, value in graph.graph.items():
         if isinstance(value, dict):
             for sub, subvalue in value.items():
@@ -69,7 +74,7 @@ def scalar_graph(graph: nx.Graph, *, for_gexf: bool = False) -> nx.Graph:
     return flat
 
 
-def oriented_edges(graph: nx.Graph):
+def oriented_edges(graph: nx.Graph[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Edges with the organisation first in the bipartite network (and by node key otherwise)."""
     for u, v, data in graph.edges(data=True):
         ku, kv = graph.nodes[u].get("kind"), graph.nodes[v].get("kind")
@@ -78,7 +83,7 @@ def oriented_edges(graph: nx.Graph):
         yield u, v, data
 
 
-def node_link(graph: nx.Graph) -> dict:
+def node_link(graph: nx.Graph[str]) -> dict[str, Any]:
     """Node-link JSON (``nodes``, ``links``; node key ``id`` = the IRI), JSON-serialisable."""
     nodes = []
     for node, attributes in graph.nodes(data=True):
@@ -94,7 +99,7 @@ def node_link(graph: nx.Graph) -> dict:
     }
 
 
-def write_csv_edges(graph: nx.Graph, out) -> None:
+def write_csv_edges(graph: nx.Graph[str], out: TextIO) -> None:
     attributes = sorted({k for _, _, d in graph.edges(data=True) for k in d} - {"weight"})
     columns = ["source", "target", "source_label", "target_label", "source_kind", "target_kind", "weight", *attributes]
     writer = csv.writer(out, lineterminator="\n")
@@ -107,7 +112,7 @@ def write_csv_edges(graph: nx.Graph, out) -> None:
         )
 
 
-def write_network(graph: nx.Graph, path: Path | str, fmt: str | None = None) -> Path:
+def write_network(graph: nx.Graph[str], path: Path | str, fmt: str | None = None) -> Path:
     """Write ``graph`` to ``path`` in ``fmt`` (or the format of its suffix); returns the path."""
     path = Path(path)
     fmt = format_for(path, fmt)

@@ -26,10 +26,12 @@ the Graph Store at ``/store``; each URL can be overridden (``query_url``, ``upda
 * Every failure (unreachable, timeout, HTTP 4xx/5xx with the server's own message) is a
   :class:`~ctair.graph.store.StoreError`.
 """
+
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -49,7 +51,7 @@ from ctair.settings import Settings
 
 from .binding import sparql_term, with_values
 from .store import OxigraphStore, Store
-from .terms import Row, StoreError, Term
+from .terms import Row, StoreError, Term, serialized
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -71,7 +73,7 @@ def open_store(
     query_url: str | None = None,
     update_url: str | None = None,
     gsp_url: str | None = None,
-    **options,
+    **options: Any,  # RemoteSparqlStore's other keywords (auth, timeout, ...)
 ) -> Store:
     """An :class:`OxigraphStore` for a path, a :class:`RemoteSparqlStore` for an ``http(s)://`` URL.
 
@@ -101,7 +103,7 @@ class BearerAuth(httpx.Auth):
     def __init__(self, token: str):
         self._header = f"Bearer {token}"
 
-    def auth_flow(self, request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = self._header
         yield request
 
@@ -113,7 +115,7 @@ def redact(url: str) -> str:
     """``url`` without the user and password it may carry (for messages and logs)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+        netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
         return parts._replace(netloc=netloc).geturl()
     return url
 
@@ -147,8 +149,12 @@ class RemoteSparqlStore:
         if isinstance(auth, tuple):
             auth = httpx.BasicAuth(*auth)
         self.auth: httpx.Auth | None = auth  # also used by the async client of /sparql (ctair.api.remote_sparql)
-        self._client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-                                    transport=transport, follow_redirects=False)
+        self._client = httpx.Client(
+            auth=auth,
+            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+            transport=transport,
+            follow_redirects=False,
+        )
 
     def __repr__(self) -> str:
         return f"RemoteSparqlStore({redact(self.base_url)!r})"
@@ -156,18 +162,20 @@ class RemoteSparqlStore:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self):
+    def __enter__(self) -> RemoteSparqlStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- HTTP ----------------------------------------------------------------------------
-    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             response = self._client.request(method, url, **kwargs)
         except httpx.TimeoutException as error:
-            raise StoreError(f"the SPARQL server at {redact(url)} did not answer within {self.timeout:g} s ({type(error).__name__})") from error
+            raise StoreError(
+                f"the SPARQL server at {redact(url)} did not answer within {self.timeout:g} s ({type(error).__name__})"
+            ) from error
         except httpx.HTTPError as error:
             raise StoreError(f"cannot reach the SPARQL server at {redact(url)}: {error}") from error
         if response.status_code >= 400:
@@ -187,15 +195,21 @@ class RemoteSparqlStore:
         return self._send("POST", self.query_url, data=data, headers={"Accept": accept})
 
     def _update(self, update: str) -> None:
-        self._send("POST", self.update_url, content=update.encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        self._send(
+            "POST",
+            self.update_url,
+            content=update.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
 
-    def _results(self, query: str, bindings: Mapping[str, Term] | None):
+    def _results(self, query: str, bindings: Mapping[str, Term] | None) -> QuerySolutions | QueryBoolean:
         response = self._query(with_values(query, bindings), SPARQL_JSON)
         try:
             return parse_query_results(response.content, format=QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as error:
-            raise StoreError(f"the SPARQL server at {redact(self.query_url)} sent results that are not SPARQL JSON: {error}") from error
+            raise StoreError(
+                f"the SPARQL server at {redact(self.query_url)} sent results that are not SPARQL JSON: {error}"
+            ) from error
 
     # --- the Store protocol ----------------------------------------------------------------
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
@@ -208,6 +222,8 @@ class RemoteSparqlStore:
     def select_variables(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[str]:
         """The projected variable names of a SELECT (also when it has no row)."""
         results = self._results(query, bindings)
+        if not isinstance(results, QuerySolutions):
+            raise TypeError("select_variables() needs a SELECT query")
         return [v.value for v in results.variables]
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
@@ -229,13 +245,20 @@ class RemoteSparqlStore:
 
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         counter = _Counter()
-        self._send("PUT", self.gsp_url, params={self.gsp_graph_param: graph.value},
-                   content=_ntriples_chunks(triples, counter),
-                   headers={"Content-Type": N_TRIPLES})
+        self._send(
+            "PUT",
+            self.gsp_url,
+            params={self.gsp_graph_param: graph.value},
+            content=_ntriples_chunks(triples, counter),
+            headers={"Content-Type": N_TRIPLES},
+        )
         return counter.n
 
-    def load_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
-                    on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
+    def load_graphs(
+        self,
+        graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
+        on_graph: Callable[[NamedNode, int], None] | None = None,
+    ) -> dict[str, int]:
         """One Graph Store PUT per graph: the server replaces each atomically (no transaction across graphs)."""
         counts: dict[str, int] = {}
         for graph, triples in graphs:
@@ -247,22 +270,30 @@ class RemoteSparqlStore:
     def load_file(self, path: Path, graph: NamedNode, rdf_format: RdfFormat | None = None) -> None:
         """Replace ``graph`` with the content of an RDF file (GSP PUT, the file's own media type)."""
         rdf_format = rdf_format or RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+        if rdf_format is None:
+            raise StoreError(f"cannot tell the RDF format of {path} from its extension")
         with open(path, "rb") as body:
-            self._send("PUT", self.gsp_url, params={self.gsp_graph_param: graph.value}, content=body.read(),
-                       headers={"Content-Type": rdf_format.media_type})
+            self._send(
+                "PUT",
+                self.gsp_url,
+                params={self.gsp_graph_param: graph.value},
+                content=body.read(),
+                headers={"Content-Type": rdf_format.media_type},
+            )
 
     def drop_graph(self, graph: NamedNode) -> None:
         self._update(f"DROP SILENT GRAPH {sparql_term(graph)}")
 
     def named_graphs(self) -> list[NamedNode]:
         rows = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", SPARQL_JSON, union=False)
-        results = parse_query_results(rows.content, format=QueryResultsFormat.JSON)
+        results = _solutions(rows.content)
         return sorted((s["g"] for s in results if isinstance(s["g"], NamedNode)), key=lambda g: g.value)
 
     def quads_count(self, graph: NamedNode) -> int:
-        response = self._query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}",
-                               SPARQL_JSON, union=False)
-        return int(next(iter(parse_query_results(response.content, format=QueryResultsFormat.JSON)))["n"].value)
+        response = self._query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_term(graph)} {{ ?s ?p ?o }} }}", SPARQL_JSON, union=False
+        )
+        return int(next(iter(_solutions(response.content)))["n"].value)
 
     def clear(self) -> None:
         self._update("CLEAR ALL")
@@ -278,7 +309,15 @@ class RemoteSparqlStore:
         response = self._query(
             "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", SPARQL_JSON, union=False
         )
-        return int(next(iter(parse_query_results(response.content, format=QueryResultsFormat.JSON)))["n"].value)
+        return int(next(iter(_solutions(response.content)))["n"].value)
+
+
+def _solutions(content: bytes) -> QuerySolutions:
+    """The rows of the SPARQL JSON results of a SELECT."""
+    results = parse_query_results(content, format=QueryResultsFormat.JSON)
+    if not isinstance(results, QuerySolutions):
+        raise StoreError("the SPARQL server answered a SELECT with a boolean")
+    return results
 
 
 class _Counter:
@@ -292,11 +331,11 @@ def _ntriples_chunks(triples: Iterable[Triple], counter: _Counter) -> Iterator[b
         batch.append(triple)
         if len(batch) >= _CHUNK_TRIPLES:
             counter.n += len(batch)
-            yield serialize(batch, format=RdfFormat.N_TRIPLES)
+            yield serialized(serialize(batch, format=RdfFormat.N_TRIPLES))
             batch = []
     counter.n += len(batch)
     if batch:
-        yield serialize(batch, format=RdfFormat.N_TRIPLES)
+        yield serialized(serialize(batch, format=RdfFormat.N_TRIPLES))
     else:
         yield b""
 

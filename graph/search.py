@@ -11,15 +11,21 @@ of a word; anywhere. Ties go to the shorter name. With no match, close names are
 >>> match_rank("emp", "pole emploi"), match_rank("xyz", "pole emploi")
 (2, None)
 """
+
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ctair.text import fold
 
 from .named_queries import get_query
+
+if TYPE_CHECKING:
+    from .entities import EntityIndex
+    from .store import Store
 
 KIND_ORDER = ("organisation", "territory", "axis", "contract", "person", "action", "source")
 
@@ -49,7 +55,7 @@ def match_rank(wanted: str, name: str) -> int | None:
 class SearchIndex:
     """Built once per store state from the entity index and ``_search-labels``."""
 
-    def __init__(self, store, entity_index):
+    def __init__(self, store: Store, entity_index: EntityIndex) -> None:
         records: dict[tuple[str, str], list[str]] = {}
         labels: dict[tuple[str, str], str] = {}
         for entity in entity_index.entities:
@@ -81,7 +87,7 @@ class SearchIndex:
     def suggestions(self, q: str, n: int = 5) -> list[tuple[str, str, str]]:
         """(iri, kind, label) of close names, for a search without results."""
         wanted = fold(q)
-        by_name = {}
+        by_name: dict[str, tuple[str, str, str]] = {}
         for iri, kind, label, _names, folded in self.records:
             if kind in ("action", "source"):
                 continue  # long sentences: a close spelling of a name is what is wanted

@@ -5,6 +5,7 @@ a :class:`Store`; a remote SPARQL 1.1 server can implement the same protocol.
 Results come back as plain Python values over pyoxigraph terms so that the callers do not
 depend on which store answered.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -13,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from pyoxigraph import (
     BlankNode,
@@ -25,15 +26,16 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     RdfFormat,
-    Store as _OxStore,
     Triple,
     Variable,
     serialize,
 )
+from pyoxigraph import (
+    Store as _OxStore,
+)
 
 from .binding import with_values
-from .terms import Row, StoreError, Term
-
+from .terms import Row, StoreError, Term, serialized
 
 _INTEGER_TYPES = ("#integer", "#nonNegativeInteger", "#positiveInteger", "#int", "#long", "#gYear")
 _NUMBER_TYPES = ("#decimal", "#double", "#float")
@@ -69,8 +71,11 @@ class Store(Protocol):
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> int:
         """Atomically replace the content of one named graph; returns the number of triples written."""
 
-    def load_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
-                    on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
+    def load_graphs(
+        self,
+        graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
+        on_graph: Callable[[NamedNode, int], None] | None = None,
+    ) -> dict[str, int]:
         """Write named graphs (a build's), each replacing the graph of its name; returns the number
         of triples per graph IRI. ``on_graph(graph, count)`` is called as each one is written."""
 
@@ -99,7 +104,7 @@ SPOOL_PREFIX = ".ctair-load-"
 LEASE_NAME = ".ctair-lease"
 
 
-def lease(directory: Path):
+def lease(directory: Path) -> BinaryIO | None:
     """Hold a shared lock on ``directory/.ctair-lease`` for as long as the returned file stays
     open (a process that dies releases it): every process reading a store directory holds one,
     so that a later build deletes an old build directory only when nothing reads it
@@ -134,7 +139,7 @@ def remove_stale_spools(directory: Path) -> None:
     build killed mid-load cannot delete its own (hundreds of kB each, never reclaimed otherwise).
     A spool without a pid (older ctair) is stale once it is an hour old."""
     for spool in directory.glob(f"{SPOOL_PREFIX}*.nq"):
-        owner = spool.name[len(SPOOL_PREFIX):].split("-", 1)[0]
+        owner = spool.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
         try:
             if owner.isdigit():
                 if int(owner) == os.getpid() or _process_exists(int(owner)):
@@ -179,14 +184,16 @@ class OxigraphStore:
         """The underlying pyoxigraph store, for code that needs what only Oxigraph offers."""
         return self._store
 
-    def _run(self, query: str, bindings: Mapping[str, Term] | None):
+    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> QuerySolutions | QueryBoolean | QueryTriples:
         # Parameters are bound by the same VALUES block as RemoteSparqlStore (terms serialized by
         # pyoxigraph, never user text): Oxigraph plans a VALUES join better than its substitutions,
         # e.g. territories-under-axis 200 vs 640 ms at 10 000 actions (docs/benchmarks.md).
         # A blank node has no VALUES syntax, so it alone still goes through substitutions.
         if bindings and not any(isinstance(value, BlankNode) for value in bindings.values()):
             return self._store.query(with_values(query, bindings), use_default_graph_as_union=True)
-        substitutions = {Variable(name): value for name, value in (bindings or {}).items()}
+        substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+            Variable(name): value for name, value in (bindings or {}).items()
+        }
         return self._store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
@@ -194,10 +201,7 @@ class OxigraphStore:
         if not isinstance(results, QuerySolutions):
             raise TypeError("select() needs a SELECT query")
         names = [v.value for v in results.variables]
-        return [
-            {name: solution[name] for name in names if solution[name] is not None}
-            for solution in results
-        ]
+        return [{name: solution[name] for name in names if solution[name] is not None} for solution in results]
 
     def select_variables(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[str]:
         results = self._run(query, bindings)
@@ -222,19 +226,22 @@ class OxigraphStore:
         # building one Python Quad per triple for bulk_extend (see docs/benchmarks.md).
         count = 0
 
-        def counted():
+        def counted() -> Iterator[Triple]:
             nonlocal count
             for triple in triples:
                 count += 1
                 yield triple
 
-        data = serialize(counted(), format=RdfFormat.N_TRIPLES)
+        data = serialized(serialize(counted(), format=RdfFormat.N_TRIPLES))
         self._store.remove_graph(graph) if self._store.contains_named_graph(graph) else None
         self._store.bulk_load(data, format=RdfFormat.N_TRIPLES, to_graph=graph)
         return count
 
-    def load_graphs(self, graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
-                    on_graph: Callable[[NamedNode, int], None] | None = None) -> dict[str, int]:
+    def load_graphs(
+        self,
+        graphs: Iterable[tuple[NamedNode, Iterable[Triple]]],
+        on_graph: Callable[[NamedNode, int], None] | None = None,
+    ) -> dict[str, int]:
         """Write named graphs (a fresh build's), all in ONE bulk load; a graph the store already
         holds is removed first (not atomically: a build writes into a new store).
 
@@ -256,7 +263,7 @@ class OxigraphStore:
                     self._store.remove_graph(graph)
                 count = 0
 
-                def counted(triples=triples):
+                def counted(triples: Iterable[Triple] = triples) -> Iterator[Triple]:
                     nonlocal count
                     for triple in triples:
                         if isinstance(triple.subject, BlankNode) or isinstance(triple.object, BlankNode):
@@ -266,7 +273,8 @@ class OxigraphStore:
 
                 # an N-Triples line ends with " .\n" and nowhere else (a newline inside a literal is
                 # escaped), so the graph name goes in before that ending
-                spool.write(serialize(counted(), format=RdfFormat.N_TRIPLES).replace(b" .\n", f" {graph} .\n".encode()))
+                ntriples = serialized(serialize(counted(), format=RdfFormat.N_TRIPLES))
+                spool.write(ntriples.replace(b" .\n", f" {graph} .\n".encode()))
                 counts[graph.value] = count
                 if on_graph is not None:
                     on_graph(graph, count)
@@ -287,7 +295,9 @@ class OxigraphStore:
         self._store.remove_graph(graph)
 
     def named_graphs(self) -> list[NamedNode]:
-        return sorted(self._store.named_graphs(), key=lambda g: g.value)
+        # SPARQL and the loaders name graphs with IRIs only; Oxigraph's API alone allows a blank node
+        graphs = [g for g in self._store.named_graphs() if isinstance(g, NamedNode)]
+        return sorted(graphs, key=lambda g: g.value)
 
     def quads(self, graph: NamedNode | None = None) -> Iterator[Quad]:
         return self._store.quads_for_pattern(None, None, None, graph)

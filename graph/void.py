@@ -4,21 +4,36 @@
 description links to. ``void_description(...)`` builds the triples from the store (counts,
 subsets per named graph, sources, vocabularies) and the dump files (size, sha256).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from ctair.ontology.vocab import (
-    CTAIR, DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, SCHEMA, VOID, XSD,
+    CTAIR,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SCHEMA,
+    VOID,
+    XSD,
 )
 
 from .dump import DUMP_FORMATS, DumpFile
 from .iris import IriMinter
 from .named_queries import get_query
 from .store import Store
+from .terms import iri_of
+
+if TYPE_CHECKING:
+    from ctair.settings import Settings
 
 LICENCE_OUVERTE = NamedNode("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 SPDX = "http://spdx.org/rdf/terms#"
@@ -44,7 +59,7 @@ DESCRIPTION = {
 }
 
 
-def dataset_iri(settings) -> NamedNode:
+def dataset_iri(settings: Settings) -> NamedNode:
     """The IRI of the dataset (``{base_iri}dataset``): ``sd:defaultDataset`` of the SPARQL service."""
     return IriMinter(settings.base_iri).dataset()
 
@@ -54,14 +69,15 @@ def _int(value: int) -> Literal:
 
 
 def _datetime(value: datetime) -> Literal:
-    return Literal(value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                   datatype=XSD.dateTime)
+    return Literal(
+        value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime
+    )
 
 
 def namespace_of(iri: str) -> str:
     """The vocabulary namespace of a term: a known prefix's, else up to the last '#' or '/'."""
     for namespace in PREFIXES.values():
-        if iri.startswith(namespace.iri) and "/" not in iri[len(namespace.iri):]:
+        if iri.startswith(namespace.iri) and "/" not in iri[len(namespace.iri) :]:
             return namespace.iri
     cut = max(iri.rfind("#"), iri.rfind("/"))
     return iri[: cut + 1]
@@ -83,7 +99,7 @@ def void_description(
     site_url = site_url.rstrip("/")
     out: list[Triple] = []
 
-    def add(s, p, o) -> None:
+    def add(s: NamedNode | BlankNode, p: NamedNode, o: NamedNode | BlankNode | Literal) -> None:
         out.append(Triple(s, p, o))
 
     add(ds, RDF.type, VOID.Dataset)
@@ -113,14 +129,18 @@ def void_description(
     add(ds, VOID.feature, NamedNode("http://www.w3.org/ns/formats/JSON-LD"))
     add(ds, VOID.feature, NamedNode("http://www.w3.org/ns/formats/N-Triples"))
     add(ds, VOID.feature, NamedNode("http://www.w3.org/ns/formats/RDF_XML"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     add(ds, DCTERMS.modified, _datetime(modified or now))
     add(ds, DCTERMS.issued, _datetime(issued or modified or now))
 
     # counts
     counts = store.select(get_query("_void-counts").text)[0]
-    for key, predicate in (("triples", VOID.triples), ("subjects", VOID.distinctSubjects),
-                           ("properties", VOID.properties), ("objects", VOID.distinctObjects)):
+    for key, predicate in (
+        ("triples", VOID.triples),
+        ("subjects", VOID.distinctSubjects),
+        ("properties", VOID.properties),
+        ("objects", VOID.distinctObjects),
+    ):
         add(ds, predicate, _int(int(counts[key].value)))
     entities = 0
     for row in store.select(get_query("_void-entities").text):
@@ -133,7 +153,7 @@ def void_description(
 
     # one subset per named graph
     for row in store.select(get_query("_void-graph-counts").text):
-        graph = row["g"]
+        graph = iri_of(row["g"])
         add(ds, VOID.subset, graph)
         add(graph, RDF.type, VOID.Dataset)
         add(graph, VOID.triples, _int(int(row["triples"].value)))
@@ -142,13 +162,17 @@ def void_description(
 
     # sources
     for row in store.select(get_query("_void-sources").text):
-        source = row["source"]
+        source = iri_of(row["source"])
         add(ds, DCTERMS.source, source)
         add(ds, ox_prov_was_derived_from(), source)
         add(source, RDF.type, CTAIR.SourceDocument)
         add(source, DCTERMS.title, row["title"])
-        for key, predicate in (("url", DCTERMS.source), ("issued", DCTERMS.issued),
-                               ("publisher", DCTERMS.publisher), ("license", DCTERMS.license)):
+        for key, predicate in (
+            ("url", DCTERMS.source),
+            ("issued", DCTERMS.issued),
+            ("publisher", DCTERMS.publisher),
+            ("license", DCTERMS.license),
+        ):
             if key in row:
                 add(source, predicate, row[key])
         if "url" in row:
@@ -188,6 +212,14 @@ def ox_prov_was_derived_from() -> NamedNode:
 
 
 VOID_PREFIXES = {
-    "void": VOID.iri, "dcat": DCAT.iri, "dcterms": DCTERMS.iri, "foaf": FOAF.iri, "xsd": XSD.iri,
-    "rdfs": RDFS.iri, "spdx": SPDX, "ctair": CTAIR.iri, "schema": SCHEMA.iri, "prov": "http://www.w3.org/ns/prov#",
+    "void": VOID.iri,
+    "dcat": DCAT.iri,
+    "dcterms": DCTERMS.iri,
+    "foaf": FOAF.iri,
+    "xsd": XSD.iri,
+    "rdfs": RDFS.iri,
+    "spdx": SPDX,
+    "ctair": CTAIR.iri,
+    "schema": SCHEMA.iri,
+    "prov": "http://www.w3.org/ns/prov#",
 }

@@ -33,9 +33,10 @@ A label occurrence does not count (context rules, in this order):
    l'intégration (scolarisation des enfants, insertion professionnelle, etc.)", "les champs de la
    vie quotidienne (social, culturel, mobilité, santé)") names fields the action touches, not
    what it does. A parenthesis without a comma still counts ("(30 places en hébergement collectif)");
-6. *circumstances* (axes only — the public they name is still the action's public): the words right after "bénéficiant de", "inscrits dans" say what the public
-   already has ("les BPI bénéficiant d'un hébergement public", "inscrits dans une action alliant
-   service civique et apprentissage du français"), after "professionnels de", "intermédiaires
+6. *circumstances* (axes only — the public they name is still the action's public): the words
+   right after "bénéficiant de", "inscrits dans" say what the public already has ("les BPI
+   bénéficiant d'un hébergement public", "inscrits dans une action alliant service civique et
+   apprentissage du français"), after "professionnels de", "intermédiaires
    de", "acteurs de" which field people work in ("à destination des professionnels de l'insertion
    par l'emploi" trains professionals, it is no employment action; "d'autres acteurs comme les
    clubs sportifs" names partners), after "le temps de" how long something lasts ("le temps de
@@ -47,6 +48,7 @@ Of the axes found in a span, ``facts.axes`` keeps the most specific: a broad axi
 text names it ("l'accès au logement" beside "hébergement d'urgence"), not where only a synonym of it
 comes with one of its narrower axes (the annotation guide's convention, ``docs/annotation.md``).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -75,15 +77,53 @@ class ConceptHit:
 
 # words, and the punctuation that ends a clause (a label never spans it; negation stops at it)
 _TOKEN = re.compile(r"[^\W_]+|[.,;:!?()\[\]«»\"“”/]")
-_BARRIER = frozenset(".,;:!?()[]«»\"“”/")
+_BARRIER = frozenset('.,;:!?()[]«»"“”/')
 # skipped on both sides: "accès au logement" = "accès à un logement" = "accès logement"
-_FUNCTION = frozenset("""le la les l un une des de du d à a au aux en et ou leur leurs son sa ses ce cet cette ces
-notre nos votre vos mon ma mes y""".split())
+_FUNCTION = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "de",
+        "du",
+        "d",
+        "à",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "et",
+        "ou",
+        "leur",
+        "leurs",
+        "son",
+        "sa",
+        "ses",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "notre",
+        "nos",
+        "votre",
+        "vos",
+        "mon",
+        "ma",
+        "mes",
+        "y",
+    ]
+)
 _NEGATE_NEXT = frozenset({"sans", "hors", "ni", "non"})
 _NE = frozenset({"ne", "n"})
 _NE_PARTNER = frozenset({"pas", "plus", "jamais", "point", "guère", "guere", "aucun", "aucune", "rien", "nullement"})
 # a negation's scope ends at a new clause: "n'ont jamais été hébergés afin de définir un projet"
-_CLAUSE_END = frozenset({"mais", "car", "puis", "afin", "pour", "qui", "que", "qu", "quand", "lorsque", "dont", "où", "si"})
+_CLAUSE_END = frozenset(
+    {"mais", "car", "puis", "afin", "pour", "qui", "que", "qu", "quand", "lorsque", "dont", "où", "si"}
+)
 _CONJUNCTION = frozenset({"et", "ou"})  # function words, but they end a negation's scope too
 _NEGATION_SCOPE = 6  # content tokens after "pas": "ne proposent pas un simple hébergement"
 _ORIGIN = frozenset({"sortant", "sortir", "sortie"})  # keys (lemmas)
@@ -114,15 +154,24 @@ _SENTENCE_START = re.compile(r"(?:^|[\n.!?:]\s*|[«\"*\-–]\s*)$")
 # "centre communal d'action sociale (CCAS)", "Dispositif national d'accueil (DNA)"
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Z0-9]{1,7})\s*\)")
 _HEAD_WORD = re.compile(rf"^(?:{_HEADS.lower()})s?$")
-_NAMING = r"(?:projet|programme|dispositif|portail|plateforme|label|opération|festival|association|collectif|intitulée?s?|appelée?s?|nommée?s?)"
+_NAMING = (
+    r"(?:projet|programme|dispositif|portail|plateforme|label|opération|festival|association|collectif"
+    r"|intitulée?s?|appelée?s?|nommée?s?)"
+)
 # 'l'association "Danse à tous les étages"', 'le portail numérique « Bonjour Strasbourg »'
-_QUOTED_NAME = re.compile(rf"\b{_NAMING}\b(?:\s+[\w'’\-]+){{0,4}}?\s*[«\"“]\s*(?P<name>[^»\"”\n]{{1,80}}?)\s*[»\"”]", re.I)
+_QUOTED_NAME = re.compile(
+    rf"\b{_NAMING}\b(?:\s+[\w'’\-]+){{0,4}}?\s*[«\"“]\s*(?P<name>[^»\"”\n]{{1,80}}?)\s*[»\"”]", re.I
+)
 # "le programme INSAIR 38", "le projet Tero Loko" (a capitalised run after a naming noun, same line)
-_CAPITAL_NAME = re.compile(rf"\b(?:projet|programme|dispositif|plateforme|portail|label)[ \t]+(?P<name>{_CAP}(?:[ \t]+(?:{_CAP}|\d+))*)")
+_CAPITAL_NAME = re.compile(
+    rf"\b(?:projet|programme|dispositif|plateforme|portail|label)[ \t]+(?P<name>{_CAP}(?:[ \t]+(?:{_CAP}|\d+))*)"
+)
 # "la direction des sports", "le pôle de la santé": a department, lowercase
 _DEPARTMENT = re.compile(r"\b(?:direction|département|pôle)s?\s+(?:des|du|de\s+la|de\s+l['’]|de|d['’])\s*[\w\-]+", re.I)
 # "vice-présidente déléguée à la citoyenneté, aux politiques sociales et à la santé": a portfolio
-_PORTFOLIO = re.compile(r"\b(?:délégu|adjoint)(?:é|e)?e?s?\s+(?:à|au|aux)\b[^.\n]*|\bchargée?s?\s+de\s+mission\b[^.\n]*", re.I)
+_PORTFOLIO = re.compile(
+    r"\b(?:délégu|adjoint)(?:é|e)?e?s?\s+(?:à|au|aux)\b[^.\n]*|\bchargée?s?\s+de\s+mission\b[^.\n]*", re.I
+)
 
 
 # --- circumstances (rule 6) ---------------------------------------------------------------------
@@ -168,11 +217,11 @@ def _acronym_spans(text: str) -> list[tuple[int, int]]:
     for hit in _ACRONYM_DEF.finditer(text):
         letters = [c for c in hit.group("acronym").lower() if c.isalpha()]
         window_start = max(0, hit.start() - 160)
-        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\W\d_]+", text[window_start:hit.start()])]
+        words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\W\d_]+", text[window_start : hit.start()])]
         words = [(s + window_start, e + window_start, w) for s, e, w in words if w.lower() not in _FUNCTION]
         if len(words) < len(letters) or not letters:
             continue
-        tail = words[len(words) - len(letters):]
+        tail = words[len(words) - len(letters) :]
         if [fold_word(w[0]) for _, _, w in tail] == letters and _HEAD_WORD.match(tail[0][2].lower()):
             out.append((tail[0][0], hit.end()))
     return out
@@ -290,8 +339,15 @@ class ConceptMatcher:
     """Longest-first, leftmost, non-overlapping match of label key sequences over the content
     tokens (a dictionary of key n-grams: one lookup per position and length, no regex per label)."""
 
-    def __init__(self, labels: dict[str, list[str]], keys: LemmaKeys, blocked: tuple[str, ...] = BLOCKED,
-                 *, themes: bool = False, broader: dict[str, str] | None = None):
+    def __init__(
+        self,
+        labels: dict[str, list[str]],
+        keys: LemmaKeys,
+        blocked: tuple[str, ...] = BLOCKED,
+        *,
+        themes: bool = False,
+        broader: dict[str, str] | None = None,
+    ):
         """``labels``: local name -> labels, the preferred label first; ``themes``: what an action
         does (axes), which a circumstance does not state (rule 6); ``broader``: local name -> the
         local name of its broader concept."""
@@ -319,13 +375,18 @@ class ConceptMatcher:
         table, longest = self._keys, self._longest
         while i < count:
             for n in range(min(longest, count - i), 0, -1):
-                key = tuple(keys[i:i + n]) if n > 1 else (keys[i],)
+                key = tuple(keys[i : i + n]) if n > 1 else (keys[i],)
                 if key in table:
                     concept = table[key]
                     o_start, o_end = starts[i], ends[i + n - 1]
-                    if (concept is not None and o_start >= start and (end is None or o_end <= end)
-                            and not analysed.blocked[i] and not analysed.in_name(o_start, o_end)
-                            and not (self.themes and analysed.in_circumstance(o_start, o_end))):
+                    if (
+                        concept is not None
+                        and o_start >= start
+                        and (end is None or o_end <= end)
+                        and not analysed.blocked[i]
+                        and not analysed.in_name(o_start, o_end)
+                        and not (self.themes and analysed.in_circumstance(o_start, o_end))
+                    ):
                         out.append(ConceptHit(concept, o_start, o_end, key in self._names))
                     i += n
                     break
@@ -362,7 +423,7 @@ def _content(text: str, keys: LemmaKeys) -> tuple[list[int], list[int], list[str
 
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
 
 
 def label_keys(label: str, keys: LemmaKeys) -> tuple[str, ...]:
@@ -377,11 +438,18 @@ class Concepts:
 
     def analyse(self, text: str) -> AnalysedText:
         starts, ends, words, keys, after_conjunction = _content(text, self.keys)
-        return AnalysedText(text, starts, ends, keys, _negations(words, keys, after_conjunction), name_spans(text),
-                            circumstance_spans(text))
+        return AnalysedText(
+            text,
+            starts,
+            ends,
+            keys,
+            _negations(words, keys, after_conjunction),
+            name_spans(text),
+            circumstance_spans(text),
+        )
 
     @classmethod
-    def load(cls, path: Path, keys: LemmaKeys | None = None) -> "Concepts":
+    def load(cls, path: Path, keys: LemmaKeys | None = None) -> Concepts:
         path = Path(path)
         if not path.is_file():
             raise InputError(path, "SKOS concept schemes file not found")

@@ -3,6 +3,7 @@
 Adding a document of a known kind is dropping the file and its manifest in the corpus
 directory; nothing else changes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -24,7 +26,7 @@ class CorpusDocument:
     text: str
 
 
-def read_toml(path: Path) -> tuple[dict, str]:
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; a syntax error becomes an InputError with the file and line."""
     try:
         content = path.read_bytes()
@@ -45,8 +47,11 @@ def decode_utf8(path: Path, content: bytes) -> str:
     except UnicodeDecodeError as error:
         line = content.count(b"\n", 0, error.start) + 1
         column = error.start - (content.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InputError(path, f"not UTF-8 text: invalid byte 0x{content[error.start]:02x} at column {column} "
-                         f"(byte offset {error.start})", line) from error
+        raise InputError(
+            path,
+            f"not UTF-8 text: invalid byte 0x{content[error.start]:02x} at column {column} (byte offset {error.start})",
+            line,
+        ) from error
 
 
 def validation_error(path: Path, raw: str, error: ValidationError, prefix: str = "") -> InputError:
@@ -82,16 +87,25 @@ def read_document(manifest_path: Path) -> CorpusDocument:
     # a manifest names a file of its own directory: never one elsewhere ("../../etc/passwd",
     # an absolute path, a symlink out of the corpus)
     if Path(source.file).is_absolute() or path.resolve().parent != corpus:
-        raise InputError(manifest_path, f"file {source.file!r} is not a file of the corpus directory {corpus}: "
-                         "a manifest describes a document beside it", line_of(manifest_path.read_text(), "file"))
+        raise InputError(
+            manifest_path,
+            f"file {source.file!r} is not a file of the corpus directory {corpus}: "
+            "a manifest describes a document beside it",
+            line_of(manifest_path.read_text(), "file"),
+        )
     if not path.is_file():
-        raise InputError(manifest_path, f"the document {source.file!r} it describes is missing", line_of(manifest_path.read_text(), "file"))
+        raise InputError(
+            manifest_path,
+            f"the document {source.file!r} it describes is missing",
+            line_of(manifest_path.read_text(), "file"),
+        )
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     if digest != source.sha256:
         raise InputError(
             path,
-            f"checksum mismatch: the file's sha256 is {digest} but its manifest {manifest_path.name} says {source.sha256}; "
+            f"checksum mismatch: the file's sha256 is {digest} "
+            f"but its manifest {manifest_path.name} says {source.sha256}; "
             "the document changed — check it, then update the manifest's sha256",
         )
     text = decode_utf8(path, content)
@@ -107,7 +121,9 @@ def read_corpus(directory: Path | str) -> list[CorpusDocument]:
     seen: dict[str, Path] = {}
     for document in documents:
         if document.source.id in seen:
-            raise InputError(document.path, f"document id {document.source.id!r} is already used by {seen[document.source.id]}")
+            raise InputError(
+                document.path, f"document id {document.source.id!r} is already used by {seen[document.source.id]}"
+            )
         seen[document.source.id] = document.path
     if not documents:
         raise InputError(directory, "no manifest (*.toml) in the corpus directory")

@@ -12,6 +12,7 @@ A date is kept as written: "le 21 octobre 2021" → ``2021-10-21``, "en février
 >>> observation_date("Au 19 juin 2020, 30 ménages étaient en cours d'accompagnement")
 '2020-06-19'
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,21 @@ from dataclasses import dataclass
 from .records import EventKind
 
 MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
@@ -71,14 +85,38 @@ class FoundEvent:
 
 # cue (just before the date, same clause) -> kind of event
 _CUES: list[tuple[re.Pattern[str], EventKind]] = [
-    (re.compile(r"(?i)\bavenant\b[^.;]{0,60}\b(?:sign[ée]e?|conclu|adopt[ée])\s+(?:le\s+|en\s+)?$"), EventKind.AMENDMENT),
-    (re.compile(r"(?i)\b(?:prolong[ée]e?|reconduite?|renouvel[ée]e?)\s+(?:jusqu['’]\s*(?:au|en|à)\s+|le\s+|en\s+)?$"), EventKind.EXTENSION),
-    (re.compile(r"(?i)\b(?:stratégie|strategie)\b[^.;]{0,120}\b(?:act[ée]e|adopt[ée]e)\b[^.;]{0,80}\ble\s+$"), EventKind.ADOPTION),
+    (
+        re.compile(r"(?i)\bavenant\b[^.;]{0,60}\b(?:sign[ée]e?|conclu|adopt[ée])\s+(?:le\s+|en\s+)?$"),
+        EventKind.AMENDMENT,
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:prolong[ée]e?|reconduite?|renouvel[ée]e?)\s+(?:jusqu['’]\s*(?:au|en|à)\s+|le\s+|en\s+)?$"
+        ),
+        EventKind.EXTENSION,
+    ),
+    (
+        re.compile(r"(?i)\b(?:stratégie|strategie)\b[^.;]{0,120}\b(?:act[ée]e|adopt[ée]e)\b[^.;]{0,80}\ble\s+$"),
+        EventKind.ADOPTION,
+    ),
     (re.compile(r"(?i)\b(?:sign[ée]e?|conclu)\s+(?:le\s+|en\s+)$"), EventKind.SIGNATURE),
     # "la préfecture et la Ville ont signé le contrat le 21 octobre 2021": the object between verb and date
-    (re.compile(r"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur)\s+(?:contrat|CTAIR?|PTAIR?)\s+(?:le\s+|en\s+)$"), EventKind.SIGNATURE),
-    (re.compile(r"(?i)\b(?:court|courra|valable|s['’]ach[eè]ve|prend\s+fin|se\s+termine)\s+jusqu['’]\s*(?:au|en|à)\s+$|\bjusqu['’]\s*(?:au|en)\s+$"), EventKind.END),
-    (re.compile(r"(?i)(?:^|[\s,;:(])(?:depuis|à\s+partir\s+de)\s+(?:fin\s+|début\s+)?$|\b(?:démarr[ée]e?|lanc[ée]e?|ouvert|effectif|mise?\s+en\s+place)\s+(?:depuis\s+|en\s+|le\s+)?$"), EventKind.START),
+    (
+        re.compile(r"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur)\s+(?:contrat|CTAIR?|PTAIR?)\s+(?:le\s+|en\s+)$"),
+        EventKind.SIGNATURE,
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:court|courra|valable|s['’]ach[eè]ve|prend\s+fin|se\s+termine)\s+jusqu['’]\s*(?:au|en|à)\s+$|\bjusqu['’]\s*(?:au|en)\s+$"
+        ),
+        EventKind.END,
+    ),
+    (
+        re.compile(
+            r"(?i)(?:^|[\s,;:(])(?:depuis|à\s+partir\s+de)\s+(?:fin\s+|début\s+)?$|\b(?:démarr[ée]e?|lanc[ée]e?|ouvert|effectif|mise?\s+en\s+place)\s+(?:depuis\s+|en\s+|le\s+)?$"
+        ),
+        EventKind.START,
+    ),
 ]
 _RANGE_START = re.compile(r"(?:^|[\s,;:(])(?:de|d['’]|du)\s*(?:fin\s+|début\s+)?$", re.I)
 _RANGE_END = re.compile(r"\s+(?:à|au|jusqu['’]\s*(?:à|en|au))\s+", re.I)
@@ -91,7 +129,9 @@ _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 
 _SINCE_YEARS = re.compile(r"(?i)\bdepuis\s+(?P<n>un|deux|trois|quatre|cinq|\d)\s+ans?\b")
 
 
-def find_events(text: str, start: int = 0, end: int | None = None, reference_year: int | None = None) -> list[FoundEvent]:
+def find_events(
+    text: str, start: int = 0, end: int | None = None, reference_year: int | None = None
+) -> list[FoundEvent]:
     """Dated events in ``text[start:end]``: the cue just before each date says what happened then.
     ``reference_year`` (the document's) dates "depuis un an"."""
     end = len(text) if end is None else end
@@ -112,7 +152,7 @@ def find_events(text: str, start: int = 0, end: int | None = None, reference_yea
         if i in range_end:
             out.append(FoundEvent(EventKind.END, date.iso, date.start, date.end))
             continue
-        before = text[max(start, date.start - 160):date.start]
+        before = text[max(start, date.start - 160) : date.start]
         following = dates[i + 1] if i + 1 < len(dates) else None
         if following and _RANGE_START.search(before) and _RANGE_END.fullmatch(text, date.end, following.start):
             out.append(FoundEvent(EventKind.START, date.iso, date.start, date.end))
@@ -129,7 +169,8 @@ def find_events(text: str, start: int = 0, end: int | None = None, reference_yea
 
 
 _OBSERVATION = re.compile(
-    rf"^\s*(?:(?:Au|Le|Fin|Début)\s+|En\s+|Depuis\s+)?(?P<date>(?:[0-3]?\d(?:er)?\s+)?(?:{_MONTH})\s+{_YEAR}|{_YEAR})\s*,", re.I
+    rf"^\s*(?:(?:Au|Le|Fin|Début)\s+|En\s+|Depuis\s+)?(?P<date>(?:[0-3]?\d(?:er)?\s+)?(?:{_MONTH})\s+{_YEAR}|{_YEAR})\s*,",
+    re.I,
 )
 
 

@@ -23,6 +23,7 @@ Structure read (nothing depends on line numbers):
   otherwise the whole body is one action, ordinal 1, labelled with the project's name when it opens
   with "Le projet NAME a/est/vise…" (Dijon: "ENSEMBLE !").
 """
+
 from __future__ import annotations
 
 import bisect
@@ -34,11 +35,33 @@ from ctair.text import fold
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
-from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .facts import (
+    ACTION_EVENTS,
+    DocumentIndex,
+    axes,
+    contract_events,
+    events,
+    participations,
+    programmes,
+    publics,
+    quantities,
+)
 from .ner import unresolved
 from .programme import read_programme
-from .records import (UNKNOWN_TERRITORY, Action, AxisRef, Contract, ContractKind, DocumentRecords, EventKind, Mention, Participation, Role,
-                      TerritoryMention, UnresolvedMention)
+from .records import (
+    UNKNOWN_TERRITORY,
+    Action,
+    AxisRef,
+    Contract,
+    ContractKind,
+    DocumentRecords,
+    EventKind,
+    Mention,
+    Participation,
+    Role,
+    TerritoryMention,
+    UnresolvedMention,
+)
 from .registry import Registry
 from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
 
@@ -90,7 +113,9 @@ def _sections(document: CorpusDocument, registry: Registry) -> list[Section]:
             known = known or registry.territory_named(hit.group("name")) is not None
             toc_end = line.end
     if not known:
-        raise InputError(document.path, "diair-report: no table of contents listing registry territories ('Name<TAB>p.N')")
+        raise InputError(
+            document.path, "diair-report: no table of contents listing registry territories ('Name<TAB>p.N')"
+        )
     headings: list[tuple[str | None, Segment]] = []
     pending = list(toc)
     for block in paragraphs(text):  # a heading is a paragraph of its own
@@ -102,13 +127,17 @@ def _sections(document: CorpusDocument, registry: Registry) -> list[Section]:
             pending.remove(name)
     missing = [name for name in pending if registry.territory_named(name) is not None]
     if missing:
-        raise InputError(document.path, f"diair-report: no section heading found for {missing} listed in the table of contents")
+        raise InputError(
+            document.path, f"diair-report: no section heading found for {missing} listed in the table of contents"
+        )
     sections = []
     for i, (territory, heading) in enumerate(headings):
         end = headings[i + 1][1].start if i + 1 < len(headings) else len(text)
         if i + 1 == len(headings):  # drop trailing page furniture
             blocks = paragraphs(text, Segment(heading.end, end))
-            while blocks and _FURNITURE.match(" ".join(blocks[-1].text(text).split()).replace("- ", "-").replace(" ", "")):
+            while blocks and _FURNITURE.match(
+                " ".join(blocks[-1].text(text).split()).replace("- ", "-").replace(" ", "")
+            ):
                 blocks.pop()
             end = blocks[-1].end if blocks else heading.end
         sections.append(Section(territory, heading, Segment(heading.end, end), heading.text(text).strip()))
@@ -137,7 +166,9 @@ def _numbered_items(text: str, blocks: list[Segment]) -> list[tuple[int, int, Se
 
 # "… met l'attention sur deux axes.", "… poursuivent 4 ambitions :": the numbered items that follow
 # are the contract's axes
-_ANNOUNCED_AXES = re.compile(r"\b(?:\d+|deux|trois|quatre|cinq|six|sept)\s+(?:axes|ambitions|priorités|orientations)\s*[.:]", re.I)
+_ANNOUNCED_AXES = re.compile(
+    r"\b(?:\d+|deux|trois|quatre|cinq|six|sept)\s+(?:axes|ambitions|priorités|orientations)\s*[.:]", re.I
+)
 
 
 def _announced_axes(index: DocumentIndex, intro: Segment, blocks: list[Segment]) -> list[AxisRef]:
@@ -168,7 +199,7 @@ def _numbered_actions(index: DocumentIndex, section: Section, blocks: list[Segme
 
 def _action(index: DocumentIndex, territory: str, ordinal: int, label: str, span: Segment, body: Segment) -> Action:
     text = index.text
-    description = clean(text[body.start:body.end]) if body.end > body.start else ""
+    description = clean(text[body.start : body.end]) if body.end > body.start else ""
     return Action(
         programmes=tuple(programmes(index, span)),
         events=tuple(events(index, span, ACTION_EVENTS)),
@@ -213,13 +244,15 @@ def _year_sentence(index: DocumentIndex, segment: Segment) -> tuple[int, Mention
     return None
 
 
-def _contract_participations(index: DocumentIndex, section: Section, intro: Segment | None) -> tuple[list[Participation], set]:
+def _contract_participations(
+    index: DocumentIndex, section: Section, intro: Segment | None
+) -> tuple[list[Participation], set[tuple[int, int]]]:
     """The organisations of the contract itself: its coordinator (a sentence on the coordination of
     the contract, anywhere in the section, which is then no fact of an action), its signatories (the
     organisations a sentence about the contract gives a role), and the other roles of the
     introduction. Also the spans of the coordination sentences."""
     out: dict[tuple[str, Role], Participation] = {}
-    coordination: set = set()
+    coordination: set[tuple[int, int]] = set()
     for sentence in index.sentences(section.body):
         text = index.text
         if _CONTRACT_COORDINATION.search(text, sentence.start, sentence.end):
@@ -261,8 +294,11 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     unknown_territories: list[UnresolvedMention] = []
     for section in sections:
         if section.territory is None:
-            unknown_territories.append(UnresolvedMention(surface=section.name, mention=mention(source, text, section.heading),
-                                                         ner_label=UNKNOWN_TERRITORY))
+            unknown_territories.append(
+                UnresolvedMention(
+                    surface=section.name, mention=mention(source, text, section.heading), ner_label=UNKNOWN_TERRITORY
+                )
+            )
             continue
         blocks = paragraphs(text, section.body)
         first_number = next((i for i, b in enumerate(blocks) if _is_number(text, b)), None)
@@ -273,10 +309,17 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
             intro_blocks = blocks[:1]
             section_actions = _unnumbered_actions(index, blocks[1:], section.territory)
         intro = Segment(intro_blocks[0].start, intro_blocks[-1].end) if intro_blocks else section.heading
-        contract_participations, coordination = _contract_participations(index, section, intro if intro_blocks else None)
+        contract_participations, coordination = _contract_participations(
+            index, section, intro if intro_blocks else None
+        )
         section_actions = [
-            a.model_copy(update={"participations": tuple(
-                p for p in a.participations if (p.mention.span.start, p.mention.span.end) not in coordination)})
+            a.model_copy(
+                update={
+                    "participations": tuple(
+                        p for p in a.participations if (p.mention.span.start, p.mention.span.end) not in coordination
+                    )
+                }
+            )
             for a in section_actions
         ]
         if intro_blocks:
@@ -306,8 +349,12 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         programme=read_programme(index, general, document.source.issued.year),
     )
 
-    records = records.model_copy(update={"unresolved": tuple(unknown_territories) + tuple(
-        unresolved(index, ner=ner, unknown_territories=tuple(u.surface for u in unknown_territories)))})
+    records = records.model_copy(
+        update={
+            "unresolved": tuple(unknown_territories)
+            + tuple(unresolved(index, ner=ner, unknown_territories=tuple(u.surface for u in unknown_territories)))
+        }
+    )
     return records
 
 
@@ -328,8 +375,8 @@ def _dated_by_introduction(index: DocumentIndex, intro: Segment, section_actions
     introduction's sentence."""
     for sentence in index.sentences(intro):
         presented = _ACTIONS_SUBJECT.search(index.text, sentence.start, sentence.end)
-        starts = [e for e in events(index, sentence, frozenset({EventKind.START}))] if presented else []
-        if not starts:
+        starts = events(index, sentence, frozenset({EventKind.START})) if presented else []
+        if presented is None or not starts:
             continue
         themes = {ref.axis for ref in axes(index, sentence)}
         if themes:
@@ -340,7 +387,8 @@ def _dated_by_introduction(index: DocumentIndex, intro: Segment, section_actions
             chosen = section_actions if wanted in (None, len(section_actions)) else []
         section_actions = [
             a.model_copy(update={"events": a.events + tuple(starts)})
-            if a in chosen and not any(e.kind is EventKind.START for e in a.events) else a
+            if a in chosen and not any(e.kind is EventKind.START for e in a.events)
+            else a
             for a in section_actions
         ]
     return section_actions

@@ -1,9 +1,10 @@
 """The one error type for bad input files: it always names the file and, where known, the line."""
+
 from __future__ import annotations
 
-from ctair.errors import CtairError
-
 from pathlib import Path
+
+from ctair.errors import CtairError
 
 
 class InputError(CtairError):

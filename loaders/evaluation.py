@@ -29,12 +29,15 @@ national                 the programme fact's kind and its values
 A quantity is compared whole: value or minimum/maximum, unit, approximate, rate period, the
 whole it is a part of (by that whole's value and unit), and its observation date.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,11 +46,33 @@ from .errors import InputError
 from .records import PARTIAL_DATE, ContractKind, DocumentRecords, EventKind, Quantity, Role, Unit
 from .registry import Registry, _validate
 
-Fact = tuple
+# ("kind", source, key..., values...): heterogeneous, compared whole and printed
+Fact = tuple[object, ...]
+# value, minimum, maximum, unit, approximate, per, whole (value, unit), observed
+QuantityKey = tuple[
+    str | None, str | None, str | None, str, bool, str | None, tuple[str | None, str] | None, str | None
+]
+ContractKey = tuple[str, str, str]  # source, territory, kind
+ActionKey = tuple[str, str, int]  # source, territory, ordinal
+Dates = Sequence[tuple[str, str | None]]  # (event kind, partial date)
 FACT_TYPES = (
-    "contract", "contract-year", "contract-participation", "coordinator", "contract-date", "contract-axis",
-    "contract-quantity", "action", "action-link", "participation", "programme", "programme-operator", "quantity",
-    "axis", "public", "action-date", "national",
+    "contract",
+    "contract-year",
+    "contract-participation",
+    "coordinator",
+    "contract-date",
+    "contract-axis",
+    "contract-quantity",
+    "action",
+    "action-link",
+    "participation",
+    "programme",
+    "programme-operator",
+    "quantity",
+    "axis",
+    "public",
+    "action-date",
+    "national",
 )
 
 
@@ -159,25 +184,48 @@ class Expectations(_Model):
         s = self.source
         out: set[Fact] = set()
         for c in self.contracts:
-            dates = [(EventKind.SIGNATURE.value, c.signed)] if c.signed else []
+            dates: list[tuple[str, str | None]] = [(EventKind.SIGNATURE.value, c.signed)] if c.signed else []
             if c.period:
                 dates += [(kind, date) for kind, date in (("start", c.period.start), ("end", c.period.end)) if date]
             dates += [(e.kind.value, e.date) for e in c.events]
-            out |= _contract_facts((s, c.territory, c.kind.value), c.year,
-                                   [(p.organisation, p.role.value) for p in c.participations],
-                                   [p.name for p in c.coordinators], dates, c.axes, _expected_quantities(c.quantities))
+            out |= _contract_facts(
+                (s, c.territory, c.kind.value),
+                c.year,
+                [(p.organisation, p.role.value) for p in c.participations],
+                [p.name for p in c.coordinators],
+                dates,
+                c.axes,
+                _expected_quantities(c.quantities),
+            )
         for a in self.actions:
-            period = [(kind, date) for kind, date in (("start", a.period.start), ("end", a.period.end)) if date] if a.period else []
-            out |= _action_facts((s, a.territory, a.ordinal), (a.same_as.source, a.same_as.ordinal) if a.same_as else None,
-                                 [(p.organisation, p.role.value) for p in a.participations],
-                                 [(p.programme, p.operator) for p in a.programmes], _expected_quantities(a.quantities),
-                                 a.axes, a.publics, period)
+            period = (
+                [(kind, date) for kind, date in (("start", a.period.start), ("end", a.period.end)) if date]
+                if a.period
+                else []
+            )
+            out |= _action_facts(
+                (s, a.territory, a.ordinal),
+                (a.same_as.source, a.same_as.ordinal) if a.same_as else None,
+                [(p.organisation, p.role.value) for p in a.participations],
+                [(p.programme, p.operator) for p in a.programmes],
+                _expected_quantities(a.quantities),
+                a.axes,
+                a.publics,
+                period,
+            )
         out.update(("national", s, *_national(f)) for f in self.programme)
         return out
 
 
-def _contract_facts(key: tuple, year: int | None, participations: list, coordinators: list, dates: list,
-                    axes, quantities: list) -> set[Fact]:
+def _contract_facts(
+    key: ContractKey,
+    year: int | None,
+    participations: Iterable[tuple[str, str]],
+    coordinators: Iterable[str],
+    dates: Dates,
+    axes: Iterable[str],
+    quantities: Iterable[QuantityKey],
+) -> set[Fact]:
     """The facts of one contract, from the annotation or from the records alike."""
     out: set[Fact] = {("contract", *key)}
     if year is not None:
@@ -190,8 +238,16 @@ def _contract_facts(key: tuple, year: int | None, participations: list, coordina
     return out
 
 
-def _action_facts(key: tuple, same_as: tuple | None, participations: list, programmes: list, quantities: list,
-                  axes, publics, dates: list) -> set[Fact]:
+def _action_facts(
+    key: ActionKey,
+    same_as: tuple[str, int] | None,
+    participations: Iterable[tuple[str, str]],
+    programmes: Sequence[tuple[str, str | None]],
+    quantities: Iterable[QuantityKey],
+    axes: Iterable[str],
+    publics: Iterable[str],
+    dates: Dates,
+) -> set[Fact]:
     """The facts of one action, from the annotation or from the records alike."""
     out: set[Fact] = {("action", *key)}
     if same_as:
@@ -210,31 +266,54 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _quantity_key(value, minimum, maximum, unit: Unit, approximate: bool, per: Unit | None,
-                  whole: tuple | None, observed: str | None) -> tuple:
-    return (_number(value), _number(minimum), _number(maximum), unit.value, approximate,
-            per.value if per else None, whole, observed)
+def _quantity_key(
+    value: Decimal | None,
+    minimum: Decimal | None,
+    maximum: Decimal | None,
+    unit: Unit,
+    approximate: bool,
+    per: Unit | None,
+    whole: tuple[str | None, str] | None,
+    observed: str | None,
+) -> QuantityKey:
+    return (
+        _number(value),
+        _number(minimum),
+        _number(maximum),
+        unit.value,
+        approximate,
+        per.value if per else None,
+        whole,
+        observed,
+    )
 
 
-def _expected_quantities(quantities: tuple[ExpectedQuantity, ...]) -> list[tuple]:
-    def whole_of(q: ExpectedQuantity) -> tuple | None:
+def _expected_quantities(quantities: tuple[ExpectedQuantity, ...]) -> list[QuantityKey]:
+    def whole_of(q: ExpectedQuantity) -> tuple[str | None, str] | None:
         if q.subset_of is None or q.subset_of > len(quantities):
             return None
         w = quantities[q.subset_of - 1]
         return (_number(w.value if w.value is not None else w.max), w.unit.value)
-    return [_quantity_key(q.value, q.min, q.max, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities]
+
+    return [
+        _quantity_key(q.value, q.min, q.max, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities
+    ]
 
 
-def _found_quantities(quantities: tuple[Quantity, ...]) -> list[tuple]:
-    def whole_of(q: Quantity) -> tuple | None:
+def _found_quantities(quantities: tuple[Quantity, ...]) -> list[QuantityKey]:
+    def whole_of(q: Quantity) -> tuple[str | None, str] | None:
         if q.subset_of is None or q.subset_of >= len(quantities):
             return None
         w = quantities[q.subset_of]
         return (_number(w.value if w.value is not None else w.maximum), w.unit.value)
-    return [_quantity_key(q.value, q.minimum, q.maximum, q.unit, q.approximate, q.per, whole_of(q), q.observed) for q in quantities]
+
+    return [
+        _quantity_key(q.value, q.minimum, q.maximum, q.unit, q.approximate, q.per, whole_of(q), q.observed)
+        for q in quantities
+    ]
 
 
-def _national(f: ExpectedNationalFact) -> tuple:
+def _national(f: ExpectedNationalFact) -> tuple[object, ...]:
     """The compared values of a national-programme fact, by kind."""
     if f.fact == "strategy-adopted":
         return (f.fact, f.date)
@@ -259,16 +338,26 @@ def facts_of(records: DocumentRecords) -> set[Fact]:
     s = records.source.id
     out: set[Fact] = set()
     for c in records.contracts:
-        out |= _contract_facts((s, c.territory, c.kind.value), c.year,
-                               [(p.organisation, p.role.value) for p in c.participations],
-                               [p.name for p in c.coordinators], [(e.kind.value, e.date) for e in c.events],
-                               [a.axis for a in c.axes], _found_quantities(c.quantities))
+        out |= _contract_facts(
+            (s, c.territory, c.kind.value),
+            c.year,
+            [(p.organisation, p.role.value) for p in c.participations],
+            [p.name for p in c.coordinators],
+            [(e.kind.value, e.date) for e in c.events],
+            [a.axis for a in c.axes],
+            _found_quantities(c.quantities),
+        )
     for a in records.actions:
-        out |= _action_facts((s, a.territory, a.ordinal), (a.same_as.source, a.same_as.ordinal) if a.same_as else None,
-                             [(p.organisation, p.role.value) for p in a.participations],
-                             [(p.programme, p.operator.organisation if p.operator else None) for p in a.programmes],
-                             _found_quantities(a.quantities), [x.axis for x in a.axes], [x.public for x in a.publics],
-                             [(e.kind.value, e.date) for e in a.events])
+        out |= _action_facts(
+            (s, a.territory, a.ordinal),
+            (a.same_as.source, a.same_as.ordinal) if a.same_as else None,
+            [(p.organisation, p.role.value) for p in a.participations],
+            [(p.programme, p.operator.organisation if p.operator else None) for p in a.programmes],
+            _found_quantities(a.quantities),
+            [x.axis for x in a.axes],
+            [x.public for x in a.publics],
+            [(e.kind.value, e.date) for e in a.events],
+        )
     programme = records.programme
     out.update(("national", s, "strategy-adopted", e.date) for e in programme.events if e.kind is EventKind.ADOPTION)
     quantities = programme.quantities
@@ -301,7 +390,7 @@ def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectat
         expectations = _validate(path, raw, data, Expectations, "actions")
         lines = raw.splitlines()
 
-        def check(ident: str, known, what: str) -> None:
+        def check(ident: str, known: Container[str], what: str) -> None:
             if ident not in known:
                 line = next((n for n, text in enumerate(lines, 1) if f'"{ident}"' in text), None)
                 raise InputError(path, f"unknown {what} {ident!r}", line)
@@ -310,23 +399,25 @@ def load_expectations(directory: Path, registry: Registry) -> dict[str, Expectat
             check(contract.territory, registry.territories, "territory")
             for p in contract.participations:
                 check(p.organisation, registry.organisations, "organisation")
-            for p in contract.programmes:
-                check(p.programme, registry.programmes, "programme")
+            for ref in contract.programmes:
+                check(ref.programme, registry.programmes, "programme")
         for action in expectations.actions:
             check(action.territory, registry.territories, "territory")
             for p in action.participations:
                 check(p.organisation, registry.organisations, "organisation")
-            for p in action.programmes:
-                check(p.programme, registry.programmes, "programme")
-                if p.operator:
-                    check(p.operator, registry.organisations, "organisation")
+            for ref in action.programmes:
+                check(ref.programme, registry.programmes, "programme")
+                if ref.operator:
+                    check(ref.operator, registry.organisations, "organisation")
         previous = out.get(expectations.source)
         if previous is not None:  # several files may annotate one source: their facts add up
-            expectations = previous.model_copy(update={
-                "contracts": previous.contracts + expectations.contracts,
-                "actions": previous.actions + expectations.actions,
-                "programme": previous.programme + expectations.programme,
-            })
+            expectations = previous.model_copy(
+                update={
+                    "contracts": previous.contracts + expectations.contracts,
+                    "actions": previous.actions + expectations.actions,
+                    "programme": previous.programme + expectations.programme,
+                }
+            )
         out[expectations.source] = expectations
     return out
 
@@ -348,8 +439,10 @@ class Score:
         return self.true_positives / expected if expected else 1.0
 
     def __str__(self) -> str:
-        return (f"precision {self.precision:.3f} recall {self.recall:.3f} "
-                f"(tp {self.true_positives}, spurious {self.false_positives}, missing {self.false_negatives})")
+        return (
+            f"precision {self.precision:.3f} recall {self.recall:.3f} "
+            f"(tp {self.true_positives}, spurious {self.false_positives}, missing {self.false_negatives})"
+        )
 
 
 def _score(found: set[Fact], expected: set[Fact]) -> Score:
@@ -366,10 +459,15 @@ class EvaluationReport:
     actions_per_territory: dict[str, int] = field(default_factory=dict)  # "source/territory" -> n found
     unevaluated: list[str] = field(default_factory=list)  # sources without expectations
 
-    def to_json(self) -> dict:
-        def score(s: Score) -> dict:
-            return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "true_positives": s.true_positives,
-                    "spurious": s.false_positives, "missing": s.false_negatives}
+    def to_json(self) -> dict[str, Any]:
+        def score(s: Score) -> dict[str, float]:
+            return {
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+                "true_positives": s.true_positives,
+                "spurious": s.false_positives,
+                "missing": s.false_negatives,
+            }
 
         return {
             "overall": score(self.overall),
@@ -411,8 +509,13 @@ def evaluate(records: list[DocumentRecords], expectations: dict[str, Expectation
         all_found |= found
         all_expected |= wanted
     categories = [c for c in FACT_TYPES if any(f[0] == c for f in all_found | all_expected)]
-    per_category = {c: _score({f for f in all_found if f[0] == c}, {f for f in all_expected if f[0] == c}) for c in categories}
-    key = lambda f: tuple(str(x) for x in f)
+    per_category = {
+        c: _score({f for f in all_found if f[0] == c}, {f for f in all_expected if f[0] == c}) for c in categories
+    }
+
+    def key(fact: tuple[object, ...]) -> tuple[str, ...]:
+        return tuple(str(x) for x in fact)
+
     return EvaluationReport(
         per_document=per_document,
         overall=_score(all_found, all_expected),

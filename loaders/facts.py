@@ -22,17 +22,17 @@ Role of an organisation occurrence, first rule that applies (all within its sent
    contract, in no stated role);
 6. otherwise it is context ("personnes hébergées par ADOMA"), not a participation.
 """
+
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Callable
 
 from .concepts import ConceptHit, Concepts, outside
-from .folding import FoldedText
 from .dates import find_events, observation_date
+from .folding import FoldedText
 from .quantities import find_quantities
 from .records import AxisRef, DatedEvent, EventKind, Participation, ProgrammeRef, PublicRef, Quantity, Role, Unit
 from .registry import Match, Registry
@@ -40,22 +40,41 @@ from .text import Segment, enclosing, mention, paragraphs, sentences
 
 _P = "(?:é|e)"  # tolerate missing accents
 ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
-    (re.compile(rf"\b(?:port|g{_P}r|dispens|assur|r{_P}alis|men|conduit)(?:{_P}|{_P}e|{_P}s|{_P}es)?\s+par\b", re.I), Role.OPERATOR, 80),
-    (re.compile(rf"\bmise?s?\s+en\s+(?:œ|oe)uvre\s+par\b", re.I), Role.OPERATOR, 80),
+    (
+        re.compile(rf"\b(?:port|g{_P}r|dispens|assur|r{_P}alis|men|conduit)(?:{_P}|{_P}e|{_P}s|{_P}es)?\s+par\b", re.I),
+        Role.OPERATOR,
+        80,
+    ),
+    (re.compile(r"\bmise?s?\s+en\s+(?:œ|oe)uvre\s+par\b", re.I), Role.OPERATOR, 80),
     (re.compile(rf"\b(?:confi|pass|command){_P}e?s?\s+(?:à|a)\b", re.I), Role.OPERATOR, 80),
     (re.compile(rf"\bop{_P}rateur\b", re.I), Role.OPERATOR, 20),
     (re.compile(r"\bpar\s+l['’](?:association|organisme)\b", re.I), Role.OPERATOR, 20),
     (re.compile(rf"\b(?:pilot|coordonn|anim){_P}e?s?\s+par\b", re.I), Role.COORDINATOR, 80),
     # the body on whose initiative something is undertaken steers it
     (re.compile(r"\b(?:à|a|sur)\s+l['’]initiative\s+(?:de|du|des)\b", re.I), Role.COORDINATOR, 12),
-    (re.compile(rf"\bcofinanc{_P}e?s?\s+(?:avec|par)\b|\bfinanc{_P}e?s?\s+par\b|\bfinancements?\s+(?:de|du|des)\b", re.I), Role.FUNDER, 60),
-    (re.compile(r"\ben\s+(?:lien|partenariat|collaboration|coopération)\s+avec\b|\bavec\s+l['’]appui\s+d", re.I), Role.PARTNER, 60),
+    (
+        re.compile(
+            rf"\bcofinanc{_P}e?s?\s+(?:avec|par)\b|\bfinanc{_P}e?s?\s+par\b|\bfinancements?\s+(?:de|du|des)\b", re.I
+        ),
+        Role.FUNDER,
+        60,
+    ),
+    (
+        re.compile(r"\ben\s+(?:lien|partenariat|collaboration|coopération)\s+avec\b|\bavec\s+l['’]appui\s+d", re.I),
+        Role.PARTNER,
+        60,
+    ),
     (re.compile(r"\bavec\b", re.I), Role.PARTNER, 12),
     (re.compile(r"\bparticipation\s+(?:de|du|des)\b", re.I), Role.PARTICIPANT, 12),
 ]
 LIST_CUES: list[tuple[re.Pattern[str], Role]] = [
     (re.compile(r"\bpartenaires\b", re.I), Role.PARTNER),
-    (re.compile(r"\bparticipants\b|\br[ée]unissant\b|\bassociant\b|\bgroupes?\s+de\s+travail\b|\bdiagnostic\b", re.I), Role.PARTICIPANT),
+    (
+        re.compile(
+            r"\bparticipants\b|\br[ée]unissant\b|\bassociant\b|\bgroupes?\s+de\s+travail\b|\bdiagnostic\b", re.I
+        ),
+        Role.PARTICIPANT,
+    ),
 ]
 AFTER_CUE = re.compile(
     r"(?:assurent|assure|se\s+chargent|se\s+charge|(?:est|sont)\s+en\s+charge|(?:est|sont)\s+charg[ée]e?s?|r[ée]alisent|r[ée]alise|"
@@ -139,15 +158,22 @@ CUED, INFERRED, POSITIONAL = 2, 1, 0
 _LISTING = re.compile(r"\bparmi\s+(?:lesquel(?:le)?s|eux|elles)\b|\bnotamment\b|\btel(?:le)?s?\s+que\b", re.I)
 
 
-def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles: list[Role | None],
-             default_role: Role | None, listed_role: Role | None = None) -> tuple[Role, int] | None:
+def _role_of(
+    text: str,
+    sentence: Segment,
+    orgs: list[Match],
+    index: int,
+    roles: list[Role | None],
+    default_role: Role | None,
+    listed_role: Role | None = None,
+) -> tuple[Role, int] | None:
     match = orgs[index]
     previous_end = orgs[index - 1].end if index > 0 else sentence.start
     # 1. adjacent cue before (nearest cue ending in the gap since the previous organisation)
     best: tuple[int, Role] | None = None
     for pattern, role, max_gap in ADJACENT_CUES:
         for cue in pattern.finditer(text, previous_end, match.start):
-            gap = text[cue.end():match.start]
+            gap = text[cue.end() : match.start]
             if len(gap) <= max_gap and not re.search(r"[.;:!?]", gap) and (best is None or cue.end() > best[0]):
                 best = (cue.end(), role)
     if best:
@@ -156,15 +182,16 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
     next_start = orgs[index + 1].start if index + 1 < len(orgs) else sentence.end
     window_end = min(next_start, sentence.end, match.end + _AFTER_WINDOW)
     after = AFTER_CUE.search(text, match.end, window_end)
-    if after and not re.search(r"[.;!?]", text[match.end:after.start()]):
+    if after and not re.search(r"[.;!?]", text[match.end : after.start()]):
         return Role.OPERATOR, CUED
     # 3. enumeration after the previous organisation
     if index > 0:
         gap_start = orgs[index - 1].end
         if _APPOSITION.fullmatch(text, gap_start, match.start) or _POSSESSIVE.fullmatch(text, gap_start, match.start):
             return None
-        if roles[index - 1] is not None and _CHAIN_GAP.fullmatch(text, gap_start, match.start):
-            return roles[index - 1], INFERRED
+        previous_role = roles[index - 1]
+        if previous_role is not None and _CHAIN_GAP.fullmatch(text, gap_start, match.start):
+            return previous_role, INFERRED
     # 4. list cue earlier in the sentence
     nearest: tuple[int, Role] | None = None
     for pattern, role in LIST_CUES:
@@ -178,15 +205,20 @@ def _role_of(text: str, sentence: Segment, orgs: list[Match], index: int, roles:
         return default_role, INFERRED
     if listed_role is not None and (len(orgs) >= 2 or _LISTING.search(text, sentence.start, match.start)):
         return listed_role, INFERRED
-    before = text[sentence.start:match.start]
+    before = text[sentence.start : match.start]
     if len(before) <= _SUBJECT_WINDOW and not _PREPOSITION.search(before) and not re.search(r"[,;:]", before):
         return Role.OPERATOR, POSITIONAL
     return None
 
 
-def participations(index: DocumentIndex, segment: Segment, default_role: Role | None = None,
-                   least: int = POSITIONAL, unstated: Role | None = None,
-                   listed_role: Role | None = None) -> list[Participation]:
+def participations(
+    index: DocumentIndex,
+    segment: Segment,
+    default_role: Role | None = None,
+    least: int = POSITIONAL,
+    unstated: Role | None = None,
+    listed_role: Role | None = None,
+) -> list[Participation]:
     """The organisations with a role in ``segment``, one per (organisation, role), each quoting the
     sentence that states that role most directly (the first such sentence); ``least`` drops roles
     read less directly than that (a general text's subject is no operator of anything); with
@@ -208,13 +240,23 @@ def participations(index: DocumentIndex, segment: Segment, default_role: Role | 
             if strength == POSITIONAL and unstated is not None:
                 role = unstated
             following = orgs[i + 1] if i + 1 < len(orgs) else None
-            if following is not None and _APPOSITION.fullmatch(text, match.end, following.start) and \
-                    index.registry.organisations[following.id].sub_organisation_of == match.id:
+            if (
+                following is not None
+                and _APPOSITION.fullmatch(text, match.end, following.start)
+                and index.registry.organisations[following.id].sub_organisation_of == match.id
+            ):
                 match = following  # "la mairie de Toulouse (Direction des Solidarités …)": the department acts
             key = (match.id, role)
             if key not in found or strength > found[key][0]:
-                found[key] = (strength, Participation(
-                    organisation=match.id, role=role, surface=match.surface, mention=mention(index.source, text, sentence)))
+                found[key] = (
+                    strength,
+                    Participation(
+                        organisation=match.id,
+                        role=role,
+                        surface=match.surface,
+                        mention=mention(index.source, text, sentence),
+                    ),
+                )
     if unstated is not None:
         stated = {organisation for organisation, role in found if role != unstated}
         found = {key: value for key, value in found.items() if key[1] != unstated or key[0] not in stated}
@@ -239,13 +281,23 @@ def programmes(index: DocumentIndex, segment: Segment) -> list[ProgrammeRef]:
         operator = None
         cue = _PROGRAMME_OPERATOR.match(text, match.end, sentence.end)
         if cue:
-            named = next((o for o in index.organisations_in(Segment(cue.end(), sentence.end)) if o.start == cue.end()), None)
+            named = next(
+                (o for o in index.organisations_in(Segment(cue.end(), sentence.end)) if o.start == cue.end()), None
+            )
             if named:
-                operator = Participation(organisation=named.id, role=Role.OPERATOR, surface=named.surface,
-                                         mention=mention(index.source, text, sentence))
+                operator = Participation(
+                    organisation=named.id,
+                    role=Role.OPERATOR,
+                    surface=named.surface,
+                    mention=mention(index.source, text, sentence),
+                )
         if match.id not in out or (operator and out[match.id].operator is None):
-            out[match.id] = ProgrammeRef(programme=match.id, surface=match.surface,
-                                         mention=mention(index.source, text, sentence), operator=operator)
+            out[match.id] = ProgrammeRef(
+                programme=match.id,
+                surface=match.surface,
+                mention=mention(index.source, text, sentence),
+                operator=operator,
+            )
     return list(out.values())
 
 
@@ -258,19 +310,30 @@ def quantities(index: DocumentIndex, segment: Segment) -> list[Quantity]:
         sentence = enclosing(sentence_list, found.start) or segment
         # the clause the figure is in: from the last full stop before it ("… de la CTRR. En février 2020, 23 ménages")
         clause_start = max(sentence.start, index.text.rfind(". ", sentence.start, found.start) + 2)
-        observed = None if found.unit in _DURATIONS else observation_date(index.text[clause_start:sentence.end])
-        out.append(Quantity(value=found.value, minimum=found.minimum, maximum=found.maximum, unit=found.unit,
-                            label=found.label, approximate=found.approximate, per=found.per,
-                            subset_of=found.subset_of, observed=observed,
-                            mention=mention(index.source, index.text, sentence)))
+        observed = None if found.unit in _DURATIONS else observation_date(index.text[clause_start : sentence.end])
+        out.append(
+            Quantity(
+                value=found.value,
+                minimum=found.minimum,
+                maximum=found.maximum,
+                unit=found.unit,
+                label=found.label,
+                approximate=found.approximate,
+                per=found.per,
+                subset_of=found.subset_of,
+                observed=observed,
+                mention=mention(index.source, index.text, sentence),
+            )
+        )
     return out
 
 
 _DURATIONS = frozenset({Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR})
 
 
-def events(index: DocumentIndex, segment: Segment, kinds: frozenset[EventKind] | None = None,
-           reference_year: int | None = None) -> list[DatedEvent]:
+def events(
+    index: DocumentIndex, segment: Segment, kinds: frozenset[EventKind] | None = None, reference_year: int | None = None
+) -> list[DatedEvent]:
     """Dated events of ``segment`` (optionally only ``kinds``), one per (kind, date), with their sentence."""
     out: dict[tuple[EventKind, str], DatedEvent] = {}
     sentence_list = index.sentences(segment)
@@ -278,8 +341,10 @@ def events(index: DocumentIndex, segment: Segment, kinds: frozenset[EventKind] |
         for found in find_events(index.text, sentence.start, sentence.end, reference_year):
             if kinds is not None and found.kind not in kinds:
                 continue
-            out.setdefault((found.kind, found.date), DatedEvent(
-                kind=found.kind, date=found.date, mention=mention(index.source, index.text, sentence)))
+            out.setdefault(
+                (found.kind, found.date),
+                DatedEvent(kind=found.kind, date=found.date, mention=mention(index.source, index.text, sentence)),
+            )
     return list(out.values())
 
 
@@ -307,13 +372,21 @@ def axes(index: DocumentIndex, segment: Segment) -> list[AxisRef]:
     broader = index.concepts.axes.broader
     narrowed = {broader[c] for c, _ in found if c in broader}
     first = bisect.bisect_left(index.axes, segment.start, key=lambda hit: hit.start)
-    named = {hit.concept for hit in index.axes[first:] if hit.start < segment.end and hit.end <= segment.end and hit.named}
-    return [AxisRef(axis=c, mention=mention(index.source, index.text, s)) for c, s in found
-            if c not in narrowed or c in named]
+    named = {
+        hit.concept for hit in index.axes[first:] if hit.start < segment.end and hit.end <= segment.end and hit.named
+    }
+    return [
+        AxisRef(axis=c, mention=mention(index.source, index.text, s))
+        for c, s in found
+        if c not in narrowed or c in named
+    ]
 
 
 def publics(index: DocumentIndex, segment: Segment) -> list[PublicRef]:
-    return [PublicRef(public=c, mention=mention(index.source, index.text, s)) for c, s in _concepts(index, index.publics, segment)]
+    return [
+        PublicRef(public=c, mention=mention(index.source, index.text, s))
+        for c, s in _concepts(index, index.publics, segment)
+    ]
 
 
 ACTION_EVENTS = frozenset({EventKind.START, EventKind.END})

@@ -12,6 +12,7 @@ the folded text instead of folding the text again for every alias.
 >>> f.text[s:e]
 'Soliha 31'
 """
+
 from __future__ import annotations
 
 import unicodedata

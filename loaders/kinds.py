@@ -1,15 +1,15 @@
 """Document kind → loader. A loader reads one ``CorpusDocument`` with the registry and returns its
 ``DocumentRecords``; it never touches a store. Keyword arguments: ``concepts`` (SKOS axes and
 publics, default ``ontology/schemes.ttl``) and ``ner`` (False skips spaCy, for speed)."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from . import diair_report, web_article
 from .corpus import CorpusDocument
 from .errors import InputError, line_of
 from .records import DocumentRecords
-from .registry import Registry
 
 Loader = Callable[..., DocumentRecords]
 
@@ -26,4 +26,6 @@ def loader_for(document: CorpusDocument) -> Loader:
     except KeyError:
         manifest = document.path.with_suffix(".toml")
         line = line_of(manifest.read_text(encoding="utf-8"), "kind") if manifest.is_file() else None
-        raise InputError(manifest, f"unknown document kind {document.source.kind!r} (known: {', '.join(sorted(LOADERS))})", line) from None
+        raise InputError(
+            manifest, f"unknown document kind {document.source.kind!r} (known: {', '.join(sorted(LOADERS))})", line
+        ) from None

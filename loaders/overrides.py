@@ -13,20 +13,23 @@ located in the document, inside the action (an error if absent). Removing a fact
 produce is an error too, so a stale override is noticed. Any problem is an ``InputError`` pointing
 at the override's line.
 """
+
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .corpus import read_toml
 from .errors import InputError
-from .records import ContractKind, DocumentRecords, Mention, Method, Participation, Quantity, Role, Span, Unit
 from .folding import FoldedText
+from .records import ContractKind, DocumentRecords, Mention, Method, Participation, Quantity, Role, Span, Unit
 from .registry import Registry
+
+T = TypeVar("T")
 
 _REQUIRED = {
     "add-participation": ("source", "territory", "ordinal", "organisation", "role", "quote"),
@@ -59,7 +62,7 @@ class Override(BaseModel):
     line: int | None = None  # filled by the reader
 
     @model_validator(mode="after")
-    def _complete(self) -> "Override":
+    def _complete(self) -> Override:
         missing = [k for k in _REQUIRED[self.op] if getattr(self, k) is None]
         if missing:
             raise ValueError(f"{self.op} needs {', '.join(missing)}")
@@ -113,21 +116,34 @@ def _surface(organisation: str, territory: str, quote: str, registry: Registry |
     return registry.organisations[organisation].name
 
 
-def apply_overrides(documents: list[DocumentRecords], overrides: list[Override], texts: dict[str, str],
-                    path: Path = Path("corpus/curation/overrides.toml"), registry: Registry | None = None) -> list[DocumentRecords]:
+def apply_overrides(
+    documents: list[DocumentRecords],
+    overrides: list[Override],
+    texts: dict[str, str],
+    path: Path = Path("corpus/curation/overrides.toml"),
+    registry: Registry | None = None,
+) -> list[DocumentRecords]:
     by_source = {d.source.id: d for d in documents}
     for override in overrides:
         if override.source not in by_source:
             if override.source in texts:
                 continue
             raise InputError(path, f"unknown source {override.source!r}", override.line)
-        by_source[override.source] = _apply(by_source[override.source], override, texts[override.source], path, registry)
+        by_source[override.source] = _apply(
+            by_source[override.source], override, texts[override.source], path, registry
+        )
     return [by_source[d.source.id] for d in documents]
 
 
 def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registry: Registry | None) -> DocumentRecords:
-    def fail(reason: str):
+    def fail(reason: str) -> NoReturn:
         raise InputError(path, f"{o.op}: {reason}", o.line)
+
+    def present(value: T | None, name: str) -> T:
+        # Override's validator requires each op's fields (_REQUIRED): None here is an Override built around it
+        if value is None:
+            fail(f"needs {name}")
+        return value
 
     if o.op == "set-contract-year":
         contracts = list(records.contracts)
@@ -135,7 +151,7 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
             if c.territory == o.territory and c.kind == o.kind:
                 contracts[i] = c.model_copy(update={"year": o.year})
                 return records.model_copy(update={"contracts": tuple(contracts)})
-        fail(f"no {o.kind.value} contract of {o.territory!r} in {o.source!r}")
+        fail(f"no {present(o.kind, 'kind').value} contract of {o.territory!r} in {o.source!r}")
 
     actions = list(records.actions)
     position = next((i for i, a in enumerate(actions) if a.territory == o.territory and a.ordinal == o.ordinal), None)
@@ -145,32 +161,61 @@ def _apply(records: DocumentRecords, o: Override, text: str, path: Path, registr
 
     def curated_mention() -> Mention:
         span = action.mention.span
-        found = _locate(text, o.quote, span.start, span.end)
+        found = _locate(text, present(o.quote, "quote"), span.start, span.end)
         if found is None:
             fail(f"quote {o.quote!r} not found in action {o.territory!r} #{o.ordinal}")
-        return Mention(source=o.source, span=Span(start=found[0], end=found[1]), text=text[found[0]:found[1]], method=Method.CURATED)
+        return Mention(
+            source=o.source,
+            span=Span(start=found[0], end=found[1]),
+            text=text[found[0] : found[1]],
+            method=Method.CURATED,
+        )
 
     if o.op == "add-participation":
         mention = curated_mention()
         if any(p.organisation == o.organisation and p.role == o.role for p in action.participations):
             return records  # the rules found it meanwhile
-        surface = _surface(o.organisation, o.territory, mention.text, registry)
-        action = action.model_copy(update={"participations": action.participations + (
-            Participation(organisation=o.organisation, role=o.role, surface=surface, mention=mention),)})
+        organisation, role = present(o.organisation, "organisation"), present(o.role, "role")
+        surface = _surface(organisation, o.territory, mention.text, registry)
+        action = action.model_copy(
+            update={
+                "participations": action.participations
+                + (Participation(organisation=organisation, role=role, surface=surface, mention=mention),)
+            }
+        )
     elif o.op == "remove-participation":
         kept = tuple(p for p in action.participations if not (p.organisation == o.organisation and p.role == o.role))
         if len(kept) == len(action.participations):
-            fail(f"{o.organisation!r} as {o.role.value} is not a participation of {o.territory!r} #{o.ordinal}: delete this override")
+            fail(
+                f"{o.organisation!r} as {present(o.role, 'role').value} is not a participation of "
+                f"{o.territory!r} #{o.ordinal}: delete this override"
+            )
         action = action.model_copy(update={"participations": kept})
     elif o.op == "add-quantity":
         mention = curated_mention()
-        action = action.model_copy(update={"quantities": action.quantities + (
-            Quantity(value=o.value, minimum=o.minimum, maximum=o.maximum, approximate=o.approximate,
-                     unit=o.unit, label=o.label, mention=mention),)})
+        action = action.model_copy(
+            update={
+                "quantities": action.quantities
+                + (
+                    Quantity(
+                        value=o.value,
+                        minimum=o.minimum,
+                        maximum=o.maximum,
+                        approximate=o.approximate,
+                        unit=present(o.unit, "unit"),
+                        label=present(o.label, "label"),
+                        mention=mention,
+                    ),
+                )
+            }
+        )
     elif o.op == "remove-quantity":
-        kept = tuple(q for q in action.quantities if not (q.value == o.value and q.unit == o.unit))
-        if len(kept) == len(action.quantities):
-            fail(f"no quantity {o.value} {o.unit.value} in {o.territory!r} #{o.ordinal}: delete this override")
-        action = action.model_copy(update={"quantities": kept})
+        kept_quantities = tuple(q for q in action.quantities if not (q.value == o.value and q.unit == o.unit))
+        if len(kept_quantities) == len(action.quantities):
+            fail(
+                f"no quantity {o.value} {present(o.unit, 'unit').value} in {o.territory!r} #{o.ordinal}: "
+                "delete this override"
+            )
+        action = action.model_copy(update={"quantities": kept_quantities})
     actions[position] = action
     return records.model_copy(update={"actions": tuple(actions)})

@@ -1,4 +1,5 @@
 """The loaders' single entry point for the build: documents in, records and their evaluation out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,10 +10,10 @@ from ctair.text import fold
 
 from .concepts import Concepts
 from .corpus import CorpusDocument, read_corpus
+from .errors import InputError
 from .evaluation import EvaluationReport, evaluate, load_expectations
 from .kinds import loader_for
 from .overrides import apply_overrides, load_overrides
-from .errors import InputError
 from .records import UNKNOWN_TERRITORY, ActionKey, DocumentRecords, UnresolvedMention
 from .registry import Registry
 
@@ -39,9 +40,15 @@ class Extraction:
     registry: Registry
 
 
-def extract(documents: list[CorpusDocument], curation_dir: Path, *, ner: bool = True,
-            schemes: Path | None = None, extra_curation: tuple[Path, ...] = (),
-            expectations_dir: Path | None = None) -> Extraction:
+def extract(
+    documents: list[CorpusDocument],
+    curation_dir: Path,
+    *,
+    ner: bool = True,
+    schemes: Path | None = None,
+    extra_curation: tuple[Path, ...] = (),
+    expectations_dir: Path | None = None,
+) -> Extraction:
     """Read ``documents`` with the registry of ``curation_dir`` (extended by ``extra_curation``
     directories), apply its overrides and score both against the expectations
     (``expectations_dir``, by default ``<curation_dir>/expectations``)."""
@@ -76,9 +83,13 @@ def stop_on_unknown_territories(documents: list[CorpusDocument], read: list[Docu
             if u.ner_label == UNKNOWN_TERRITORY:
                 document = paths[records.source.id]
                 line = document.text.count("\n", 0, u.mention.span.start) + 1
-                raise InputError(document.path, f"territory {u.surface!r} (a section or zoom heading) is not in the registry; "
-                                 f"run `ctair curate --document {document.path}` to propose it from the official gazetteer, "
-                                 "review the proposal and `ctair curate accept`", line)
+                raise InputError(
+                    document.path,
+                    f"territory {u.surface!r} (a section or zoom heading) is not in the registry; "
+                    f"run `ctair curate --document {document.path}` to propose it from the official gazetteer, "
+                    "review the proposal and `ctair curate accept`",
+                    line,
+                )
 
 
 def link_same_actions(documents: list[DocumentRecords]) -> list[DocumentRecords]:
@@ -91,12 +102,15 @@ def link_same_actions(documents: list[DocumentRecords]) -> list[DocumentRecords]
         for action in records.actions:
             if not action.named_reference:
                 described.setdefault((action.territory, fold(action.label)), []).append(
-                    ActionKey(source=records.source.id, ordinal=action.ordinal))
+                    ActionKey(source=records.source.id, ordinal=action.ordinal)
+                )
     out = []
     for records in documents:
         actions = []
         for action in records.actions:
-            candidates = [k for k in described.get((action.territory, fold(action.label)), []) if k.source != records.source.id]
+            candidates = [
+                k for k in described.get((action.territory, fold(action.label)), []) if k.source != records.source.id
+            ]
             if action.named_reference and len(candidates) == 1:
                 action = action.model_copy(update={"same_as": candidates[0]})
             actions.append(action)
@@ -113,8 +127,13 @@ def evaluate_unseen(directory: Path = UNSEEN, curation_dir: Path | None = None, 
     ``curation/`` (the main registry is extended, never changed)."""
     directory = Path(directory)
     curation_dir = curation_dir or directory.parent.parent / "corpus" / "curation"
-    return extract(read_corpus(directory), curation_dir, ner=ner, extra_curation=(directory / "curation",),
-                   expectations_dir=directory / "expectations")
+    return extract(
+        read_corpus(directory),
+        curation_dir,
+        ner=ner,
+        extra_curation=(directory / "curation",),
+        expectations_dir=directory / "expectations",
+    )
 
 
 def per_type_table(before: EvaluationReport, after: EvaluationReport | None = None) -> str:
@@ -124,13 +143,17 @@ def per_type_table(before: EvaluationReport, after: EvaluationReport | None = No
         header += f"   {'after overrides: P':>18} {'R':>6}"
     lines = [header]
     for kind, score in before.per_category.items():
-        line = (f"  {kind:24} {score.precision:9.3f} {score.recall:7.3f} {score.true_positives + score.false_positives:6d} "
-                f"{score.true_positives + score.false_negatives:8d}")
+        line = (
+            f"  {kind:24} {score.precision:9.3f} {score.recall:7.3f} {score.true_positives + score.false_positives:6d} "
+            f"{score.true_positives + score.false_negatives:8d}"
+        )
         if after is not None and kind in after.per_category:
             line += f"   {after.per_category[kind].precision:18.3f} {after.per_category[kind].recall:6.3f}"
         lines.append(line)
     overall = before.overall
-    lines.append(f"  {'all facts':24} {overall.precision:9.3f} {overall.recall:7.3f}"
-                 f" {overall.true_positives + overall.false_positives:6d} {overall.true_positives + overall.false_negatives:8d}"
-                 + (f"   {after.overall.precision:18.3f} {after.overall.recall:6.3f}" if after is not None else ""))
+    lines.append(
+        f"  {'all facts':24} {overall.precision:9.3f} {overall.recall:7.3f}"
+        f" {overall.true_positives + overall.false_positives:6d} {overall.true_positives + overall.false_negatives:8d}"
+        + (f"   {after.overall.precision:18.3f} {after.overall.recall:6.3f}" if after is not None else "")
+    )
     return "\n".join(lines)

@@ -5,9 +5,11 @@ whose they are, the interministerial delegate, and the institutions' roles.
 Read only from the document's *general* text (a report's introduction, an article's interview),
 never from a territory section, so a territory's figures never become national ones.
 """
+
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .facts import CUED, DocumentIndex, events, participations, quantities
 from .records import EventKind, NationalProgramme, Participation, Person, Quantity, Role, Unit
@@ -41,7 +43,9 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
             tail = (hit.group("title_tail") or "").strip()
             title = f"délégué interministériel {tail}".strip() if tail else "délégué interministériel"
             head_of = _DELEGATION if _DELEGATION in index.registry.organisations else None
-            people.append(Person(name=name, title=title, head_of=head_of, mention=mention(index.source, text, sentence)))
+            people.append(
+                Person(name=name, title=title, head_of=head_of, mention=mention(index.source, text, sentence))
+            )
         found_events += events(index, segment, frozenset({EventKind.ADOPTION}))
         for participation in participations(index, segment, least=CUED):
             found_participations.setdefault((participation.organisation, participation.role), participation)
@@ -51,27 +55,39 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
                 continue
             whole = position.get(quantity.subset_of) if quantity.subset_of is not None else None
             position[i] = len(found_quantities)
-            found_quantities.append(_dated_and_funded(index, quantity.model_copy(update={"subset_of": whole}),
-                                                      segment, issued_year, people))
+            found_quantities.append(
+                _dated_and_funded(index, quantity.model_copy(update={"subset_of": whole}), segment, issued_year, people)
+            )
     for quantity in found_quantities:
         if quantity.funder:
-            found_participations.setdefault((quantity.funder, Role.FUNDER), Participation(
-                organisation=quantity.funder, role=Role.FUNDER,
-                surface=index.registry.organisations[quantity.funder].name, mention=quantity.mention))
-    return NationalProgramme(events=tuple(found_events), quantities=tuple(found_quantities),
-                             participations=tuple(found_participations.values()), people=tuple(people))
+            found_participations.setdefault(
+                (quantity.funder, Role.FUNDER),
+                Participation(
+                    organisation=quantity.funder,
+                    role=Role.FUNDER,
+                    surface=index.registry.organisations[quantity.funder].name,
+                    mention=quantity.mention,
+                ),
+            )
+    return NationalProgramme(
+        events=tuple(found_events),
+        quantities=tuple(found_quantities),
+        participations=tuple(found_participations.values()),
+        people=tuple(people),
+    )
 
 
-def _dated_and_funded(index: DocumentIndex, quantity: Quantity, paragraph: Segment, issued_year: int,
-                      people: list[Person]) -> Quantity:
+def _dated_and_funded(
+    index: DocumentIndex, quantity: Quantity, paragraph: Segment, issued_year: int, people: list[Person]
+) -> Quantity:
     """A programme figure is dated by its sentence ("en 2019", "cette année"); an amount is the
     money of the organisation its sentence names first, or of the speaker's when it says "Nous"."""
     sentence = quantity.mention.text
-    update: dict = {}
+    update: dict[str, Any] = {}
     if quantity.observed is None:
         year = _IN_YEAR.search(sentence)
         # an amount's year may be given by the sentence before it ("… cette année. La DGEF ajoute 5,2 millions.")
-        context = index.text[paragraph.start:quantity.mention.span.end] if quantity.unit is Unit.EURO else sentence
+        context = index.text[paragraph.start : quantity.mention.span.end] if quantity.unit is Unit.EURO else sentence
         if year:
             update["observed"] = year.group("year")
         elif _THIS_YEAR.search(context):

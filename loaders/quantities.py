@@ -20,6 +20,7 @@ ordinals are not quantities. What the text says is kept, never recomputed:
 >>> [(q.value, q.unit.value, q.per and q.per.value) for q in find_quantities("60 accessions par an")]
 [(Decimal('60'), 'housing-access', 'year')]
 """
+
 from __future__ import annotations
 
 import re
@@ -29,32 +30,64 @@ from decimal import Decimal
 from .records import Unit
 
 WORD_NUMBERS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30, "cent": 100,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+    "cent": 100,
 }
 # unit nouns (singular and plural); "un/une" are only numbers before a unit noun (and are skipped: too ambiguous)
 UNIT_NOUNS: list[tuple[str, Unit]] = [
     ("programmes de formation", Unit.TRAINING_PROGRAMME),
-    ("bénéficiaires", Unit.BENEFICIARY), ("bénéficiaire", Unit.BENEFICIARY),
-    ("primo-arrivants", Unit.BENEFICIARY), ("accompagnements", Unit.BENEFICIARY),
-    ("réfugiés", Unit.BENEFICIARY), ("personnes", Unit.BENEFICIARY), ("BPI", Unit.BENEFICIARY),
-    ("places", Unit.PLACE), ("place", Unit.PLACE),
-    ("logements", Unit.DWELLING), ("logement", Unit.DWELLING),
-    ("ménages", Unit.HOUSEHOLD), ("familles", Unit.HOUSEHOLD), ("ménage", Unit.HOUSEHOLD), ("famille", Unit.HOUSEHOLD),
-    ("jeunes", Unit.YOUNG_PERSON), ("enfants", Unit.CHILD),
-    ("heures", Unit.HOUR), ("heure", Unit.HOUR),
-    ("jours", Unit.DAY), ("semaines", Unit.WEEK),
+    ("bénéficiaires", Unit.BENEFICIARY),
+    ("bénéficiaire", Unit.BENEFICIARY),
+    ("primo-arrivants", Unit.BENEFICIARY),
+    ("accompagnements", Unit.BENEFICIARY),
+    ("réfugiés", Unit.BENEFICIARY),
+    ("personnes", Unit.BENEFICIARY),
+    ("BPI", Unit.BENEFICIARY),
+    ("places", Unit.PLACE),
+    ("place", Unit.PLACE),
+    ("logements", Unit.DWELLING),
+    ("logement", Unit.DWELLING),
+    ("ménages", Unit.HOUSEHOLD),
+    ("familles", Unit.HOUSEHOLD),
+    ("ménage", Unit.HOUSEHOLD),
+    ("famille", Unit.HOUSEHOLD),
+    ("jeunes", Unit.YOUNG_PERSON),
+    ("enfants", Unit.CHILD),
+    ("heures", Unit.HOUR),
+    ("heure", Unit.HOUR),
+    ("jours", Unit.DAY),
+    ("semaines", Unit.WEEK),
     ("mois", Unit.MONTH),
     ("participants", Unit.PARTICIPANT),
     ("séances", Unit.SESSION),
-    ("projets", Unit.PROJECT), ("projet", Unit.PROJECT),
+    ("projets", Unit.PROJECT),
+    ("projet", Unit.PROJECT),
     ("associations", Unit.ORGANISATION),
     ("langues", Unit.LANGUAGE),
     ("études", Unit.STUDY),
     ("accessions", Unit.HOUSING_ACCESS),
-    ("territoires", Unit.TERRITORY), ("métropoles", Unit.TERRITORY),
-    ("villes", Unit.CITY), ("plus grandes villes", Unit.CITY),
-    ("axes", Unit.AXIS), ("thématiques", Unit.AXIS), ("ambitions", Unit.AXIS),
+    ("territoires", Unit.TERRITORY),
+    ("métropoles", Unit.TERRITORY),
+    ("villes", Unit.CITY),
+    ("plus grandes villes", Unit.CITY),
+    ("axes", Unit.AXIS),
+    ("thématiques", Unit.AXIS),
+    ("ambitions", Unit.AXIS),
 ]
 _NUMBER = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?"
 _VALUE = rf"(?:{_NUMBER}|(?i:{'|'.join(w for w in WORD_NUMBERS if w not in ('un', 'une'))}))"
@@ -77,7 +110,7 @@ _PER = re.compile(r"\s*(?:par|/)\s*(?P<period>an|année|mois|semaine|jour)\b", r
 _PERIOD_UNIT = {"an": Unit.YEAR, "année": Unit.YEAR, "mois": Unit.MONTH, "semaine": Unit.WEEK, "jour": Unit.DAY}
 _SUBSET_AFTER = re.compile(r"\s*,?\s*dont\s*$", re.I)  # "20 primo-arrivants dont 12 BPI"
 _OF_THE = re.compile(r"\s+des\s+$", re.I)  # "20 des 30 plus grandes villes"
-_ELLIPTIC_PART = re.compile(rf"(?i:sur\s+les\s+)$")  # "Sur les 21 projets déposés, 13 seront financés"
+_ELLIPTIC_PART = re.compile(r"(?i:sur\s+les\s+)$")  # "Sur les 21 projets déposés, 13 seront financés"
 _ELLIPTIC_NUMBER = re.compile(rf"\s*,\s*(?P<part>{_NUMBER})\s+(?:seront|sont|ont\s+été|ont|seraient)(?:\s+[\wéèêàç]+)?")
 _FINANCE = re.compile(r"(?i)financ|budget|euros|€|crédits")
 # "ans" counts years only as a duration ("70 en deux ans"), never as an age ("moins de 25 ans")
@@ -145,7 +178,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[F
         if maximum_after and per_hit is None:
             label_end = max(label_end, maximum_after.end())
         label = " ".join(text[label_start:label_end].replace("**", "").split())
-        before = text[max(start, hit.start("low") - 20):hit.start("low")]
+        before = text[max(start, hit.start("low") - 20) : hit.start("low")]
         approximate = bool(_APPROXIMATE.search(before))
         value = minimum = maximum = None
         if high is not None:
@@ -164,24 +197,64 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[F
         elif unit is Unit.BENEFICIARY and _TOOK_PART.search(text, max(start, hit.start("low") - 40), hit.start("low")):
             unit = Unit.PARTICIPANT
         found = FoundQuantity(value, minimum, maximum, unit, label, label_start, label_end, approximate, per, subset_of)
-        part_of = _OF_THE.fullmatch(text, _previous_number_end(text, hit.start("low")), hit.start("low")) \
-            if _previous_number_end(text, hit.start("low")) >= start else None
+        part_of = (
+            _OF_THE.fullmatch(text, _previous_number_end(text, hit.start("low")), hit.start("low"))
+            if _previous_number_end(text, hit.start("low")) >= start
+            else None
+        )
         if part_of:  # "20 des 30 plus grandes villes": the whole is this count, the part comes before it
-            part = _value(text[_previous_number_start(text, hit.start("low")):_previous_number_end(text, hit.start("low"))])
+            part = _value(
+                text[_previous_number_start(text, hit.start("low")) : _previous_number_end(text, hit.start("low"))]
+            )
             out.append(found)
-            out.append(FoundQuantity(part, None, None, unit, " ".join(text[_previous_number_start(text, hit.start("low")):label_end].split()),
-                                     _previous_number_start(text, hit.start("low")), label_end, False, per, len(out) - 1))
+            out.append(
+                FoundQuantity(
+                    part,
+                    None,
+                    None,
+                    unit,
+                    " ".join(text[_previous_number_start(text, hit.start("low")) : label_end].split()),
+                    _previous_number_start(text, hit.start("low")),
+                    label_end,
+                    False,
+                    per,
+                    len(out) - 1,
+                )
+            )
             continue
         out.append(found)
-        elliptic = _ELLIPTIC_NUMBER.match(text, _clause_end(text, label_end, end), end) \
-            if _ELLIPTIC_PART.search(text, max(start, hit.start("low") - 10), hit.start("low")) else None
+        elliptic = (
+            _ELLIPTIC_NUMBER.match(text, _clause_end(text, label_end, end), end)
+            if _ELLIPTIC_PART.search(text, max(start, hit.start("low") - 10), hit.start("low"))
+            else None
+        )
         if elliptic:  # the part names no unit: it is the whole's ("13 seront financés" of "21 projets")
-            out.append(FoundQuantity(_value(elliptic.group("part")), None, None, unit,
-                                     " ".join(text[elliptic.start("part"):elliptic.end()].split()),
-                                     elliptic.start("part"), elliptic.end(), False, per, len(out) - 1))
+            out.append(
+                FoundQuantity(
+                    _value(elliptic.group("part")),
+                    None,
+                    None,
+                    unit,
+                    " ".join(text[elliptic.start("part") : elliptic.end()].split()),
+                    elliptic.start("part"),
+                    elliptic.end(),
+                    False,
+                    per,
+                    len(out) - 1,
+                )
+            )
     for hit in _DURATION_YEARS.finditer(text, start, end):
-        out.append(FoundQuantity(_value(hit.group("years")), None, None, Unit.YEAR,
-                                 " ".join(text[hit.start("years"):hit.end()].split()), hit.start("years"), hit.end()))
+        out.append(
+            FoundQuantity(
+                _value(hit.group("years")),
+                None,
+                None,
+                Unit.YEAR,
+                " ".join(text[hit.start("years") : hit.end()].split()),
+                hit.start("years"),
+                hit.end(),
+            )
+        )
     return out
 
 

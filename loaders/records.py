@@ -3,12 +3,12 @@
 Loaders produce these and nothing else; ``ctair.graph.emit`` is the only reader.
 Every extracted fact carries a :class:`Mention` — the sentence it came from, by character span.
 """
+
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -95,7 +95,7 @@ class Span(Record):
     end: int = Field(gt=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Span":
+    def _ordered(self) -> Span:
         if self.end <= self.start:
             raise ValueError(f"span end {self.end} must be after start {self.start}")
         return self
@@ -160,7 +160,7 @@ class Quantity(Record):
     funder: str | None = None  # organisation id providing an amount, where the text says whose money it is
 
     @model_validator(mode="after")
-    def _value_or_range(self) -> "Quantity":
+    def _value_or_range(self) -> Quantity:
         if (self.value is None) == (self.minimum is None and self.maximum is None):
             raise ValueError("a quantity has either a value or a minimum/maximum range")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
@@ -257,7 +257,7 @@ class Contract(Record):
     def signatories(self) -> tuple[Participation, ...]:
         return tuple(p for p in self.participations if p.role is Role.SIGNATORY)
 
-    def with_year_of_signature(self) -> "Contract":
+    def with_year_of_signature(self) -> Contract:
         """A contract whose year no sentence gives, but whose signature date one does ("signé le
         21 octobre 2021"): that sentence states its year too."""
         if self.year is not None:
@@ -268,7 +268,7 @@ class Contract(Record):
         return self.model_copy(update={"year": int(signature.date[:4]), "year_mention": signature.mention})
 
     @model_validator(mode="after")
-    def _year_has_its_sentence(self) -> "Contract":
+    def _year_has_its_sentence(self) -> Contract:
         if self.year is not None and self.year_mention is None:
             raise ValueError(f"contract {self.territory}/{self.kind.value}: a year needs the sentence that states it")
         return self

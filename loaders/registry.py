@@ -6,13 +6,15 @@ an :class:`InputError` naming the file and line. Matching is done on the folded 
 (:mod:`ctair.loaders.folding`): the longest folded alias starting at each word, leftmost first, on
 word boundaries; an alias's guards (case, context, territory scope) are data in the registry.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -21,6 +23,8 @@ from ctair.text import fold
 from .corpus import read_toml, validation_error
 from .errors import InputError, line_of
 from .folding import FoldedText
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -64,8 +68,13 @@ class _Named(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _split_aliases(cls, data):
-        if isinstance(data, dict) and "aliases" in data and "alias_rules" not in data and isinstance(data["aliases"], list):
+    def _split_aliases(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and "aliases" in data
+            and "alias_rules" not in data
+            and isinstance(data["aliases"], list)
+        ):
             rules = [{"text": a} if isinstance(a, str) else a for a in data["aliases"]]
             texts = [r.get("text") if isinstance(r, dict) else r for r in rules]
             data = {**data, "aliases": [t for t in texts if isinstance(t, str)], "alias_rules": rules}
@@ -94,9 +103,11 @@ class Organisation(_Named):
     territory: str | None = Field(default=None, pattern=SLUG)  # where a local entity acts
 
     @model_validator(mode="after")
-    def _identifiers_cite_a_source(self):
+    def _identifiers_cite_a_source(self) -> Organisation:
         if (self.wikidata or self.siren or self.rna) and not self.identifier_source:
-            raise ValueError("an identifier (wikidata, siren, rna) needs `identifier_source`: the public source it was read in")
+            raise ValueError(
+                "an identifier (wikidata, siren, rna) needs `identifier_source`: the public source it was read in"
+            )
         return self
 
     @property
@@ -119,7 +130,7 @@ class Territory(_Model):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _coordinates_cite_their_source(self) -> "Territory":
+    def _coordinates_cite_their_source(self) -> Territory:
         if (self.lat is None) != (self.long is None):
             raise ValueError("give both `lat` and `long`, or neither")
         if self.lat is not None and not self.coordinates_source:
@@ -193,7 +204,7 @@ def _entry_line(raw: str, table: str, index: int, entry_id: str | None = None) -
     return headers[index] if index < len(headers) else None
 
 
-def _validate(path: Path, raw: str, data: dict, model: type[BaseModel], table: str) -> BaseModel:
+def _validate(path: Path, raw: str, data: dict[str, Any], model: type[ModelT], table: str) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -202,7 +213,9 @@ def _validate(path: Path, raw: str, data: dict, model: type[BaseModel], table: s
         line = None
         if len(location) >= 2 and location[0] == table and isinstance(location[1], int):
             entries = data.get(table) or []
-            entry = entries[location[1]] if location[1] < len(entries) and isinstance(entries[location[1]], dict) else {}
+            entry = (
+                entries[location[1]] if location[1] < len(entries) and isinstance(entries[location[1]], dict) else {}
+            )
             line = _entry_line(raw, table, location[1], entry.get("id") if isinstance(entry.get("id"), str) else None)
             key = ".".join(str(p) for p in location[2:]) or table
             leaf = str(location[2]) if len(location) > 2 else None
@@ -236,7 +249,7 @@ class _NameIndex:
         for candidates in self.by_folded.values():
             candidates.sort(key=lambda pair: not pair[1].territories)
         # word -> subtrie; the key None (never a word) holds the folded alias ending there
-        self._trie: dict = {}
+        self._trie: dict[str | None, Any] = {}
         for folded in self.by_folded:
             node = self._trie
             for word in folded.split(" "):
@@ -245,7 +258,7 @@ class _NameIndex:
         self._before = {a.before: re.compile(rf"(?:{a.before})[\s'’\"«»(]*$", re.I) for _, a in self._all() if a.before}
         self._after = {a.after: re.compile(rf"[\s'’\"«»)]*(?:{a.after})", re.I) for _, a in self._all() if a.after}
 
-    def _all(self):
+    def _all(self) -> Iterator[tuple[str, Alias]]:
         for candidates in self.by_folded.values():
             yield from candidates
 
@@ -256,9 +269,7 @@ class _NameIndex:
             return False
         if alias.before and not self._before[alias.before].search(text, max(0, start - 60), start):
             return False
-        if alias.after and not self._after[alias.after].match(text, end, min(len(text), end + 60)):
-            return False
-        return True
+        return not (alias.after and not self._after[alias.after].match(text, end, min(len(text), end + 60)))
 
     def _longest_names(self, folded: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, alias)`` of the longest alias at each word, left to right, not overlapping
@@ -285,8 +296,13 @@ class _NameIndex:
             position += len(name) + 1
             index = last_word + 1
 
-    def find(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
-             start: int = 0, end: int | None = None) -> list[Match]:
+    def find(
+        self,
+        folded: FoldedText,
+        territory_at: Callable[[int], str | None] | None = None,
+        start: int = 0,
+        end: int | None = None,
+    ) -> list[Match]:
         text = folded.text
         out: list[Match] = []
         # restrict to the folded range covering [start, end) of the original
@@ -303,9 +319,14 @@ class _NameIndex:
 
 
 class Registry:
-    def __init__(self, organisations: tuple[Organisation, ...], territories: tuple[Territory, ...],
-                 not_organisations: tuple[NotOrganisation, ...] = (), directory: Path | None = None,
-                 programmes: tuple[Programme, ...] = ()):
+    def __init__(
+        self,
+        organisations: tuple[Organisation, ...],
+        territories: tuple[Territory, ...],
+        not_organisations: tuple[NotOrganisation, ...] = (),
+        directory: Path | None = None,
+        programmes: tuple[Programme, ...] = (),
+    ):
         self.organisations = {o.id: o for o in organisations}
         self.programmes = {p.id: p for p in programmes}
         self._programme_index = _NameIndex((p.id, a) for p in programmes for a in p.all_aliases())
@@ -321,7 +342,7 @@ class Registry:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, directory: Path, *extra: Path) -> "Registry":
+    def load(cls, directory: Path, *extra: Path) -> Registry:
         """The registry of ``directory``, extended by the entries of ``extra`` curation directories
         (their files are optional; a document set of its own, such as ``evaluation/unseen``, names
         what the main registry lacks there). Every problem names its file and line."""
@@ -337,7 +358,9 @@ class Registry:
             for label in (territory.label, *territory.alt_labels):
                 other = seen_labels.setdefault(fold(label), territory.id)
                 if other != territory.id:
-                    raise InputError(where.path, f"label {label!r} of {territory.id!r} is already a label of {other!r}", where.line)
+                    raise InputError(
+                        where.path, f"label {label!r} of {territory.id!r} is already a label of {other!r}", where.line
+                    )
 
         organisation_entries = _read_entries(directories, "organisations.toml", _OrganisationsFile, "organisations")
         organisations = tuple(entry for entry, _ in organisation_entries)
@@ -349,27 +372,46 @@ class Registry:
                 if target is None:
                     continue
                 if target not in by_id:
-                    raise InputError(where.path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", where.line)
+                    raise InputError(
+                        where.path, f"{organisation.id!r}: {field} names unknown organisation {target!r}", where.line
+                    )
                 if must_be_network and by_id[target].kind != "network":
-                    raise InputError(where.path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", where.line)
+                    raise InputError(
+                        where.path, f"{organisation.id!r}: member_of {target!r} is not of kind 'network'", where.line
+                    )
             if organisation.territory is not None and organisation.territory not in known_territories:
-                raise InputError(where.path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", where.line)
+                raise InputError(
+                    where.path, f"{organisation.id!r}: unknown territory {organisation.territory!r}", where.line
+                )
 
         claims: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for organisation, where in organisation_entries:
             for alias in organisation.all_aliases():
                 unknown = set(alias.territories) - known_territories
                 if unknown:
-                    raise InputError(where.path, f"{organisation.id!r}: alias {alias.text!r} is scoped to unknown territories {sorted(unknown)}", where.line)
+                    raise InputError(
+                        where.path,
+                        f"{organisation.id!r}: alias {alias.text!r} is scoped to unknown territories {sorted(unknown)}",
+                        where.line,
+                    )
                 folded = fold(alias.text)
                 if not folded:
-                    raise InputError(where.path, f"{organisation.id!r}: alias {alias.text!r} has no letter or digit", where.line)
+                    raise InputError(
+                        where.path, f"{organisation.id!r}: alias {alias.text!r} has no letter or digit", where.line
+                    )
                 scope = frozenset(alias.territories)
                 for other_id, other_scope in claims.get(folded, []):
-                    if other_id == organisation.id or _network_fallback(organisations, organisation.id, scope, other_id, other_scope):
+                    if other_id == organisation.id or _network_fallback(
+                        organisations, organisation.id, scope, other_id, other_scope
+                    ):
                         continue
                     if not scope or not other_scope or scope & other_scope:
-                        raise InputError(where.path, f"alias {alias.text!r} of {organisation.id!r} is already claimed by {other_id!r} (give them disjoint `territories`)", where.line)
+                        raise InputError(
+                            where.path,
+                            f"alias {alias.text!r} of {organisation.id!r} is already claimed "
+                            f"by {other_id!r} (give them disjoint `territories`)",
+                            where.line,
+                        )
                 claims.setdefault(folded, []).append((organisation.id, scope))
 
         organisation_names = {fold(a.text): o.id for o in organisations for a in o.all_aliases()}
@@ -377,21 +419,44 @@ class Registry:
         for programme, where in programme_entries:
             for operator in programme.operators:
                 if operator.organisation not in by_id:
-                    raise InputError(where.path, f"{programme.id!r}: operator {operator.organisation!r} is not a registry organisation", where.line)
+                    raise InputError(
+                        where.path,
+                        f"{programme.id!r}: operator {operator.organisation!r} is not a registry organisation",
+                        where.line,
+                    )
             for alias in programme.all_aliases():
                 if fold(alias.text) in organisation_names:
-                    raise InputError(where.path, f"{programme.id!r}: {alias.text!r} is also a name of organisation {organisation_names[fold(alias.text)]!r}", where.line)
+                    owner = organisation_names[fold(alias.text)]
+                    raise InputError(
+                        where.path,
+                        f"{programme.id!r}: {alias.text!r} is also a name of organisation {owner!r}",
+                        where.line,
+                    )
 
         stop_entries = _read_entries(directories, "not_organisations.toml", _StoplistFile, "names")
         for name, where in stop_entries:
             if fold(name.text) in organisation_names:
-                raise InputError(where.path, f"{name.text!r} is also a name of organisation {organisation_names[fold(name.text)]!r}", where.line)
-        return cls(organisations, territories, tuple(n for n, _ in stop_entries), directories[0],
-                   tuple(p for p, _ in programme_entries))
+                raise InputError(
+                    where.path,
+                    f"{name.text!r} is also a name of organisation {organisation_names[fold(name.text)]!r}",
+                    where.line,
+                )
+        return cls(
+            organisations,
+            territories,
+            tuple(n for n, _ in stop_entries),
+            directories[0],
+            tuple(p for p, _ in programme_entries),
+        )
 
     # ------------------------------------------------------------------ matching
-    def find_organisations(self, folded: FoldedText, territory_at: Callable[[int], str | None] | None = None,
-                           start: int = 0, end: int | None = None) -> list[Match]:
+    def find_organisations(
+        self,
+        folded: FoldedText,
+        territory_at: Callable[[int], str | None] | None = None,
+        start: int = 0,
+        end: int | None = None,
+    ) -> list[Match]:
         """Every registry organisation named in ``folded.text`` (optionally within ``[start, end)``)."""
         return self._organisation_index.find(folded, territory_at, start, end)
 
@@ -433,14 +498,21 @@ class Registry:
         return fold(name) in self._stop
 
 
-def _network_fallback(organisations: tuple[Organisation, ...], one: str, one_scope: frozenset[str],
-                      other: str, other_scope: frozenset[str]) -> bool:
+def _network_fallback(
+    organisations: tuple[Organisation, ...],
+    one: str,
+    one_scope: frozenset[str],
+    other: str,
+    other_scope: frozenset[str],
+) -> bool:
     """A network may share an unscoped name with its members' territory-scoped names: in a territory
     with a registered member the member is meant, elsewhere the network (reported for curation)."""
     by_id = {o.id: o for o in organisations}
     pairs = ((one, one_scope, other, other_scope), (other, other_scope, one, one_scope))
-    return any(not scope_n and scope_m and by_id[n].kind == "network" and by_id[m].member_of == n
-               for n, scope_n, m, scope_m in pairs)
+    return any(
+        not scope_n and scope_m and by_id[n].kind == "network" and by_id[m].member_of == n
+        for n, scope_n, m, scope_m in pairs
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,10 +521,12 @@ class _Origin:
     line: int | None
 
 
-def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel], table: str) -> list[tuple]:
+def _read_entries(
+    directories: list[Path], file_name: str, model: type[BaseModel], table: str
+) -> list[tuple[Any, _Origin]]:
     """(entry, where it is written) for every entry of ``file_name`` in each directory that has
     the file; ids are unique across all of them."""
-    out: list[tuple] = []
+    out: list[tuple[Any, _Origin]] = []
     first_seen: dict[str, Path] = {}
     for directory in directories:
         path = directory / file_name
@@ -461,8 +535,9 @@ def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel
         data, raw = read_toml(path)
         entries = getattr(_validate(path, raw, data, model, table), table)
         ids = [getattr(e, "id", None) for e in entries]
-        if all(ids):
-            _unique(path, raw, table, ids)
+        present_ids = [entry_id for entry_id in ids if entry_id]
+        if len(present_ids) == len(ids):
+            _unique(path, raw, table, present_ids)
         for index, entry in enumerate(entries):
             entry_id = getattr(entry, "id", None)
             if table == "names":
@@ -472,7 +547,9 @@ def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel
                 line = _entry_line(raw, table, index, entry_id)
             if entry_id is not None:
                 if entry_id in first_seen:
-                    raise InputError(path, f"duplicate id {entry_id!r} in [[{table}]] (also in {first_seen[entry_id]})", line)
+                    raise InputError(
+                        path, f"duplicate id {entry_id!r} in [[{table}]] (also in {first_seen[entry_id]})", line
+                    )
                 first_seen[entry_id] = path
             out.append((entry, _Origin(path, line)))
     return out
@@ -480,9 +557,17 @@ def _read_entries(directories: list[Path], file_name: str, model: type[BaseModel
 
 def _unique(path: Path, raw: str, table: str, ids: list[str]) -> None:
     seen: set[str] = set()
-    for index, entry_id in enumerate(ids):
+    for entry_id in ids:
         if entry_id in seen:
             # point at the second occurrence
-            occurrences = [n for n, line in enumerate(raw.splitlines(), 1) if re.match(rf'\s*id\s*=\s*["\']{re.escape(entry_id)}["\']', line)]
-            raise InputError(path, f"duplicate id {entry_id!r} in [[{table}]]", occurrences[1] if len(occurrences) > 1 else line_of(raw, "id"))
+            occurrences = [
+                n
+                for n, line in enumerate(raw.splitlines(), 1)
+                if re.match(rf'\s*id\s*=\s*["\']{re.escape(entry_id)}["\']', line)
+            ]
+            raise InputError(
+                path,
+                f"duplicate id {entry_id!r} in [[{table}]]",
+                occurrences[1] if len(occurrences) > 1 else line_of(raw, "id"),
+            )
         seen.add(entry_id)

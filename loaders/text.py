@@ -12,6 +12,7 @@ from it always satisfies ``mention.text == text[span.start:span.end]``. Markup (
 >>> clean("La **formation linguistique ALIOS** consiste")
 'La formation linguistique ALIOS consiste'
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ class Segment:
     end: int
 
     def text(self, document: str) -> str:
-        return document[self.start:self.end]
+        return document[self.start : self.end]
 
     def contains(self, position: int) -> bool:
         return self.start <= position < self.end
@@ -37,7 +38,9 @@ _LINE = re.compile(r"[^\n]*")
 _BULLET = re.compile(r"[ \t]*[-•–][ \t]+")
 # a sentence ends at . ! ? (or an ellipsis) followed by blanks and an upper-case letter, a quote,
 # a bullet or a digit; "M." and single capitals ("J.") are not ends.
-_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bM)(?<!\bMme)(?:\.{2,3}|[.!?…])[\"»”)]?(?=[ \t\u00a0]+[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])")
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\bM)(?<!\bMme)(?:\.{2,3}|[.!?…])[\"»”)]?(?=[ \t\u00a0]+[«\"“(]?[A-ZÀ-ÖØ-Þ0-9])"
+)
 _MARKUP = re.compile(r"\*{1,3}")
 _SPACES = re.compile(r"\s+")
 
@@ -123,7 +126,12 @@ def clean(fragment: str) -> str:
 
 
 def mention(source: str, text: str, segment: Segment, method: Method = Method.RULE) -> Mention:
-    return Mention(source=source, span=Span(start=segment.start, end=segment.end), text=text[segment.start:segment.end], method=method)
+    return Mention(
+        source=source,
+        span=Span(start=segment.start, end=segment.end),
+        text=text[segment.start : segment.end],
+        method=method,
+    )
 
 
 def enclosing(segments: list[Segment], position: int) -> Segment | None:

@@ -28,6 +28,7 @@ document describes it (same territory, same name).
 
 The interview part before the first zoom gives the national programme's facts (``programme.py``).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,14 +36,26 @@ import re
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .diair_report import territory_mentions
-from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, programmes, publics, quantities
+from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, publics, quantities
 from .ner import unresolved
 from .programme import read_programme
-from .records import UNKNOWN_TERRITORY, Action, Contract, ContractKind, DocumentRecords, EventKind, Participation, Person, Role, UnresolvedMention
+from .records import (
+    UNKNOWN_TERRITORY,
+    Action,
+    Contract,
+    ContractKind,
+    DocumentRecords,
+    Participation,
+    Person,
+    Role,
+    UnresolvedMention,
+)
 from .registry import Registry
 from .text import Segment, clean, mention, paragraphs, sentences, trim
 
-_ZOOM = re.compile(r"^Le\s+(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\s+(?:à|de|d['’])\s*(?P<place>[^()\n]+?)\s*\((?P<department>\d{2,3}|2A|2B)\)\s*$")
+_ZOOM = re.compile(
+    r"^Le\s+(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\s+(?:à|de|d['’])\s*(?P<place>[^()\n]+?)\s*\((?P<department>\d{2,3}|2A|2B)\)\s*$"
+)
 _FIELD = re.compile(
     r"^(?P<label>L['’]idée de départ|Les objectifs fixés|Les spécificités du territoire|L[ea] coordinat(?:eur|rice)|"
     r"Les? coordinat(?:eur|rice)s|Le projet|À retenir|A retenir)\s*:\s*"
@@ -52,8 +65,13 @@ _YEAR = re.compile(
 )
 # "Une action spécifique a été mise en place depuis un an : Ensemble !"
 _NAMED_ACTION = re.compile(r"\b(?:[Uu]ne|[Ll]['’])\s*action\b[^.:]{0,80}:\s*(?P<name>[^.:\n]+?[!?]?)\s*(?:\.|$)")
-_FIELD_SLOTS = {"l'idée de départ": "description", "les objectifs fixés": "goals",
-                "les spécificités du territoire": "specificities", "à retenir": "key_points", "a retenir": "key_points"}
+_FIELD_SLOTS = {
+    "l'idée de départ": "description",
+    "les objectifs fixés": "goals",
+    "les spécificités du territoire": "specificities",
+    "à retenir": "key_points",
+    "a retenir": "key_points",
+}
 _NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w’'\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'\-]+){1,3}$")
 _ARTICLE = re.compile(r"^(?:le|la|les|l['’])\s*", re.I)
 _FIELD_LISTED_ROLE = {"le projet": Role.PARTNER}  # the organisations "Le projet :" lists
@@ -80,15 +98,16 @@ def _person(source: str, text: str, whole: Segment, value: Segment) -> Person | 
     if not _NAME.match(name):
         return None
     title = _ARTICLE.sub("", title.strip())
-    title = re.split(r",\s*(?:avec|et avec|accompagnée?|assistée?)\b", title)[0].strip() or None
-    return Person(name=name, title=title, mention=mention(source, text, whole))
+    title = re.split(r",\s*(?:avec|et avec|accompagnée?|assistée?)\b", title)[0].strip()
+    return Person(name=name, title=title or None, mention=mention(source, text, whole))
 
 
-def _named_actions(index: DocumentIndex, territory: str, fields: list[tuple[str, Segment, Segment]],
-                   issued_year: int) -> list[Action]:
+def _named_actions(
+    index: DocumentIndex, territory: str, fields: list[tuple[str, Segment, Segment]], issued_year: int
+) -> list[Action]:
     text = index.text
     out: list[Action] = []
-    for label, whole, value in fields:
+    for label, _whole, value in fields:
         if "coordinat" in label:
             continue
         for sentence in sentences(text, value):
@@ -98,14 +117,25 @@ def _named_actions(index: DocumentIndex, territory: str, fields: list[tuple[str,
             name = clean(hit.group("name")).strip()
             # the sentences that go on about the action ("Elle permet de …") describe it too
             following = [s for s in sentences(text, value) if s.start >= sentence.start]
-            span = Segment(sentence.start, following[1].end if len(following) > 1 and
-                           re.match(r"\s*(?:Elle|Il|Cette action)\b", following[1].text(text)) else sentence.end)
-            out.append(Action(
-                territory=territory, ordinal=len(out) + 1, label=name, description=clean(span.text(text)),
-                mention=mention(index.source, text, span), named_reference=True,
-                axes=tuple(axes(index, span)), publics=tuple(publics(index, span)),
-                events=tuple(events(index, span, ACTION_EVENTS, reference_year=issued_year)),
-            ))
+            span = Segment(
+                sentence.start,
+                following[1].end
+                if len(following) > 1 and re.match(r"\s*(?:Elle|Il|Cette action)\b", following[1].text(text))
+                else sentence.end,
+            )
+            out.append(
+                Action(
+                    territory=territory,
+                    ordinal=len(out) + 1,
+                    label=name,
+                    description=clean(span.text(text)),
+                    mention=mention(index.source, text, span),
+                    named_reference=True,
+                    axes=tuple(axes(index, span)),
+                    publics=tuple(publics(index, span)),
+                    events=tuple(events(index, span, ACTION_EVENTS, reference_year=issued_year)),
+                )
+            )
     return out
 
 
@@ -117,7 +147,14 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     for block in blocks:
         hit = _ZOOM.match(block.text(text))
         if hit:
-            zooms.append((registry.territory_named(hit.group("place")), ContractKind(hit.group("kind")), block, hit.group("place")))
+            zooms.append(
+                (
+                    registry.territory_named(hit.group("place")),
+                    ContractKind(hit.group("kind")),
+                    block,
+                    hit.group("place"),
+                )
+            )
     spans = [
         Segment(heading.start, zooms[i + 1][2].start if i + 1 < len(zooms) else len(text))
         for i, (_, _, heading, _) in enumerate(zooms)
@@ -140,7 +177,9 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     unresolved_zooms: list[UnresolvedMention] = []
     for (territory, kind, heading, place), span in zip(zooms, spans):
         if territory is None:
-            unresolved_zooms.append(UnresolvedMention(surface=place, mention=mention(source, text, heading), ner_label=UNKNOWN_TERRITORY))
+            unresolved_zooms.append(
+                UnresolvedMention(surface=place, mention=mention(source, text, heading), ner_label=UNKNOWN_TERRITORY)
+            )
             continue
         body = Segment(heading.end, span.end) if span.end > heading.end else span
         fields = _fields(text, span)
@@ -149,35 +188,50 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         if year_hit:
             year_sentence = next((s for s in index.sentences(body) if s.start <= year_hit.start() < s.end), None)
         coordinators = tuple(
-            person for label, whole, value in fields if "coordinat" in label
+            person
+            for label, whole, value in fields
+            if "coordinat" in label
             if (person := _person(source, text, whole, value)) is not None
         )
         found: dict[tuple[str, Role], Participation] = {}
-        for label, whole, value in fields:
+        for label, _whole, value in fields:
             coordinating = "coordinat" in label  # "Le coordinateur : X, maire d'Autun, avec le service …"
-            for participation in participations(index, value, Role.COORDINATOR if coordinating else None,
-                                                listed_role=_FIELD_LISTED_ROLE.get(label), unstated=Role.PARTICIPANT):
+            for participation in participations(
+                index,
+                value,
+                Role.COORDINATOR if coordinating else None,
+                listed_role=_FIELD_LISTED_ROLE.get(label),
+                unstated=Role.PARTICIPANT,
+            ):
                 if coordinating:
                     participation = participation.model_copy(update={"role": Role.COORDINATOR})
                 found.setdefault((participation.organisation, participation.role), participation)
         stated = {organisation for organisation, role in found if role != Role.PARTICIPANT}
         found = {key: value for key, value in found.items() if key[1] != Role.PARTICIPANT or key[0] not in stated}
         slots = {slot: clean(value.text(text)) for label, _, value in fields if (slot := _FIELD_SLOTS.get(label))}
-        # the territory's situation ("des logements sociaux vacants et des postes à pourvoir") is no theme of the contract
+        # the territory's situation ("des logements sociaux vacants et des postes à pourvoir") is no theme
+        # of the contract
         situation = [whole for label, whole, _ in fields if label == "les spécificités du territoire"]
-        contracts.append(Contract(
-            territory=territory, kind=kind,
-            year=int(year_hit.group("year")) if year_hit else None,
-            year_mention=mention(source, text, year_sentence or heading) if year_hit else None,
-            mention=mention(source, text, span),
-            coordinators=coordinators,
-            participations=tuple(found.values()),
-            quantities=tuple(quantities(index, body)),
-            axes=tuple(ref for ref in axes(index, body) if not any(field.contains(ref.mention.span.start) for field in situation)),
-            publics=tuple(publics(index, body)),
-            events=tuple(contract_events(index, body)),
-            **slots,
-        ).with_year_of_signature())
+        contracts.append(
+            Contract(
+                territory=territory,
+                kind=kind,
+                year=int(year_hit.group("year")) if year_hit else None,
+                year_mention=mention(source, text, year_sentence or heading) if year_hit else None,
+                mention=mention(source, text, span),
+                coordinators=coordinators,
+                participations=tuple(found.values()),
+                quantities=tuple(quantities(index, body)),
+                axes=tuple(
+                    ref
+                    for ref in axes(index, body)
+                    if not any(field.contains(ref.mention.span.start) for field in situation)
+                ),
+                publics=tuple(publics(index, body)),
+                events=tuple(contract_events(index, body)),
+                **slots,
+            ).with_year_of_signature()
+        )
         actions.extend(_named_actions(index, territory, fields, document.source.issued.year))
 
     records = DocumentRecords(
@@ -190,6 +244,10 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     )
 
     people = {p.name for c in contracts for p in c.coordinators} | {p.name for p in records.programme.people}
-    records = records.model_copy(update={"unresolved": records.unresolved + tuple(
-        unresolved(index, people, ner=ner, unknown_territories=tuple(u.surface for u in unresolved_zooms)))})
+    records = records.model_copy(
+        update={
+            "unresolved": records.unresolved
+            + tuple(unresolved(index, people, ner=ner, unknown_territories=tuple(u.surface for u in unresolved_zooms)))
+        }
+    )
     return records

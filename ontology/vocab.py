@@ -8,6 +8,7 @@ contract kinds, extraction methods) live in their own namespaces and are defined
 Vocabulary IRIs are fixed and permanent: they do not move with the data's base IRI
 (see ``ctair.graph.iris`` for data IRIs).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,7 +45,7 @@ class Namespace:
         value = node.value if isinstance(node, NamedNode) else node
         if not value.startswith(self.iri):
             raise ValueError(f"<{value}> is not in namespace <{self.iri}>")
-        return value[len(self.iri):]
+        return value[len(self.iri) :]
 
     def __contains__(self, node: NamedNode | str) -> bool:
         value = node.value if isinstance(node, NamedNode) else node
@@ -54,21 +55,86 @@ class Namespace:
 CTAIR_TERMS = frozenset(
     {
         # classes
-        "Territory", "City", "Metropole", "Intercommunality", "Department",
-        "Contract", "Action", "Participation", "Organisation", "Association", "PublicBody",
-        "Company", "Collectivity", "ResearchBody", "Axis", "TargetPublic", "Quantity", "Unit", "Role",
-        "ContractKind", "SourceDocument", "Mention", "ExtractionMethod", "UnresolvedMention",
+        "Territory",
+        "City",
+        "Metropole",
+        "Intercommunality",
+        "Department",
+        "Contract",
+        "Action",
+        "Participation",
+        "Organisation",
+        "Association",
+        "PublicBody",
+        "Company",
+        "Collectivity",
+        "ResearchBody",
+        "Axis",
+        "TargetPublic",
+        "Quantity",
+        "Unit",
+        "Role",
+        "ContractKind",
+        "SourceDocument",
+        "Mention",
+        "ExtractionMethod",
+        "UnresolvedMention",
         # properties
-        "territory", "contract", "contractKind", "year", "signatory", "coordinator",
-        "participation", "organisation", "role", "operator", "partner", "funder", "coordinatedBy",
-        "participant", "axis", "targetPublic", "quantity", "unit", "ordinal", "inseeCode",
-        "sirenCode", "rnaCode", "department", "sha256", "fileName", "extractionMethod",
-        "documentKind", "surfaceForm", "nerLabel", "iatiRoleCode", "hxlAttribute",
+        "territory",
+        "contract",
+        "contractKind",
+        "year",
+        "signatory",
+        "coordinator",
+        "participation",
+        "organisation",
+        "role",
+        "operator",
+        "partner",
+        "funder",
+        "coordinatedBy",
+        "participant",
+        "axis",
+        "targetPublic",
+        "quantity",
+        "unit",
+        "ordinal",
+        "inseeCode",
+        "sirenCode",
+        "rnaCode",
+        "department",
+        "sha256",
+        "fileName",
+        "extractionMethod",
+        "documentKind",
+        "surfaceForm",
+        "nerLabel",
+        "iatiRoleCode",
+        "hxlAttribute",
         # the data model of facts as the documents state them
-        "Network", "Programme", "NationalProgramme", "DatedEvent", "EventKind", "AxisAssignment",
-        "PublicAssignment", "programme", "event", "eventKind", "eventDate", "axisAssignment",
-        "publicAssignment", "subsetOf", "ratePeriod", "fundedBy", "yearDerivedFrom", "approximate",
-        "observationDate", "goal", "specificity", "keyPoint", "signatureDate",
+        "Network",
+        "Programme",
+        "NationalProgramme",
+        "DatedEvent",
+        "EventKind",
+        "AxisAssignment",
+        "PublicAssignment",
+        "programme",
+        "event",
+        "eventKind",
+        "eventDate",
+        "axisAssignment",
+        "publicAssignment",
+        "subsetOf",
+        "ratePeriod",
+        "fundedBy",
+        "yearDerivedFrom",
+        "approximate",
+        "observationDate",
+        "goal",
+        "specificity",
+        "keyPoint",
+        "signatureDate",
     }
 )
 
@@ -101,10 +167,30 @@ WD = Namespace("http://www.wikidata.org/entity/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 PREFIXES: dict[str, Namespace] = {
-    "ctair": CTAIR, "axis": AXIS, "role": ROLE, "unit": UNIT, "public": PUBLIC,
-    "kind": CONTRACT_KIND, "method": METHOD, "event": EVENT_KIND, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
-    "skos": SKOS, "dcterms": DCTERMS, "prov": PROV, "org": ORG, "schema": SCHEMA, "foaf": FOAF,
-    "nif": NIF, "geo": GEO, "geosparql": GEOSPARQL, "dcat": DCAT, "void": VOID, "wd": WD,
+    "ctair": CTAIR,
+    "axis": AXIS,
+    "role": ROLE,
+    "unit": UNIT,
+    "public": PUBLIC,
+    "kind": CONTRACT_KIND,
+    "method": METHOD,
+    "event": EVENT_KIND,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "org": ORG,
+    "schema": SCHEMA,
+    "foaf": FOAF,
+    "nif": NIF,
+    "geo": GEO,
+    "geosparql": GEOSPARQL,
+    "dcat": DCAT,
+    "void": VOID,
+    "wd": WD,
 }
 
 ONTOLOGY_FILES = {

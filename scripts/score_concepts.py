@@ -17,6 +17,7 @@ Contracts have no extracted publics (``Contract`` carries axes only): contract p
 ``expectations/``): text the rules were not written from, reported apart. Extraction runs without
 NER (NER finds no axes or publics).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,7 +78,9 @@ def _score(records, expectation: dict) -> dict[str, tuple[Score, Score]]:
             actions = [a for a in records.actions if a.territory == territory]
             got_axes = {x.axis for x in contract.axes} | {x.axis for a in actions for x in a.axes}
             got_publics = {x.public for a in actions for x in a.publics}
-            wanted = [expected_contracts.get(territory, {})] + [a for (t, _), a in expected_actions.items() if t == territory]
+            wanted = [expected_contracts.get(territory, {})] + [
+                a for (t, _), a in expected_actions.items() if t == territory
+            ]
             axes.add(territory, got_axes, {x for w in wanted for x in w.get("axes") or []})
             publics.add(territory, got_publics, {x for w in wanted for x in w.get("publics") or []})
         return out
@@ -138,8 +141,10 @@ def _unseen_corpus(unseen: Path, work: Path) -> tuple[Path, Path]:
 def report(label: str, corpus: Path, curation: Path, expectations: dict[str, dict], verbose: bool) -> None:
     records_list, load_seconds, extract_seconds = _extract(corpus, curation)
     actions = sum(len(r.actions) for r in records_list)
-    print(f"{label}: extraction of {len(records_list)} documents, {actions} actions (NER off): "
-          f"{extract_seconds:.2f}s, plus {load_seconds:.2f}s loading the schemes and lemma tables")
+    print(
+        f"{label}: extraction of {len(records_list)} documents, {actions} actions (NER off): "
+        f"{extract_seconds:.2f}s, plus {load_seconds:.2f}s loading the schemes and lemma tables"
+    )
     for records in records_list:
         expectation = expectations.get(records.source.id)
         if expectation is None:
@@ -159,10 +164,18 @@ def report(label: str, corpus: Path, curation: Path, expectations: dict[str, dic
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
-    parser.add_argument("--expectations", type=Path, default=ROOT / "corpus" / "curation" / "expectations",
-                        help="folder of schema-v2 expectation TOML files")
-    parser.add_argument("--unseen", type=Path, default=None,
-                        help="folder of unseen documents (manifests, texts, curation/, expectations/)")
+    parser.add_argument(
+        "--expectations",
+        type=Path,
+        default=ROOT / "corpus" / "curation" / "expectations",
+        help="folder of schema-v2 expectation TOML files",
+    )
+    parser.add_argument(
+        "--unseen",
+        type=Path,
+        default=None,
+        help="folder of unseen documents (manifests, texts, curation/, expectations/)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every unit whose concepts differ")
     args = parser.parse_args(argv)
     report("corpus", args.corpus, args.corpus / "curation", _expectations(args.expectations), args.verbose)

@@ -6,6 +6,7 @@ Reads the source with ``ast`` rather than importing it, so that any checkout (an
 unpacked with ``git archive``) can be measured the same way. Imports under ``if TYPE_CHECKING:``
 are left out: they are never executed, so they make no cycle at run time.
 """
+
 from __future__ import annotations
 
 import ast
@@ -42,8 +43,13 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     hidden = _type_checking_nodes(tree)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    in_functions = {id(n) for scope in ast.walk(tree) if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                    for child in scope.body for n in ast.walk(child)}
+    in_functions = {
+        id(n)
+        for scope in ast.walk(tree)
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for child in scope.body
+        for n in ast.walk(child)
+    }
     targets: set[str] = set()
     nested = 0
     for node in ast.walk(tree):

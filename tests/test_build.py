@@ -1,12 +1,11 @@
 """`ctair build` end to end on the bundled corpus: what it yields, and that it never half-writes."""
+
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,19 @@ from ctair.loaders.errors import InputError
 
 from .conftest import BASE_IRI, CORPUS
 
-REPORT_TERRITORIES = {"bordeaux", "lyon", "grenoble", "dijon", "brest", "nancy", "rennes", "clermont-ferrand", "strasbourg", "toulouse", "nantes"}
+REPORT_TERRITORIES = {
+    "bordeaux",
+    "lyon",
+    "grenoble",
+    "dijon",
+    "brest",
+    "nancy",
+    "rennes",
+    "clermont-ferrand",
+    "strasbourg",
+    "toulouse",
+    "nantes",
+}
 ARTICLE_TERRITORIES = {"dijon", "lyon", "autun"}
 
 
@@ -32,9 +43,11 @@ def test_build_yields_every_territory_with_its_contract(built_store):
     SELECT ?id ?kind ?year WHERE { ?c a ctair:Contract ; ctair:territory/dcterms:identifier ?id ;
       ctair:contractKind/skos:notation ?kind . OPTIONAL { ?c ctair:year ?year } }"""
     rows = built_store.select(query)
-    ctair_2019 = {r["id"].value for r in rows if r["kind"].value == "CTAIR" and "year" in r and r["year"].value == "2019"}
-    assert REPORT_TERRITORIES <= ctair_2019
-    assert ARTICLE_TERRITORIES <= {r["id"].value for r in rows}
+    ctair_2019 = {
+        r["id"].value for r in rows if r["kind"].value == "CTAIR" and "year" in r and r["year"].value == "2019"
+    }
+    assert ctair_2019 >= REPORT_TERRITORIES
+    assert {r["id"].value for r in rows} >= ARTICLE_TERRITORIES
     assert {r["kind"].value for r in rows if r["id"].value == "autun"} == {"PTAIR"}
 
 
@@ -57,7 +70,7 @@ def test_every_fact_points_to_the_sentence_it_came_from(built_store_path, built_
     for row in rows:
         file = row["file"].value
         texts.setdefault(file, (CORPUS / file).read_text(encoding="utf-8"))
-        assert texts[file][int(row["begin"].value):int(row["end"].value)] == row["text"].value
+        assert texts[file][int(row["begin"].value) : int(row["end"].value)] == row["text"].value
     # every fact has its own sentence; a curated fact (a programme's operator) cites its public source instead
     orphan = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ctair: <https://w3id.org/ctair/ontology#>
     PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX method: <https://w3id.org/ctair/method/>
@@ -82,7 +95,8 @@ def test_a_fact_quotes_its_own_sentence_not_its_actions(built_store):
     assert row["text"].value.startswith("Le projet porté par l'organisme")
     sentences = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ctair: <https://w3id.org/ctair/ontology#>
     PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-    SELECT ?action (COUNT(DISTINCT ?m) AS ?n) WHERE { ?action a ctair:Action ; ctair:axisAssignment/prov:wasDerivedFrom ?m }
+    SELECT ?action (COUNT(DISTINCT ?m) AS ?n)
+    WHERE { ?action a ctair:Action ; ctair:axisAssignment/prov:wasDerivedFrom ?m }
     GROUP BY ?action"""
     assert any(int(row["n"].value) > 1 for row in built_store.select(sentences))
 
@@ -125,8 +139,8 @@ def test_a_changed_document_is_refused_and_the_store_kept(tmp_path):
     "line, replacement, message",
     [
         ('kind = "diair-report"', 'kind = "press-release"', r"000_cce74c661e698747.toml.*kind.*press-release"),
-        ('issued = 2020-07-01', 'issued = "juillet"', r"000_cce74c661e698747.toml:\d+: manifest field issued"),
-        ('title = ', 'title = = "x"\ntitle2 = ', r"000_cce74c661e698747.toml:\d+: not valid TOML"),
+        ("issued = 2020-07-01", 'issued = "juillet"', r"000_cce74c661e698747.toml:\d+: manifest field issued"),
+        ("title = ", 'title = = "x"\ntitle2 = ', r"000_cce74c661e698747.toml:\d+: not valid TOML"),
     ],
 )
 def test_a_broken_manifest_names_file_and_line(tmp_path, line, replacement, message):
@@ -144,7 +158,8 @@ def test_an_interrupted_build_leaves_the_previous_store_usable(tmp_path):
     before = len(OxigraphStore(store_path, read_only=True))
     process = subprocess.Popen(
         [sys.executable, "-m", "ctair.cli", "build", "--store", str(store_path), "--no-ner"],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     for line in process.stderr:  # kill it while it writes the new store
         if "loading into a new store" in line:

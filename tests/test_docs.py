@@ -1,4 +1,5 @@
 """The README cannot rot: its commands run, and every setting, command and route is in it."""
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,6 @@ def test_every_command_is_documented():
 
 def test_every_api_route_is_documented():
     from ctair.api.app import create_app
-
     from ctair.graph.named_queries import load_named_queries
 
     # /api/queries/<name>: one OpenAPI path per named query (its parameters), all served by the
@@ -53,11 +53,16 @@ def test_every_api_route_is_documented():
 
 def readme_examples() -> list[list[str]]:
     """`ctair …` lines of the README's examples that name real things (no NAME/PATH placeholders)."""
-    examples = []  # `ctair curate` changes the registry: its README example runs on a copy (tests/loaders/test_curate.py)
+    # `ctair curate` changes the registry: its README example runs on a copy (tests/loaders/test_curate.py)
+    examples = []
     for block in code_blocks(README):
         for line in block.splitlines():
             line = line.split("  #")[0].strip()
-            if line.startswith("ctair ") and not re.search(r"[A-Z]{3,}|…|\[", line) and line.split()[1] not in ("serve", "build", "queries", "evaluate", "curate"):
+            if (
+                line.startswith("ctair ")
+                and not re.search(r"[A-Z]{3,}|…|\[", line)
+                and line.split()[1] not in ("serve", "build", "queries", "evaluate", "curate")
+            ):
                 examples.append(shlex.split(line)[1:])
     return examples
 

@@ -3,6 +3,7 @@
 Expected results live in tests/golden/<query>.json (rows of plain values; the order matters
 because every query has an ORDER BY). A query without a golden file fails the suite.
 """
+
 from __future__ import annotations
 
 import json

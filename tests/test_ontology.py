@@ -9,6 +9,7 @@
   expected (focus node, path, constraint) results for ``invalid.ttl`` and for mutations of
   the valid graph.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,16 +63,39 @@ SCHEMES = {
     URIRef(EVENT_KIND): CTAIR.EventKind,
 }
 SEVEN_AXES = {
-    "pilotage", "parcours-integration", "langue-formation-emploi", "logement", "sante",
-    "acces-aux-droits", "liens-societe",
+    "pilotage",
+    "parcours-integration",
+    "langue-formation-emploi",
+    "logement",
+    "sante",
+    "acces-aux-droits",
+    "liens-societe",
 }
 THEMES = {
-    "langue", "formation", "emploi", "hebergement", "culture", "sport", "mobilite",
-    "connaissance-des-publics", "professionnalisation-des-acteurs", "education", "citoyennete",
-    "changement-de-regard", "participation-des-refugies", "interpretariat",
+    "langue",
+    "formation",
+    "emploi",
+    "hebergement",
+    "culture",
+    "sport",
+    "mobilite",
+    "connaissance-des-publics",
+    "professionnalisation-des-acteurs",
+    "education",
+    "citoyennete",
+    "changement-de-regard",
+    "participation-des-refugies",
+    "interpretariat",
 }
 PUBLICS = {
-    "bpi", "jeunes", "femmes", "familles", "menages", "hommes-isoles", "enfants", "primo-arrivants",
+    "bpi",
+    "jeunes",
+    "femmes",
+    "familles",
+    "menages",
+    "hommes-isoles",
+    "enfants",
+    "primo-arrivants",
     "migrants",
 }
 
@@ -122,7 +146,9 @@ def test_vocab_points_at_these_files():
     assert SHAPES_FILE == SHAPES_TTL
 
 
-@pytest.mark.parametrize("path", [ONTOLOGY_TTL, SCHEMES_TTL, SHAPES_TTL, FIXTURES / "valid.ttl", FIXTURES / "invalid.ttl"])
+@pytest.mark.parametrize(
+    "path", [ONTOLOGY_TTL, SCHEMES_TTL, SHAPES_TTL, FIXTURES / "valid.ttl", FIXTURES / "invalid.ttl"]
+)
 def test_file_parses(path: Path):
     assert len(Graph().parse(path)) > 0
 
@@ -171,13 +197,13 @@ def _ctair_local_names(graph: Graph) -> set[str]:
     for triple in graph:
         for node in triple:
             if isinstance(node, URIRef) and str(node).startswith(str(CTAIR)) and node != ONTOLOGY_IRI:
-                names.add(str(node)[len(CTAIR):])
+                names.add(str(node)[len(CTAIR) :])
     return names
 
 
 def test_ontology_declares_nothing_outside_vocab(ontology: Graph):
     declared = {
-        str(s)[len(CTAIR):]
+        str(s)[len(CTAIR) :]
         for s in ontology.subjects()
         if isinstance(s, URIRef) and str(s).startswith(str(CTAIR)) and s != ONTOLOGY_IRI
     }
@@ -209,7 +235,10 @@ def test_files_use_only_vocab_terms(path: Path):
         (CTAIR.Company, CTAIR.Organisation),
         (CTAIR.ResearchBody, CTAIR.Organisation),
         (CTAIR.Collectivity, CTAIR.PublicBody),
-        *[(CTAIR[c], SKOS.Concept) for c in ("Axis", "TargetPublic", "Unit", "Role", "ContractKind", "ExtractionMethod")],
+        *[
+            (CTAIR[c], SKOS.Concept)
+            for c in ("Axis", "TargetPublic", "Unit", "Role", "ContractKind", "ExtractionMethod")
+        ],
     ],
 )
 def test_class_reuses_w3c_vocabularies(ontology: Graph, sub: URIRef, sup: URIRef):
@@ -232,11 +261,16 @@ def test_shortcuts_are_subproperties_of_participant(ontology: Graph):
 @pytest.mark.parametrize(
     "term, kind",
     [
-        (NIF.beginIndex, OWL.DatatypeProperty), (NIF.endIndex, OWL.DatatypeProperty),
-        (NIF.anchorOf, OWL.DatatypeProperty), (PROV.wasDerivedFrom, OWL.ObjectProperty),
-        (PROV.wasQuotedFrom, OWL.ObjectProperty), (GEO.lat, OWL.DatatypeProperty),
-        (GEO.long, OWL.DatatypeProperty), (SCHEMA.value, OWL.DatatypeProperty),
-        (SCHEMA.name, OWL.DatatypeProperty), (DCTERMS.identifier, OWL.AnnotationProperty),
+        (NIF.beginIndex, OWL.DatatypeProperty),
+        (NIF.endIndex, OWL.DatatypeProperty),
+        (NIF.anchorOf, OWL.DatatypeProperty),
+        (PROV.wasDerivedFrom, OWL.ObjectProperty),
+        (PROV.wasQuotedFrom, OWL.ObjectProperty),
+        (GEO.lat, OWL.DatatypeProperty),
+        (GEO.long, OWL.DatatypeProperty),
+        (SCHEMA.value, OWL.DatatypeProperty),
+        (SCHEMA.name, OWL.DatatypeProperty),
+        (DCTERMS.identifier, OWL.AnnotationProperty),
         (SKOS.altLabel, OWL.AnnotationProperty),
     ],
 )
@@ -371,8 +405,13 @@ def test_corpus_phrases_match_the_right_axis(concepts, phrase: str, concept: URI
 
 
 # standard French terms of the field that the documents happen to use too (not copies of their sentences)
-STANDARD_TERMS = {"accompagnement socio-professionnel", "français langue étrangère", "moins de 25 ans", "18-25 ans",
-                  "étrangers primo-arrivants"}
+STANDARD_TERMS = {
+    "accompagnement socio-professionnel",
+    "français langue étrangère",
+    "moins de 25 ans",
+    "18-25 ans",
+    "étrangers primo-arrivants",
+}
 
 
 def test_axis_and_public_labels_are_not_copied_phrases(schemes: Graph):
@@ -399,8 +438,15 @@ def test_axis_and_public_labels_are_not_copied_phrases(schemes: Graph):
 def test_corpus_uses_the_axis_phrases():
     """The labels asserted above really are the documents' words."""
     corpus = fold(" ".join(p.read_text(encoding="utf-8") for p in (ROOT / "corpus").glob("*.txt")))
-    for phrase in ("bail glissant", "santé mentale", "médiation santé", "Français Langue étrangère",
-                   "code de la route", "pratique artistique", "liens entre les personnes réfugiées et la France"):
+    for phrase in (
+        "bail glissant",
+        "santé mentale",
+        "médiation santé",
+        "Français Langue étrangère",
+        "code de la route",
+        "pratique artistique",
+        "liens entre les personnes réfugiées et la France",
+    ):
         assert fold(phrase) in corpus, phrase
 
 
@@ -518,8 +564,10 @@ MUTATIONS = {
     "role-not-a-role": (
         [(PARTICIPATION, CTAIR.role, None)],
         [(PARTICIPATION, CTAIR.role, AXIS.logement)],
-        {(PARTICIPATION, CTAIR.role, SH.NodeConstraintComponent),
-         (ACTION, CTAIR.operator, SH.SPARQLConstraintComponent)},
+        {
+            (PARTICIPATION, CTAIR.role, SH.NodeConstraintComponent),
+            (ACTION, CTAIR.operator, SH.SPARQLConstraintComponent),
+        },
     ),
     "method-not-a-method": (
         [(MENTION, CTAIR.extractionMethod, None)],

@@ -1,6 +1,7 @@
 """The install stays quiet: every directory of static files or templates is a listed package
 (setuptools warns at each install about a data directory that is not), and the licence is an
 SPDX expression (a table is deprecated)."""
+
 from __future__ import annotations
 
 import tomllib
@@ -31,5 +32,7 @@ def test_the_notebook_extra_installs_jupyterlab():
 def test_make_run_takes_port_and_host():
     import subprocess
 
-    dry = subprocess.run(["make", "-n", "run", "PORT=8080", "HOST=127.0.0.1"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8080", "HOST=127.0.0.1"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
     assert "serve --host 127.0.0.1 --port 8080" in dry.stdout

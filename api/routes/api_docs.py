@@ -4,6 +4,7 @@ FastAPI's defaults load both front-ends from a CDN, so the pages were blank offl
 bundles are vendored from the npm registry by ``scripts/vendor-api-docs.sh`` (see
 ``static/vendor/README.md``), like YASGUI.
 """
+
 from __future__ import annotations
 
 from fastapi import FastAPI
@@ -20,7 +21,7 @@ def add_api_docs_routes(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url,
+            openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} — API (Swagger UI)",
             oauth2_redirect_url="/docs/oauth2-redirect",
             swagger_js_url=f"{VENDOR}/swagger_ui/swagger-ui-bundle.js",
@@ -36,7 +37,7 @@ def add_api_docs_routes(app: FastAPI) -> None:
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
         return get_redoc_html(
-            openapi_url=app.openapi_url,
+            openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} — API (ReDoc)",
             redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js",
             redoc_favicon_url="/static/favicon.svg",

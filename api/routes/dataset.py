@@ -7,16 +7,17 @@ the store's files change (a fingerprint of their names, sizes and modification t
 remote store they go to ``ctair-dumps-<hash of its URL>/`` in the system's temporary directory
 and are rewritten when its named graphs or their sizes change.
 """
+
 from __future__ import annotations
 
 import errno
 import hashlib
-import logging
 import json
+import logging
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -27,6 +28,7 @@ from ctair.api.errors import ApiError
 from ctair.api.html import html_response, security_headers
 from ctair.api.links import context_url, site_url
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, choose, negotiate
+from ctair.api.state import AppState, app_state
 from ctair.graph.describe import jsonld_context, serialize
 from ctair.graph.dump import (
     DUMP_FORMATS,
@@ -36,10 +38,10 @@ from ctair.graph.dump import (
     read_dump_directory,
     store_fingerprint,
 )
+from ctair.graph.store import Store
+from ctair.graph.terms import serialized
 from ctair.graph.void import VOID_PATH, VOID_PREFIXES, dataset_iri, void_description  # noqa: F401 (re-export)
 from ctair.ontology.vocab import ONTOLOGY_FILES
-from ctair.api.state import AppState, app_state
-from ctair.graph.store import Store
 
 router = APIRouter(include_in_schema=False)
 _lock = threading.Lock()
@@ -56,7 +58,7 @@ def _dump_place(state: AppState, store: Store) -> tuple[Path, str]:
     """Where the current store's dumps go, and the fingerprint of the content they must match."""
     remote = state.remote_store
     if remote is None:  # the fingerprint of the build this request's handle reads, not of the link
-        return dumps_directory(state.store_path), store_fingerprint(Path(store.path))
+        return dumps_directory(state.store_path), store_fingerprint(Path(store.location))
     name = hashlib.sha256(remote.query_url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"ctair-dumps-{name}", _remote_fingerprint(state, store)
 
@@ -92,8 +94,9 @@ def ensure_dumps(request: Request, store) -> list[DumpFile]:
             stamp.unlink(missing_ok=True)
             log.error("cannot write the dumps into %s: %s", out, error)
             status, code = (507, "storage-full") if error.errno == errno.ENOSPC else (503, "dumps-unavailable")
-            raise ApiError(status, f"the dumps cannot be written on the server ({error.strerror or error}); "
-                           "retry later", code=code) from None
+            raise ApiError(
+                status, f"the dumps cannot be written on the server ({error.strerror or error}); retry later", code=code
+            ) from None
         state.void_cache = None
         return dumps
 
@@ -102,11 +105,13 @@ def _store_times(state: AppState, dumps: list[DumpFile]) -> tuple[datetime, date
     """(issued, modified): from the store's files; for a remote store, when its current content was dumped."""
     if state.remote_store is None:
         store_path = Path(state.store_generation or state.store_path)
-        times = [p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))]
+        times = [
+            p.stat().st_mtime for p in store_path.iterdir() if p.is_file() and not p.name.startswith(("LOG", "LOCK"))
+        ]
     else:
         times = [d.path.stat().st_mtime for d in dumps if d.path.exists()]
-    times = times or [datetime.now(timezone.utc).timestamp()]
-    return (datetime.fromtimestamp(min(times), timezone.utc), datetime.fromtimestamp(max(times), timezone.utc))
+    times = times or [datetime.now(UTC).timestamp()]
+    return (datetime.fromtimestamp(min(times), UTC), datetime.fromtimestamp(max(times), UTC))
 
 
 @router.get(VOID_PATH)
@@ -119,8 +124,9 @@ def void(request: Request, store: StoreDep) -> Response:
     cache = state.void_cache
     if cache is None or cache[0] != key:
         issued, modified = _store_times(state, dumps)
-        triples = void_description(store, state.settings.base_iri, site_url=site_url(request), dumps=dumps,
-                                   modified=modified, issued=issued)
+        triples = void_description(
+            store, state.settings.base_iri, site_url=site_url(request), dumps=dumps, modified=modified, issued=issued
+        )
         state.void_cache = cache = (key, triples)
     triples = cache[1]
     if fmt.key == "jsonld":
@@ -128,8 +134,11 @@ def void(request: Request, store: StoreDep) -> Response:
     else:
         import pyoxigraph as ox
 
-        body = ox.serialize(triples, format=fmt.rdf_format,
-                            prefixes=VOID_PREFIXES if fmt.key in ("turtle", "rdfxml") else None)
+        body = serialized(
+            ox.serialize(
+                triples, format=fmt.rdf_format, prefixes=VOID_PREFIXES if fmt.key in ("turtle", "rdfxml") else None
+            )
+        )
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
@@ -155,8 +164,12 @@ def dump_file(name: str, request: Request, store: StoreDep) -> Response:
         raise ApiError(404, f"no dump file {name!r}; files: {', '.join(sorted(dumps))}, SHA256SUMS")
     dump = dumps[name]
     media_type = dump.media_type + ("; charset=utf-8" if dump.media_type.startswith("text/") else "")
-    return FileResponse(dump.path, media_type=media_type, filename=name,
-                        headers={"Digest": f"sha-256={_b64(dump.sha256)}", "X-Checksum-Sha256": dump.sha256})
+    return FileResponse(
+        dump.path,
+        media_type=media_type,
+        filename=name,
+        headers={"Digest": f"sha-256={_b64(dump.sha256)}", "X-Checksum-Sha256": dump.sha256},
+    )
 
 
 def _b64(hex_digest: str) -> str:
@@ -201,7 +214,8 @@ _NARROW_STYLE = (
     "<style>nav.ctair-site{display:flex;flex-wrap:wrap;gap:.4rem 1rem;padding:.5rem 1rem;background:#f6f8fa;"
     "border-bottom:1px solid #d0d7de;font:15px system-ui,sans-serif}nav.ctair-site .brand{font-weight:700}"
     "body{overflow-wrap:anywhere}table{max-width:100%}code{word-break:break-all}"
-    "@media (max-width:40rem){body{margin:0!important;padding:0 .5rem!important;width:auto!important}#pylode{display:none}#toc{position:static!important;width:auto!important}"
+    "@media (max-width:40rem){body{margin:0!important;padding:0 .5rem!important;width:auto!important}"
+    "#pylode{display:none}#toc{position:static!important;width:auto!important}"
     "#content{margin:0!important;padding:0 .6rem!important;width:auto!important}}</style>"
 )
 
@@ -210,14 +224,17 @@ def polish_ontology_page(html: str) -> str:
     """pyLODE's page, made one of the site's: the site navigation, a viewport for phones, and the
     French label then the English one in parentheses (pyLODE runs them together:
     "TerritoireTerritory")."""
-    from rdflib import Graph, Literal as RdfLiteral
+    from rdflib import Graph
+    from rdflib import Literal as RdfLiteral
     from rdflib.namespace import DCTERMS, RDFS, SKOS
 
     graph = Graph().parse(ONTOLOGY_FILES["ontology"], format="turtle")
     pairs = set()
     for predicate in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
         for subject in set(graph.subjects(predicate, None)):
-            labels = {lit.language: str(lit) for lit in graph.objects(subject, predicate) if isinstance(lit, RdfLiteral)}
+            labels = {
+                lit.language: str(lit) for lit in graph.objects(subject, predicate) if isinstance(lit, RdfLiteral)
+            }
             if labels.get("fr") and labels.get("en") and labels["fr"] != labels["en"]:
                 pairs.add((labels["fr"], labels["en"]))
     for french, english in sorted(pairs, key=lambda p: -len(p[0] + p[1])):
@@ -238,9 +255,14 @@ def _ontology(fmt) -> Response:
 
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.TURTLE)]
     if fmt is JSONLD:
-        return Response(serialize(triples, "jsonld", context_url="https://w3id.org/ctair/context.jsonld"),
-                        media_type=JSONLD.content_type, headers={"Vary": "Accept"})
-    return Response(ox.serialize(triples, format=fmt.rdf_format), media_type=fmt.content_type, headers={"Vary": "Accept"})
+        return Response(
+            serialize(triples, "jsonld", context_url="https://w3id.org/ctair/context.jsonld"),
+            media_type=JSONLD.content_type,
+            headers={"Vary": "Accept"},
+        )
+    return Response(
+        ox.serialize(triples, format=fmt.rdf_format), media_type=fmt.content_type, headers={"Vary": "Accept"}
+    )
 
 
 @router.get("/ontology")

@@ -23,6 +23,7 @@ Errors use the one error shape of :mod:`ctair.api.errors`: an unknown filter val
 is a 400 ``bad-parameter`` naming the ``parameter`` and listing the ``allowed`` values, an
 unknown network a 404 ``not-found`` (with ``allowed`` too).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -37,12 +38,22 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
 from ctair.api.network_cache import NetworkCache
-from ctair.text import fold
 from ctair.graph.network import (
-    CONTRACT_KINDS, NETWORKS, ROLES, NetworkData, NetworkError, NetworkFilter, axis_subnetworks, bipartite_network,
-    build_network, load_network_data, organisation_network, territory_network,
+    CONTRACT_KINDS,
+    NETWORKS,
+    ROLES,
+    NetworkData,
+    NetworkError,
+    NetworkFilter,
+    axis_subnetworks,
+    bipartite_network,
+    build_network,
+    load_network_data,
+    organisation_network,
+    territory_network,
 )
 from ctair.graph.store import Store
+from ctair.text import fold
 
 from ..deps import StoreDep
 from ..errors import ApiError
@@ -102,8 +113,9 @@ def _blank(value: str | None) -> str | None:
     return None if value is None or not value.strip() else value.strip()
 
 
-def parse_filters(data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None,
-                  level: str | None = None) -> NetworkFilter:
+def parse_filters(
+    data: NetworkData, role: str | None, axis: str | None, kind: str | None, year: str | None, level: str | None = None
+) -> NetworkFilter:
     """The :class:`NetworkFilter` of the query parameters (:meth:`NetworkFilter.parse`), or a
     400 ``bad-parameter`` naming the parameter and its allowed values."""
     return NetworkFilter.parse(data, role=role, axis=axis, kind=kind, year=year, level=level)
@@ -118,15 +130,25 @@ def parse_min_territories(value: str | None) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise ApiError(400, f"min_territories must be a whole number ≥ 1, got {text!r}", code="bad-parameter",
-                       parameter="min_territories", minimum=1)
+        raise ApiError(
+            400,
+            f"min_territories must be a whole number ≥ 1, got {text!r}",
+            code="bad-parameter",
+            parameter="min_territories",
+            minimum=1,
+        )
     return number
 
 
 def check_network(network: str) -> str:
     if network not in NETWORKS:
-        raise ApiError(404, f"no network {network!r} (choose from {', '.join(NETWORKS)})", code="not-found",
-                       parameter="network", allowed=list(NETWORKS))
+        raise ApiError(
+            404,
+            f"no network {network!r} (choose from {', '.join(NETWORKS)})",
+            code="not-found",
+            parameter="network",
+            allowed=list(NETWORKS),
+        )
     return network
 
 
@@ -171,18 +193,38 @@ def metrics_json(data: NetworkData, filters: NetworkFilter = NetworkFilter(), *,
     }
 
 
-@router.get("/api/network/metrics", summary="Graph metrics of the three networks, recurring organisations, per-axis summary")
-def get_metrics(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None, kind: str | None = None,
-                year: str | None = None, min_territories: str | None = None, level: str | None = None) -> Response:
+@router.get(
+    "/api/network/metrics", summary="Graph metrics of the three networks, recurring organisations, per-axis summary"
+)
+def get_metrics(
+    request: Request,
+    store: StoreDep,
+    role: str | None = None,
+    axis: str | None = None,
+    kind: str | None = None,
+    year: str | None = None,
+    min_territories: str | None = None,
+    level: str | None = None,
+) -> Response:
     cache = network_cache(request, store)
     filters = parse_filters(cache.data, role, axis, kind, year, level)
     minimum = parse_min_territories(min_territories)
-    return _json(cache.body(("metrics", filters, minimum), lambda: metrics_json(cache.data, filters, min_territories=minimum)))
+    return _json(
+        cache.body(("metrics", filters, minimum), lambda: metrics_json(cache.data, filters, min_territories=minimum))
+    )
 
 
 @router.get("/api/network/{network}", summary="A network as node-link JSON, with every node's metrics")
-def get_network(network: str, request: Request, store: StoreDep, role: str | None = None, axis: str | None = None,
-                kind: str | None = None, year: str | None = None, level: str | None = None) -> Response:
+def get_network(
+    network: str,
+    request: Request,
+    store: StoreDep,
+    role: str | None = None,
+    axis: str | None = None,
+    kind: str | None = None,
+    year: str | None = None,
+    level: str | None = None,
+) -> Response:
     check_network(network)
     cache = network_cache(request, store)
     filters = parse_filters(cache.data, role, axis, kind, year, level)
@@ -194,7 +236,7 @@ def get_network(network: str, request: Request, store: StoreDep, role: str | Non
 # --------------------------------------------------------------------------------------------
 
 
-def _download(write: Callable[[Path], None], filename: str, media_type: str) -> FileResponse:
+def _download(write: Callable[[Path], object], filename: str, media_type: str) -> FileResponse:
     """Write the file in a temporary directory, send it, then remove the directory."""
     directory = Path(tempfile.mkdtemp(prefix="ctair-export-"))
     try:
@@ -203,14 +245,29 @@ def _download(write: Callable[[Path], None], filename: str, media_type: str) -> 
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    return FileResponse(path, media_type=media_type, filename=filename,
-                        background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True))
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=filename,
+        background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True),
+    )
 
 
-@router.get("/api/network/{network}/export", summary="Download a network: GEXF (Gephi), GraphML (Cytoscape, yEd), node-link JSON or a CSV edge list")
-def export_network(network: str, request: Request, store: StoreDep, format: str = "gexf", role: str | None = None,
-                   axis: str | None = None, kind: str | None = None, year: str | None = None,
-                   level: str | None = None) -> Response:
+@router.get(
+    "/api/network/{network}/export",
+    summary="Download a network: GEXF (Gephi), GraphML (Cytoscape, yEd), node-link JSON or a CSV edge list",
+)
+def export_network(
+    network: str,
+    request: Request,
+    store: StoreDep,
+    format: str = "gexf",
+    role: str | None = None,
+    axis: str | None = None,
+    kind: str | None = None,
+    year: str | None = None,
+    level: str | None = None,
+) -> Response:
     from ctair.graph.network_export import write_network
     from ctair.graph.network_metrics import annotate
 
@@ -226,13 +283,23 @@ def export_network(network: str, request: Request, store: StoreDep, format: str 
 
 
 @router.get("/api/export/3w", summary="Download the 3W table (who does what where, HXL-tagged): CSV or XLSX")
-def export_3w(request: Request, store: StoreDep, format: str = "csv", role: str | None = None, axis: str | None = None,
-              kind: str | None = None, year: str | None = None, level: str | None = None) -> Response:
+def export_3w(
+    request: Request,
+    store: StoreDep,
+    format: str = "csv",
+    role: str | None = None,
+    axis: str | None = None,
+    kind: str | None = None,
+    year: str | None = None,
+    level: str | None = None,
+) -> Response:
     from ctair.graph.export_3w import write_3w
 
     fmt = (_blank(format) or "csv").lower()
     if fmt not in TABLE_EXPORTS:
-        raise bad_parameter("format", f"unknown format {format!r} (choose from {', '.join(TABLE_EXPORTS)})", list(TABLE_EXPORTS))
+        raise bad_parameter(
+            "format", f"unknown format {format!r} (choose from {', '.join(TABLE_EXPORTS)})", list(TABLE_EXPORTS)
+        )
     data = network_data(request, store)
     filters = parse_filters(data, role, axis, kind, year, level)
     media_type, extension = TABLE_EXPORTS[fmt]
@@ -246,11 +313,21 @@ def export_3w(request: Request, store: StoreDep, format: str = "csv", role: str 
 
 # The page is in French: roles and organisation types are shown in French, with the English code
 # in parentheses where it differs (the API and the exports keep the codes).
-ROLE_LABELS = {"operator": "opérateur (operator)", "partner": "partenaire (partner)", "funder": "financeur (funder)",
-               "coordinator": "coordinateur (coordinator)", "participant": "participant", "signatory": "signataire (signatory)"}
-ORGANISATION_TYPE_LABELS = {"Association": "Association", "PublicBody": "Organisme public (public body)",
-                            "Company": "Entreprise (company)", "Collectivity": "Collectivité (local authority)",
-                            "ResearchBody": "Organisme de recherche (research body)"}
+ROLE_LABELS = {
+    "operator": "opérateur (operator)",
+    "partner": "partenaire (partner)",
+    "funder": "financeur (funder)",
+    "coordinator": "coordinateur (coordinator)",
+    "participant": "participant",
+    "signatory": "signataire (signatory)",
+}
+ORGANISATION_TYPE_LABELS = {
+    "Association": "Association",
+    "PublicBody": "Organisme public (public body)",
+    "Company": "Entreprise (company)",
+    "Collectivity": "Collectivité (local authority)",
+    "ResearchBody": "Organisme de recherche (research body)",
+}
 
 
 def _axis_options(data: NetworkData) -> list[dict]:
@@ -272,8 +349,15 @@ def _axis_options(data: NetworkData) -> list[dict]:
 
 
 @router.get("/network", response_class=HTMLResponse, include_in_schema=False)
-def network_page(request: Request, store: StoreDep, role: str | None = None, axis: str | None = None,
-                 kind: str | None = None, year: str | None = None, level: str | None = None) -> HTMLResponse:
+def network_page(
+    request: Request,
+    store: StoreDep,
+    role: str | None = None,
+    axis: str | None = None,
+    kind: str | None = None,
+    year: str | None = None,
+    level: str | None = None,
+) -> HTMLResponse:
     data = network_data(request, store)
     try:
         filters = parse_filters(data, role, axis, kind, year, level)
@@ -288,7 +372,11 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
     base = app_state(request).settings.base_iri
     for row in recurring:
         row["roles"] = [ROLE_LABELS.get(r, r) for r in row["roles"]]
-        row["href"] = f"{root}/{row['organisation'][len(base):]}" if row["organisation"].startswith(base) else row["organisation"]
+        row["href"] = (
+            f"{root}/{row['organisation'][len(base) :]}"
+            if row["organisation"].startswith(base)
+            else row["organisation"]
+        )
     kinds = {"organisation": 0, "territory": 0}
     for _, attributes in graph.nodes(data=True):
         kinds[attributes["kind"]] = kinds.get(attributes["kind"], 0) + 1
@@ -320,9 +408,19 @@ def network_page(request: Request, store: StoreDep, role: str | None = None, axi
             "axes": _axis_options(data),
             "recurring": recurring,
             "counts": {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), **kinds},
-            "query": urlencode([(k, v) for k, v in (("role", filters.role), ("axis", filters.axis), ("kind", filters.kind),
-                                                    ("year", filters.year), ("level", filters.level))
-                                if v and v not in ("any", "entity")]),
+            "query": urlencode(
+                [
+                    (k, v)
+                    for k, v in (
+                        ("role", filters.role),
+                        ("axis", filters.axis),
+                        ("kind", filters.kind),
+                        ("year", filters.year),
+                        ("level", filters.level),
+                    )
+                    if v and v not in ("any", "entity")
+                ]
+            ),
             "config": config,
             "version": static_version(STATIC_DIR / "network"),
         },

@@ -7,6 +7,7 @@ served from ``/static``, prefix completion uses ``ctair.ontology.vocab.PREFIXES`
 the page) plus the list bundled in YASGUI, and the response carries a Content-Security-Policy
 that lets the browser talk to this origin only.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,9 @@ from ctair.api import france_map
 from ctair.api.editor_text import editor_text
 from ctair.api.html import html_response, static_version
 from ctair.api.routes.queries import named_queries
+from ctair.api.state import app_state
 from ctair.graph.named_queries import NamedQuery
 from ctair.ontology.vocab import PREFIXES
-from ctair.api.state import app_state
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +65,8 @@ LABELS = {
     },
     "en": {
         "title": "ctair — query the graph",
-        "tagline": "Open knowledge graph of France's territorial contracts for the reception and integration of refugees.",
+        "tagline": "Open knowledge graph of France's territorial contracts for the reception and integration of "
+        "refugees.",
         "skip": "Skip to the editor",
         "examples": "Ready-made queries",
         "examples_help": "Open a query in the editor, then run it (▶ or Ctrl+Enter).",
@@ -99,13 +101,36 @@ LABELS = {
     },
 }
 PARAMETER_TYPES = {
-    "fr": {"organisation": "organisation", "territory": "territoire", "axis": "axe", "string": "texte",
-           "integer": "nombre entier", "decimal": "nombre", "iri": "IRI"},
-    "en": {"organisation": "organisation", "territory": "territory", "axis": "axis", "string": "text",
-           "integer": "integer", "decimal": "number", "iri": "IRI"},
+    "fr": {
+        "organisation": "organisation",
+        "territory": "territoire",
+        "axis": "axe",
+        "string": "texte",
+        "integer": "nombre entier",
+        "decimal": "nombre",
+        "iri": "IRI",
+    },
+    "en": {
+        "organisation": "organisation",
+        "territory": "territory",
+        "axis": "axis",
+        "string": "text",
+        "integer": "integer",
+        "decimal": "number",
+        "iri": "IRI",
+    },
 }
-SCRIPT_LABELS = ("copied", "copy_link", "tab", "form_apply", "form_run", "required", "field_hint", "missing_required",
-                 "permalink_made")
+SCRIPT_LABELS = (
+    "copied",
+    "copy_link",
+    "tab",
+    "form_apply",
+    "form_run",
+    "required",
+    "field_hint",
+    "missing_required",
+    "permalink_made",
+)
 DEFAULT_QUERY = """\
 PREFIX ctair: <https://w3id.org/ctair/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -141,8 +166,13 @@ def _prefixes() -> dict[str, str]:
     return {prefix: namespace.iri for prefix, namespace in PREFIXES.items()}
 
 
-GROUPS_IN_ENGLISH = {"Contrats": "Contracts", "Territoires": "Territories", "Organisations": "Organisations",
-                     "Axes": "Axes", "Actions": "Actions"}
+GROUPS_IN_ENGLISH = {
+    "Contrats": "Contracts",
+    "Territoires": "Territories",
+    "Organisations": "Organisations",
+    "Axes": "Axes",
+    "Actions": "Actions",
+}
 
 
 def _example(query: NamedQuery, language: str) -> dict:

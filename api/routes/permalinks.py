@@ -6,6 +6,7 @@
 query page with the query in its URL. The files live in ``permalinks/`` beside the store
 directory (``var/permalinks`` for ``var/store``), so they outlive a rebuild of the store.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,11 +37,16 @@ async def make_permalink(request: Request) -> dict:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     text = parse_qs(body).get("query", [""])[0] if media == "application/x-www-form-urlencoded" else body
     if not text.strip():
-        raise ApiError(400, "send the query as the body (application/sparql-query) or as the form field 'query'",
-                       code="missing-query")
+        raise ApiError(
+            400,
+            "send the query as the body (application/sparql-query) or as the form field 'query'",
+            code="missing-query",
+        )
     limit = app_state(request).settings.max_query_length
     if len(text) > limit:
-        raise ApiError(413, f"the query is {len(text)} characters long; the limit is {limit}", code="query-too-long", limit=limit)
+        raise ApiError(
+            413, f"the query is {len(text)} characters long; the limit is {limit}", code="query-too-long", limit=limit
+        )
     identifier = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     directory = permalinks_directory(request)
     directory.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,11 @@ a SPARQL 1.1 results document, so that the URL goes straight into ``pandas.read_
 ``format`` and ``output`` are therefore never names of query parameters. The query page (``/``)
 offers the same catalogue.
 """
+
 from __future__ import annotations
 
-from pathlib import Path
-
 import io
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -25,10 +25,11 @@ from ctair.graph.store import plain
 from .. import results
 from ..deps import IndexDep, StoreDep
 from ..errors import ApiError
-from ..state import app_state
-from ..result_format import PARAMETERS as FORMAT_PARAMETERS, RowSolutions, requested_format
 from ..models import NamedQuery as NamedQueryDescription
 from ..models import NamedQueryResult
+from ..result_format import PARAMETERS as FORMAT_PARAMETERS
+from ..result_format import RowSolutions, requested_format
+from ..state import app_state
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 
@@ -49,7 +50,9 @@ def list_queries(request: Request) -> list[dict]:
     return [query.to_json() for query in named_queries(request).values()]
 
 
-@router.get("/{name}/sparql", summary="The SPARQL text of a named query with its parameters bound (for the query page's forms)")
+@router.get(
+    "/{name}/sparql", summary="The SPARQL text of a named query with its parameters bound (for the query page's forms)"
+)
 def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
     """The query as the page's editor shows it, its VALUES block holding the given parameters,
     each resolved like ``GET /api/queries/{name}`` does (a label, an id or an IRI) and written
@@ -59,12 +62,24 @@ def bound_query_text(name: str, request: Request, index: IndexDep) -> dict:
         raise ApiError(404, f"no named query {name!r}; see GET /api/queries", code="not-found")
     values = {k: v for k, v in request.query_params.items() if v.strip()}  # an empty field is "not given"
     bindings = bind(query, values, index.resolve_term)  # an unknown name is a 400 naming the parameter
-    return {"query": query.name, "parameters": {k: v.value for k, v in bindings.items()}, "sparql": editor_text(query, bindings)}
+    return {
+        "query": query.name,
+        "parameters": {k: v.value for k, v in bindings.items()},
+        "sparql": editor_text(query, bindings),
+    }
 
 
-@router.get("/{name}", summary="Run a named query with its parameters (bound, never pasted)", response_model=None,
-            responses={200: {"model": NamedQueryResult, "content": {"text/csv": {}, "text/tab-separated-values": {},
-                                                                   "application/sparql-results+xml": {}}}})
+@router.get(
+    "/{name}",
+    summary="Run a named query with its parameters (bound, never pasted)",
+    response_model=None,
+    responses={
+        200: {
+            "model": NamedQueryResult,
+            "content": {"text/csv": {}, "text/tab-separated-values": {}, "application/sparql-results+xml": {}},
+        }
+    },
+)
 def run_named_query(name: str, request: Request, store: StoreDep, index: IndexDep) -> Response | dict:
     query = named_queries(request).get(name)
     if query is None:

@@ -6,6 +6,7 @@ Turtle, JSON-LD, N-Triples, RDF/XML for machines) or picked by extension
 Also the pages to find resources: ``/territories``, ``/organisations`` (and ``/id/``, both
 lists) and ``/search?q=``.
 """
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
@@ -18,9 +19,9 @@ from ctair.api.links import base_of, context_url, href, iri_of_path, named_node,
 from ctair.api.resource_views import resource_page
 from ctair.api.results import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format, negotiate
 from ctair.graph.describe import VOCABULARY_SEGMENTS, describe, exists, serialize
-from ctair.text import fold
 from ctair.graph.named_queries import get_query
 from ctair.ontology.vocab import VOCAB_BASE
+from ctair.text import fold
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,6 +32,7 @@ EXTENSION_OF = {fmt.key: ext for ext, fmt in EXTENSIONS.items()}
 
 
 # --- links between the documents ----------------------------------------------------------------
+
 
 def _alternates(request: Request, path: str) -> str:
     return ", ".join(
@@ -45,6 +47,7 @@ def see_other(request: Request, path: str) -> RedirectResponse:
 
 
 # --- routes: /id/… and the vocabulary paths -> 303 ---------------------------------------------
+
 
 @router.get("/id/", response_class=HTMLResponse)
 def id_index(request: Request, store: StoreDep, index: IndexDep) -> Response:
@@ -82,6 +85,7 @@ def add_vocabulary_routes(app, settings) -> None:
 
 # --- /doc/… : the documents --------------------------------------------------------------------
 
+
 @router.api_route("/doc/{path:path}", methods=["GET", "HEAD"])
 def document(path: str, request: Request, store: StoreDep) -> Response:
     fmt = None
@@ -110,10 +114,17 @@ def document(path: str, request: Request, store: StoreDep) -> Response:
 
 # --- lists and search ----------------------------------------------------------------------------
 
+
 def _entity_rows(request: Request, index, kind: str) -> list[dict]:
-    return [{"href": href(request, e.iri.value), "label": e.label, "iri": e.iri.value,
-             "aliases": [n for n in e.names if n != e.label and fold(n) != fold(e.label)][:6]}
-            for e in index.of_kind(kind)]
+    return [
+        {
+            "href": href(request, e.iri.value),
+            "label": e.label,
+            "iri": e.iri.value,
+            "aliases": [n for n in e.names if n != e.label and fold(n) != fold(e.label)][:6],
+        }
+        for e in index.of_kind(kind)
+    ]
 
 
 def _index_page(request: Request, index, kinds: tuple[str, ...]) -> HTMLResponse:
@@ -135,29 +146,57 @@ def organisations(request: Request, index: IndexDep, store: StoreDep) -> HTMLRes
     involvement = {}
     for row in store.select(get_query("_organisation-involvement").text):
         acts, signs = row.get("inActions"), row.get("signsContract")
-        involvement[row["organisation"].value] = "action" if acts is not None else ("signatory" if signs is not None else "registry")
+        involvement[row["organisation"].value] = (
+            "action" if acts is not None else ("signatory" if signs is not None else "registry")
+        )
     rows = _entity_rows(request, index, "organisation")
     notes = {"signatory": "signataire d'un contrat seulement", "registry": "registre seulement"}
-    for row in rows:
-        row["note"] = notes.get(involvement.get(row["iri"], "action"))
+    for entry in rows:
+        entry["note"] = notes.get(involvement.get(entry["iri"], "action"))
     counts = {kind: sum(1 for v in involvement.values() if v == kind) for kind in ("action", "signatory", "registry")}
-    return html_response(request, "index.html", {
-        "sections": [{"kind": "organisation", "rows": rows}], "kind": "index", "organisation_counts": counts,
-    })
+    return html_response(
+        request,
+        "index.html",
+        {
+            "sections": [{"kind": "organisation", "rows": rows}],
+            "kind": "index",
+            "organisation_counts": counts,
+        },
+    )
 
 
-KIND_LABELS = {"territory": "Territoire", "organisation": "Organisation", "axis": "Axe", "action": "Action",
-               "person": "Personne", "contract": "Contrat", "source": "Source"}
+KIND_LABELS = {
+    "territory": "Territoire",
+    "organisation": "Organisation",
+    "axis": "Axe",
+    "action": "Action",
+    "person": "Personne",
+    "contract": "Contrat",
+    "source": "Source",
+}
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, search_index: SearchDep, q: str = Query("", max_length=200)) -> HTMLResponse:
     """Organisations, territories, axes, contracts, people, actions and sources; see :mod:`ctair.graph.search`."""
-    results = [{"href": href(request, h.iri), "label": h.label, "kind": KIND_LABELS.get(h.kind, h.kind),
-                "iri": h.iri, "names": [n for n in h.names if n != h.label][:5] if h.kind not in ("action", "source") else []}
-               for h in search_index.search(q)]
-    suggestions = [] if results or not q.strip() else [
-        {"href": href(request, iri), "label": label, "kind": KIND_LABELS.get(kind, kind)}
-        for iri, kind, label in search_index.suggestions(q)
+    results = [
+        {
+            "href": href(request, h.iri),
+            "label": h.label,
+            "kind": KIND_LABELS.get(h.kind, h.kind),
+            "iri": h.iri,
+            "names": [n for n in h.names if n != h.label][:5] if h.kind not in ("action", "source") else [],
+        }
+        for h in search_index.search(q)
     ]
-    return html_response(request, "search.html", {"q": q, "results": results, "suggestions": suggestions, "kind": "search"})
+    suggestions = (
+        []
+        if results or not q.strip()
+        else [
+            {"href": href(request, iri), "label": label, "kind": KIND_LABELS.get(kind, kind)}
+            for iri, kind, label in search_index.suggestions(q)
+        ]
+    )
+    return html_response(
+        request, "search.html", {"q": q, "results": results, "suggestions": suggestions, "kind": "search"}
+    )

@@ -1,8 +1,9 @@
 """The "who does what where" REST API. Field names are a contract other tools rely on:
 add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
+
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -42,6 +43,7 @@ def get_who(store: StoreDep, index: IndexDep, organisation: str = Query(..., min
 def quantity_json(row, label_key: str = "itemLabel") -> dict:
     """A quantity as the document wrote it: ``value`` for an exact figure (kept for every client),
     ``minimum``/``maximum`` for a range, and the flags that say how to read it."""
+
     def term(name):
         return _number(row[name]) if name in row else None
 
@@ -63,10 +65,21 @@ def _contract_facts(store) -> dict[str, dict]:
     description fields, each event and participation with the document that states it."""
     facts: dict[str, dict] = {}
     for row in store.select(get_query("_contract-facts").text):
-        contract = facts.setdefault(row["contract"].value, {
-            "signed": None, "start": None, "end": None, "events": [], "participations": [], "quantities": [],
-            "description": None, "goals": None, "specificities": None, "key_points": None,
-        })
+        contract = facts.setdefault(
+            row["contract"].value,
+            {
+                "signed": None,
+                "start": None,
+                "end": None,
+                "events": [],
+                "participations": [],
+                "quantities": [],
+                "description": None,
+                "goals": None,
+                "specificities": None,
+                "key_points": None,
+            },
+        )
         facet = row["facet"].value
         if facet == "event":
             kind = EVENT_KIND.local_name(row["kind"])
@@ -77,8 +90,11 @@ def _contract_facts(store) -> dict[str, dict]:
             if slot and contract[slot] is None:
                 contract[slot] = event["date"]
         elif facet == "participation":
-            item = {"organisation": {"id": row["organisationId"].value, "label": row["organisationLabel"].value},
-                    "role": ROLE.local_name(row["role"]), "source": row["source"].value}
+            item = {
+                "organisation": {"id": row["organisationId"].value, "label": row["organisationLabel"].value},
+                "role": ROLE.local_name(row["role"]),
+                "source": row["source"].value,
+            }
             if item not in contract["participations"]:
                 contract["participations"].append(item)
         elif facet == "quantity":
@@ -115,7 +131,11 @@ def _territories(store) -> list[dict]:
     return list(territories.values())
 
 
-@router.get("/territories", response_model=list[TerritorySummary], summary="Every territory with its contracts, coordinators and number of actions")
+@router.get(
+    "/territories",
+    response_model=list[TerritorySummary],
+    summary="Every territory with its contracts, coordinators and number of actions",
+)
 def list_territories(store: StoreDep) -> list[dict]:
     return _territories(store)
 
@@ -123,7 +143,14 @@ def list_territories(store: StoreDep) -> list[dict]:
 @router.get("/territories/{territory_id}", response_model=TerritoryDetail, summary="One territory and its actions")
 def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
     entity = index.resolve("territory", territory_id, "territory_id")
-    territory = next((t for t in _territories(store) if t["iri"] == entity.iri.value), None) or {"id": entity_id(entity.iri.value), "iri": entity.iri.value, "label": entity.label, "contracts": [], "coordinators": [], "actions_count": 0}
+    territory = next((t for t in _territories(store) if t["iri"] == entity.iri.value), None) or {
+        "id": entity_id(entity.iri.value),
+        "iri": entity.iri.value,
+        "label": entity.label,
+        "contracts": [],
+        "coordinators": [],
+        "actions_count": 0,
+    }
     actions: dict[str, dict] = {}
     for row in store.select(get_query("_territory-action-facts").text, {"territory": entity.iri}):
         action = actions.setdefault(
@@ -143,7 +170,10 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
         )
         facet = row["facet"].value
         if facet == "axis":
-            item = {"iri": row["item"].value, "label": row["itemLabel"].value if "itemLabel" in row else entity_id(row["item"].value)}
+            item = {
+                "iri": row["item"].value,
+                "label": row["itemLabel"].value if "itemLabel" in row else entity_id(row["item"].value),
+            }
             action["axes"].append(item) if item not in action["axes"] else None
         elif facet in ("operator", "partner"):
             item = {"id": row["itemId"].value, "label": row["itemLabel"].value}
@@ -159,12 +189,16 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
     return {**territory, "actions": list(actions.values())}
 
 
-@router.get("/organisations", response_model=list[OrganisationSummary], summary="Organisations taking part in actions; ?q= searches names and aliases")
+@router.get(
+    "/organisations",
+    response_model=list[OrganisationSummary],
+    summary="Organisations taking part in actions; ?q= searches names and aliases",
+)
 def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=200)) -> list[dict]:
     from ctair.text import fold
 
     rows = store.select(get_query("_organisations").text)
-    result = [
+    result: list[dict[str, Any]] = [
         {
             "id": row["id"].value,
             "iri": row["organisation"].value,
@@ -174,7 +208,8 @@ def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=2
             "actions_count": _int(row["actions"]),
             "contracts_count": _int(row["contracts"]),
             "network": {"id": row["networkId"].value, "label": row["networkLabel"].value, "iri": row["network"].value}
-            if "network" in row else None,
+            if "network" in row
+            else None,
         }
         for row in rows
     ]
@@ -184,7 +219,9 @@ def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=2
     return result
 
 
-@router.get("/organisations/{organisation_id}", response_model=Who, summary="One organisation: where it works, in which roles")
+@router.get(
+    "/organisations/{organisation_id}", response_model=Who, summary="One organisation: where it works, in which roles"
+)
 def get_organisation(organisation_id: str, store: StoreDep, index: IndexDep) -> dict:
     return who(store, organisation_id, index)
 
@@ -204,27 +241,52 @@ def list_axes(store: StoreDep) -> list[dict]:
     ]
 
 
-@router.get("/axes/{axis_id}", response_model=AxisDetail, summary="The territories and actions under an axis, narrower themes included")
+@router.get(
+    "/axes/{axis_id}",
+    response_model=AxisDetail,
+    summary="The territories and actions under an axis, narrower themes included",
+)
 def get_axis(axis_id: str, store: StoreDep, index: IndexDep) -> dict:
     axis = index.resolve("axis", axis_id, "axis_id")
     territories: dict[str, dict] = {}
     actions = []
     for row in store.select(get_query("_axis-actions").text, {"axis": axis.iri}):
-        territory = {"id": row["territoryId"].value, "iri": row["territory"].value, "label": row["territoryLabel"].value}
+        territory = {
+            "id": row["territoryId"].value,
+            "iri": row["territory"].value,
+            "label": row["territoryLabel"].value,
+        }
         territories.setdefault(territory["id"], territory)
-        actions.append({"iri": row["action"].value, "label": row["label"].value, "theme": entity_id(row["theme"].value), "territory": {"id": territory["id"], "label": territory["label"]}})
-    return {"id": entity_id(axis.iri.value), "iri": axis.iri.value, "label": axis.label, "territories": list(territories.values()), "actions": actions}
+        actions.append(
+            {
+                "iri": row["action"].value,
+                "label": row["label"].value,
+                "theme": entity_id(row["theme"].value),
+                "territory": {"id": territory["id"], "label": territory["label"]},
+            }
+        )
+    return {
+        "id": entity_id(axis.iri.value),
+        "iri": axis.iri.value,
+        "label": axis.label,
+        "territories": list(territories.values()),
+        "actions": actions,
+    }
 
 
-@router.get("/network/recurring", response_model=list[RecurringOrganisation],
-            summary="Organisations present in at least N territories, most territories first")
+@router.get(
+    "/network/recurring",
+    response_model=list[RecurringOrganisation],
+    summary="Organisations present in at least N territories, most territories first",
+)
 def recurring(
     response: Response,
     store: StoreDep,
     index: IndexDep,
     min_territories: int = Query(2, ge=1, le=10_000),
     level: Literal["entity", "network"] = Query(
-        "entity", description="entity: each legal entity on its own (default); network: grouped by their network"),
+        "entity", description="entity: each legal entity on its own (default); network: grouped by their network"
+    ),
 ) -> list[dict]:
     query = get_query("recurring-organisations")
     labels = {entity_id(e.iri.value): e.label for e in index.of_kind("territory")}
@@ -232,9 +294,14 @@ def recurring(
     response.headers["X-Ctair-Level"] = level
     return [
         {
-            "organisation": {"id": row["organisationId"].value, "label": row["organisationLabel"].value, "iri": row["organisation"].value},
+            "organisation": {
+                "id": row["organisationId"].value,
+                "label": row["organisationLabel"].value,
+                "iri": row["organisation"].value,
+            },
             "territories": sorted(
-                ({"id": t, "label": labels.get(t, t)} for t in row["territoryIds"].value.split()), key=lambda t: t["label"]
+                ({"id": t, "label": labels.get(t, t)} for t in row["territoryIds"].value.split()),
+                key=lambda t: t["label"],
             ),
             "count": _int(row["territories"]),
             "actions_count": _int(row["actions"]),

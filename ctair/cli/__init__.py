@@ -4,6 +4,7 @@ Every error ctair raises on purpose (:class:`ctair.errors.CtairError`) is caught
 line on stderr, ``ctair: error: …``, and the error's exit status (2, as argparse's usage errors;
 1 for a name that matches nothing). Anything else that escapes is a bug and shows its traceback.
 """
+
 from __future__ import annotations
 
 import sys

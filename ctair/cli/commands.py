@@ -4,6 +4,7 @@ query, queries, who (``ctair network …`` and ``ctair export …`` are in :mod:
 Modules that take a second or more to import (the web server, spaCy and the extraction
 pipeline) are imported by the one command that needs them, so that every other command starts fast.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,16 +70,28 @@ def cmd_build(args) -> int:
     print(f"triples       {summary.triples}")
     for name in ("territories", "contracts", "actions", "organisations", "people", "unresolvedMentions"):
         print(f"{name:<13} {summary.counts.get(name, 0)}")
-    for label, report in (("before overrides", summary.evaluation_before), ("after overrides", summary.evaluation_after)):
+    for label, report in (
+        ("before overrides", summary.evaluation_before),
+        ("after overrides", summary.evaluation_after),
+    ):
         if report is not None:
             overall = report.overall
-            print(f"extraction {label}: precision {overall.precision:.3f}, recall {overall.recall:.3f} "
-                  f"({overall.true_positives} found, {overall.false_negatives} missing, {overall.false_positives} spurious)")
+            print(
+                f"extraction {label}: precision {overall.precision:.3f}, recall {overall.recall:.3f} "
+                f"({overall.true_positives} found, {overall.false_negatives} missing, "
+                f"{overall.false_positives} spurious)"
+            )
     if summary.evaluation_before is not None:
-        print("per fact type (`ctair evaluate --details` lists every miss; `--unseen` scores the documents written for evaluation):")
+        print(
+            "per fact type (`ctair evaluate --details` lists every miss; "
+            "`--unseen` scores the documents written for evaluation):"
+        )
         print(per_type_table(summary.evaluation_before, summary.evaluation_after))
     if summary.unresolved:
-        print("unresolved organisation mentions (`ctair curate` proposes registry stanzas for them, with their sentence, file and line):")
+        print(
+            "unresolved organisation mentions (`ctair curate` proposes registry stanzas for them, "
+            "with their sentence, file and line):"
+        )
         for u in summary.unresolved:
             print(f"  {u.surface!r} in {u.mention.source} at {u.mention.span.start}")
     return 0
@@ -116,7 +129,9 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 def cmd_query(args) -> int:
     query = get_query(args.query)
     store = _open_store(args)
-    bindings = bind(query, _parse_params(args.param), lambda kind, raw, name: EntityIndex(store).resolve_term(kind, raw, name))
+    bindings = bind(
+        query, _parse_params(args.param), lambda kind, raw, name: EntityIndex(store).resolve_term(kind, raw, name)
+    )
     rows = store.select(query.text, bindings)
     print_rows(rows, select_columns(store, query.text, bindings), args.format)
     return 0
@@ -124,7 +139,9 @@ def cmd_query(args) -> int:
 
 def cmd_queries(args) -> int:
     for query in load_named_queries().values():
-        params = " ".join(f"--param {p.name}=…" + ("" if p.required else f" (default {p.default})") for p in query.parameters)
+        params = " ".join(
+            f"--param {p.name}=…" + ("" if p.required else f" (default {p.default})") for p in query.parameters
+        )
         print(f"{query.name}\n    {query.title}{('  ' + params) if params else ''}")
     return 0
 
@@ -141,7 +158,10 @@ def cmd_who(args) -> int:
         print(f"member of {organisation['network']['label']} — {organisation['network']['iri']}")
     if organisation.get("members"):
         print("members: " + ", ".join(m["label"] for m in organisation["members"]))
-    print(f"{len(result['territories'])} territor{'y' if len(result['territories']) == 1 else 'ies'}: " + ", ".join(t["label"] for t in result["territories"]))
+    print(
+        f"{len(result['territories'])} territor{'y' if len(result['territories']) == 1 else 'ies'}: "
+        + ", ".join(t["label"] for t in result["territories"])
+    )
     for action in result["actions"]:
         print(f"  {action['territory']['label']:<18} {action['role']:<12} {action['label']}")
     return 0
@@ -153,14 +173,26 @@ def cmd_evaluate(args) -> int:
 
     settings = get_settings()
     if args.unseen:
-        extraction, title = evaluate_unseen(args.corpus or UNSEEN, ner=not args.no_ner), "unseen documents (text the rules were not written from)"
+        extraction, title = (
+            evaluate_unseen(args.corpus or UNSEEN, ner=not args.no_ner),
+            "unseen documents (text the rules were not written from)",
+        )
     else:
         corpus = Path(args.corpus or settings.corpus)
         extraction, title = extract(read_corpus(corpus), corpus / "curation", ner=not args.no_ner), "bundled corpus"
     before, after = extraction.before, None if args.unseen else extraction.after
     if args.json:
-        print(json.dumps({"documents": title, "before_overrides": before.to_json(),
-                          "after_overrides": after.to_json() if after else None}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "documents": title,
+                    "before_overrides": before.to_json(),
+                    "after_overrides": after.to_json() if after else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"Extraction scored against the hand annotation — {title}")
     for source, score in before.per_document.items():
@@ -183,12 +215,15 @@ def cmd_curate(args) -> int:
     proposals_path = Path(args.proposals or curation / "proposals.toml")
     if args.step == "accept":
         done = curate.accept(proposals_path, curation, *args.extra_curation)
-        for table, ids in (("territories", done.territories), ("organisations", done.organisations),
-                           ("not_organisations", done.not_organisations)):
+        for table, ids in (
+            ("territories", done.territories),
+            ("organisations", done.organisations),
+            ("not_organisations", done.not_organisations),
+        ):
             for name in ids:
                 print(f"accepted into {curation / (table + '.toml')}: {name}")
         if not (done.territories or done.organisations or done.not_organisations):
-            print(f"nothing to accept: no stanza of {proposals_path} has decision = \"accept\" or \"not-organisation\"")
+            print(f'nothing to accept: no stanza of {proposals_path} has decision = "accept" or "not-organisation"')
         return 0
     documents = [read_document(_manifest_of(d)) for d in args.document] if args.document else read_corpus(corpus)
     registry = Registry.load(curation, *args.extra_curation)
@@ -200,12 +235,19 @@ def cmd_curate(args) -> int:
     proposals = curate.collect(documents, registry, gazetteer, concepts=default_concepts(), ner=not args.no_ner)
     added, kept = curate.write_proposals(proposals_path, proposals)
     if args.json:
-        print(json.dumps({t: [p.stanza for p in proposals.of(t)] for t in ("territories", "organisations", "duplicates")},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {t: [p.stanza for p in proposals.of(t)] for t in ("territories", "organisations", "duplicates")},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
-    for title, table in (("territories the registry does not know", "territories"),
-                         ("organisations the registry does not know", "organisations"),
-                         ("registry entries that look like duplicates", "duplicates")):
+    for title, table in (
+        ("territories the registry does not know", "territories"),
+        ("organisations the registry does not know", "organisations"),
+        ("registry entries that look like duplicates", "duplicates"),
+    ):
         items = proposals.of(table)
         print(f"{title}: {len(items)}")
         for p in items:
@@ -219,8 +261,10 @@ def cmd_curate(args) -> int:
             print(f"      {s['sentence'][:160]}")
             for line in ([s["gazetteer"]] if "gazetteer" in s else []) + s.get("similar", []):
                 print(f"      → {line}")
-    print(f"{proposals_path}: {added} new stanza(s), {kept} kept from before. Edit them, set decision = \"accept\" "
-          f"(or \"not-organisation\"), then run `ctair curate accept`.")
+    print(
+        f'{proposals_path}: {added} new stanza(s), {kept} kept from before. Edit them, set decision = "accept" '
+        f'(or "not-organisation"), then run `ctair curate accept`.'
+    )
     return 0
 
 
@@ -230,7 +274,9 @@ def _manifest_of(path: Path) -> Path:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ctair", description="Knowledge graph of France's territorial contracts for refugee integration.")
+    parser = argparse.ArgumentParser(
+        prog="ctair", description="Knowledge graph of France's territorial contracts for refugee integration."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("build", help="build the graph from the corpus into the embedded store (atomically)")
@@ -240,22 +286,54 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_build)
 
-    p = commands.add_parser("evaluate", help="precision and recall of the extraction per fact type, against the hand annotation")
-    p.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the bundled corpus/, or evaluation/unseen with --unseen)")
-    p.add_argument("--unseen", action="store_true", help="score the documents written for evaluation (evaluation/unseen), apart")
+    p = commands.add_parser(
+        "evaluate", help="precision and recall of the extraction per fact type, against the hand annotation"
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="corpus directory (default: the bundled corpus/, or evaluation/unseen with --unseen)",
+    )
+    p.add_argument(
+        "--unseen", action="store_true", help="score the documents written for evaluation (evaluation/unseen), apart"
+    )
     p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (faster)")
     p.add_argument("--details", action="store_true", help="also list every missing and spurious fact")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.set_defaults(func=cmd_evaluate)
 
-    p = commands.add_parser("curate", help="propose what the registry lacks (territories, organisations) for review; `curate accept` moves the accepted ones in")
-    p.add_argument("step", nargs="?", choices=("propose", "accept"), default="propose",
-                   help="propose (default): write the proposals file; accept: move the stanzas marked accept into the registry")
+    p = commands.add_parser(
+        "curate",
+        help="propose what the registry lacks (territories, organisations) for review; "
+        "`curate accept` moves the accepted ones in",
+    )
+    p.add_argument(
+        "step",
+        nargs="?",
+        choices=("propose", "accept"),
+        default="propose",
+        help="propose (default): write the proposals file; accept: move the stanzas marked accept into the registry",
+    )
     p.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the bundled corpus/)")
-    p.add_argument("--document", type=Path, action="append", default=[], help="only this document (its manifest or text file; repeatable)")
+    p.add_argument(
+        "--document",
+        type=Path,
+        action="append",
+        default=[],
+        help="only this document (its manifest or text file; repeatable)",
+    )
     p.add_argument("--curation", type=Path, default=None, help="the registry directory (default: <corpus>/curation)")
-    p.add_argument("--extra-curation", type=Path, action="append", default=[], help="a further registry directory it is read with (repeatable)")
-    p.add_argument("--proposals", type=Path, default=None, help="the proposals file (default: <curation>/proposals.toml)")
+    p.add_argument(
+        "--extra-curation",
+        type=Path,
+        action="append",
+        default=[],
+        help="a further registry directory it is read with (repeatable)",
+    )
+    p.add_argument(
+        "--proposals", type=Path, default=None, help="the proposals file (default: <curation>/proposals.toml)"
+    )
     p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (only rule-found names are proposed)")
     p.add_argument("--json", action="store_true", help="print the proposals as JSON")
     p.set_defaults(func=cmd_curate)
@@ -264,7 +342,9 @@ def make_parser() -> argparse.ArgumentParser:
     _store_argument(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--allow-update", action="store_true", help="accept SPARQL Update from requests bearing the admin token")
+    p.add_argument(
+        "--allow-update", action="store_true", help="accept SPARQL Update from requests bearing the admin token"
+    )
     p.add_argument("--admin-token", default=None, help="bearer token for updates (default: $CTAIR_ADMIN_TOKEN)")
     p.add_argument("--query-timeout", type=float, default=None, help="seconds before a query is stopped (default 10)")
     p.set_defaults(func=cmd_serve)

@@ -12,37 +12,67 @@ Every command takes the filters ``--role``, ``--axis``, ``--kind`` and ``--year`
 (:func:`ctair.cli.main`). Drawing (matplotlib) is imported by ``network plot`` alone: it takes
 seconds to import.
 """
+
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctair.graph.dump import DUMP_FORMATS, export_dump
 from ctair.graph.export_3w import TableExportError, write_3w
-from ctair.graph.network import (CONTRACT_KINDS, LEVELS, NETWORKS, ROLES, NetworkError, NetworkFilter, bipartite_network,
-                                 build_network, load_network_data)
+from ctair.graph.network import (
+    CONTRACT_KINDS,
+    LEVELS,
+    NETWORKS,
+    ROLES,
+    NetworkFilter,
+    bipartite_network,
+    build_network,
+    load_network_data,
+)
 from ctair.graph.network_export import format_for, write_network
 from ctair.graph.network_metrics import NODE_METRICS, annotate, recurring_organisations
 from ctair.settings import get_settings
 
 from .tables import print_rows
 
+if TYPE_CHECKING:
+    from ctair.graph.store import Store
+
 TABLE_FORMATS = ("table", "json", "csv")
 
 
-def _filter_arguments(parser, *, default_role: str = "any") -> None:
+def _filter_arguments(parser: argparse.ArgumentParser, *, default_role: str = "any") -> None:
     group = parser.add_argument_group("filters")
-    group.add_argument("--role", default=default_role, metavar="ROLE",
-                       help=f"only participations with this role: any (default: {default_role}), {', '.join(ROLES)}")
-    group.add_argument("--axis", default=None, help="only actions under this axis or theme (id or label; narrower themes included)")
-    group.add_argument("--kind", default=None, metavar="KIND", help=f"only actions of this kind of contract: {', '.join(CONTRACT_KINDS)}")
+    group.add_argument(
+        "--role",
+        default=default_role,
+        metavar="ROLE",
+        help=f"only participations with this role: any (default: {default_role}), {', '.join(ROLES)}",
+    )
+    group.add_argument(
+        "--axis", default=None, help="only actions under this axis or theme (id or label; narrower themes included)"
+    )
+    group.add_argument(
+        "--kind",
+        default=None,
+        metavar="KIND",
+        help=f"only actions of this kind of contract: {', '.join(CONTRACT_KINDS)}",
+    )
     group.add_argument("--year", default=None, type=int, help="only actions of contracts of this year")
-    group.add_argument("--level", default="entity", choices=LEVELS,
-                       help="entity: each legal entity on its own (default); network: entities grouped by their network")
+    group.add_argument(
+        "--level",
+        default="entity",
+        choices=LEVELS,
+        help="entity: each legal entity on its own (default); network: entities grouped by their network",
+    )
 
 
-def _filters(args) -> NetworkFilter:
+def _filters(args: argparse.Namespace) -> NetworkFilter:
     return NetworkFilter(role=args.role, axis=args.axis, kind=args.kind, year=args.year, level=args.level)
 
 
@@ -52,8 +82,13 @@ def add_dump_command(export_subparsers, store_argument, open_store) -> None:
         "dump", help="write the whole dataset as RDF files (ttl, nq, jsonld, nt) with their sha256 (SHA256SUMS)"
     )
     store_argument(p)
-    p.add_argument("--format", dest="formats", action="append", choices=list(DUMP_FORMATS),
-                   help="a format to write (repeat for several; default: all)")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=list(DUMP_FORMATS),
+        help="a format to write (repeat for several; default: all)",
+    )
     p.add_argument("--out", type=Path, required=True, help="directory to write the files into")
     p.add_argument("--base-iri", default=None, help="base IRI for the Turtle prefixes (default: setting base_iri)")
 
@@ -67,7 +102,11 @@ def add_dump_command(export_subparsers, store_argument, open_store) -> None:
     p.set_defaults(func=cmd_dump)
 
 
-def add_network_commands(commands, store_argument, open_store) -> None:
+def add_network_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    store_argument: Callable[[argparse.ArgumentParser], object],
+    open_store: Callable[[argparse.Namespace], Store],
+) -> None:
     """Add the network and export sub-commands; ``open_store(args)`` opens the store read-only."""
 
     def data_of(args):
@@ -78,7 +117,9 @@ def add_network_commands(commands, store_argument, open_store) -> None:
         return data
 
     # ------------------------------------------------------------------ ctair network …
-    network = commands.add_parser("network", help="the organisation–territory network: recurring organisations, metrics, exports, pictures")
+    network = commands.add_parser(
+        "network", help="the organisation–territory network: recurring organisations, metrics, exports, pictures"
+    )
     sub = network.add_subparsers(dest="network_command", required=True)
 
     p = sub.add_parser("recurring", help="organisations ranked by the number of territories they work in")
@@ -88,7 +129,9 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p.add_argument("--format", choices=TABLE_FORMATS, default="table")
 
     def cmd_recurring(args) -> int:
-        ranking = recurring_organisations(bipartite_network(data_of(args), _filters(args)), min_territories=args.min_territories)
+        ranking = recurring_organisations(
+            bipartite_network(data_of(args), _filters(args)), min_territories=args.min_territories
+        )
         if args.format == "json":
             print(json.dumps([{**row, "level": args.level} for row in ranking], ensure_ascii=False, indent=2))
             return 0
@@ -96,17 +139,35 @@ def add_network_commands(commands, store_argument, open_store) -> None:
             print(f"no organisation works in {args.min_territories} or more territories ({_filters(args).describe()})")
             return 0
         rows = [
-            {**r, "territory_labels": ", ".join(r["territory_labels"]), "roles": " ".join(r["roles"]), "axes": " ".join(r["axes"]),
-             "territory_ids": " ".join(r["territory_ids"])}
+            {
+                **r,
+                "territory_labels": ", ".join(r["territory_labels"]),
+                "roles": " ".join(r["roles"]),
+                "axes": " ".join(r["axes"]),
+                "territory_ids": " ".join(r["territory_ids"]),
+            }
             for r in ranking
         ]
         columns = ["rank", "label", "territories", "actions", "roles", "territory_labels"]
         if args.format == "csv":
-            columns = ["rank", "id", "label", "territories", "actions", "roles", "axes", "territory_ids", "territory_labels", "organisation"]
+            columns = [
+                "rank",
+                "id",
+                "label",
+                "territories",
+                "actions",
+                "roles",
+                "axes",
+                "territory_ids",
+                "territory_labels",
+                "organisation",
+            ]
         print_rows(rows, columns, args.format)
         if args.format == "table":
-            print(f"level: {args.level} ({'entities grouped by their network' if args.level == 'network' else 'each legal entity on its own'})",
-                  file=sys.stderr)
+            grouping = (
+                "entities grouped by their network" if args.level == "network" else "each legal entity on its own"
+            )
+            print(f"level: {args.level} ({grouping})", file=sys.stderr)
         return 0
 
     p.set_defaults(func=cmd_recurring)
@@ -114,7 +175,9 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     p = sub.add_parser("metrics", help="centralities, clustering, components and communities of a network")
     store_argument(p)
     p.add_argument("--network", choices=NETWORKS, default="bipartite")
-    p.add_argument("--top", type=int, default=None, metavar="N", help="only the N nodes of highest PageRank (table and csv)")
+    p.add_argument(
+        "--top", type=int, default=None, metavar="N", help="only the N nodes of highest PageRank (table and csv)"
+    )
     _filter_arguments(p)
     p.add_argument("--format", choices=TABLE_FORMATS, default="table")
 
@@ -125,8 +188,18 @@ def add_network_commands(commands, store_argument, open_store) -> None:
             key=lambda r: (-r["pagerank"], r["label"].casefold()),
         )
         if args.format == "json":
-            print(json.dumps({"network": args.network, "filters": _filters(args).to_json(), "graph": graph.graph["metrics"], "nodes": nodes},
-                             ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "network": args.network,
+                        "filters": _filters(args).to_json(),
+                        "graph": graph.graph["metrics"],
+                        "nodes": nodes,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return 0
         shown = nodes[: args.top] if args.top else nodes
         columns = ["kind", "label", *NODE_METRICS]
@@ -141,7 +214,10 @@ def add_network_commands(commands, store_argument, open_store) -> None:
         print(f"nodes        {summary['nodes']} ({kinds})" if kinds else f"nodes        {summary['nodes']}")
         print(f"edges        {summary['edges']} (total weight {summary['total_weight']:g})")
         print(f"density      {summary['density']:.3f}")
-        print(f"components   {summary['components']} (largest {summary['largest_component']} nodes, {summary['isolates']} isolated)")
+        print(
+            f"components   {summary['components']} (largest {summary['largest_component']} nodes, "
+            f"{summary['isolates']} isolated)"
+        )
         modularity = "" if summary["modularity"] is None else f", modularity {summary['modularity']:.3f}"
         print(f"communities  {summary['communities']} (Louvain, seed 42{modularity})")
         print()
@@ -150,7 +226,10 @@ def add_network_commands(commands, store_argument, open_store) -> None:
 
     p.set_defaults(func=cmd_metrics)
 
-    p = sub.add_parser("export", help="write a network for Gephi (gexf), Cytoscape (graphml), d3/sigma (json) or a spreadsheet (csv edge list)")
+    p = sub.add_parser(
+        "export",
+        help="write a network for Gephi (gexf), Cytoscape (graphml), d3/sigma (json) or a spreadsheet (csv edge list)",
+    )
     store_argument(p)
     p.add_argument("--out", type=Path, required=True, help="the file to write")
     p.add_argument("--format", default=None, help="gexf, graphml, json or csv (default: from the file's suffix)")
@@ -164,16 +243,29 @@ def add_network_commands(commands, store_argument, open_store) -> None:
         if not args.no_metrics:
             graph = annotate(graph)
         write_network(graph, args.out, fmt)
-        print(f"wrote {args.out} ({fmt}: {args.network} network, {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
+        print(
+            f"wrote {args.out} ({fmt}: {args.network} network, {graph.number_of_nodes()} nodes, "
+            f"{graph.number_of_edges()} edges)"
+        )
         return 0
 
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("plot", help="draw the organisation–territory network and a bar chart of organisations by territories")
+    p = sub.add_parser(
+        "plot", help="draw the organisation–territory network and a bar chart of organisations by territories"
+    )
     store_argument(p)
-    p.add_argument("--out", type=Path, required=True, help="FILE.png or FILE.svg (the bar chart goes to FILE-bars.png|svg)")
+    p.add_argument(
+        "--out", type=Path, required=True, help="FILE.png or FILE.svg (the bar chart goes to FILE-bars.png|svg)"
+    )
     p.add_argument("--chart", choices=("both", "network", "bars"), default="both")
-    p.add_argument("--min-territories", type=int, default=2, metavar="N", help="emphasise and label organisations in at least N territories")
+    p.add_argument(
+        "--min-territories",
+        type=int,
+        default=2,
+        metavar="N",
+        help="emphasise and label organisations in at least N territories",
+    )
     p.add_argument("--top", type=int, default=25, metavar="N", help="organisations in the bar chart (default 25)")
     p.add_argument("--title", default=None)
     _filter_arguments(p)
@@ -191,7 +283,11 @@ def add_network_commands(commands, store_argument, open_store) -> None:
             written.append(plot_network(graph, args.out, min_territories=args.min_territories, title=title))
         if args.chart in ("both", "bars"):
             target = bars_path(args.out) if args.chart == "both" else args.out
-            written.append(plot_recurring_bars(graph, target, top=args.top, title=f"Organisations by number of territories{suffix}"))
+            written.append(
+                plot_recurring_bars(
+                    graph, target, top=args.top, title=f"Organisations by number of territories{suffix}"
+                )
+            )
         for path in written:
             print(f"wrote {path}")
         return 0
@@ -202,7 +298,9 @@ def add_network_commands(commands, store_argument, open_store) -> None:
     export = commands.add_parser("export", help="export tables: 3w (who does what where, with HXL hashtags)")
     sub = export.add_subparsers(dest="export_command", required=True)
     add_dump_command(sub, store_argument, open_store)
-    p = sub.add_parser("3w", help="who does what where: one row per organisation × action × territory, HXL-tagged (.csv or .xlsx)")
+    p = sub.add_parser(
+        "3w", help="who does what where: one row per organisation × action × territory, HXL-tagged (.csv or .xlsx)"
+    )
     store_argument(p)
     p.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
     _filter_arguments(p)

@@ -9,6 +9,7 @@ environment (``tests/serving.py``). STORE is an embedded store directory or the 
 URL of a SPARQL server (a remote store, see ``docs/remote-store.md``;
 ``--query-url``/``--update-url``/``--gsp-url`` as for ``ctair``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,11 @@ from ctair.api.server import serve
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ctair.cli.server", description=__doc__.splitlines()[0])
-    parser.add_argument("store", nargs="?",
-                        help="Oxigraph store directory or http(s):// URL of a SPARQL server (default: setting `store`)")
+    parser.add_argument(
+        "store",
+        nargs="?",
+        help="Oxigraph store directory or http(s):// URL of a SPARQL server (default: setting `store`)",
+    )
     for name in ("query", "update", "gsp"):
         parser.add_argument(f"--{name}-url", default=None, help=f"remote store: the SPARQL {name} endpoint URL")
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,4 +1,5 @@
 """Rows printed for people (an aligned table) or programs (JSON, CSV): one function for every command."""
+
 from __future__ import annotations
 
 import csv
@@ -25,5 +26,8 @@ def print_rows(rows: list[dict], columns: list[str], fmt: str, out=None) -> None
         out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
         out.write("  ".join("-" * w for w in widths) + "\n")
         for row in cells:
-            out.write("  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+            out.write(
+                "  ".join((v if len(v) <= w else v[: w - 1] + "…").ljust(w) for v, w in zip(row, widths)).rstrip()
+                + "\n"
+            )
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")

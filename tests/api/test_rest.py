@@ -2,6 +2,7 @@
 
 The field names asserted here are a published contract: a failing test here means a client breaks.
 """
+
 from __future__ import annotations
 
 import httpx
@@ -12,9 +13,8 @@ from tests.serving import running_server
 
 @pytest.fixture(scope="module")
 def api(built_store_path):
-    with running_server(built_store_path) as base_url:
-        with httpx.Client(base_url=base_url, timeout=30) as client:
-            yield client
+    with running_server(built_store_path) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
 
 
 def assert_error_shape(response, status):
@@ -61,7 +61,7 @@ def test_territories_list_has_the_contract_shape(api):
             assert set(contract) >= {"iri", "type", "year"}
             assert contract["type"] in {"CTAIR", "CTAI", "PTAIR", "PTAI"}
             assert contract["year"] is None or isinstance(contract["year"], int)
-    assert {"type": "PTAIR"} .items() <= by_id["autun"]["contracts"][0].items()
+    assert {"type": "PTAIR"}.items() <= by_id["autun"]["contracts"][0].items()
     assert by_id["lyon"]["coordinators"][0]["label"] == "Benjamin Damasco"
     assert by_id["lyon"]["actions_count"] >= 3
 
@@ -89,7 +89,15 @@ def test_organisations_search_and_detail(api):
 def test_axes_and_their_actions(api):
     axes = api.get("/api/axes").json()
     top = {a["id"] for a in axes if a["broader"] is None}
-    assert top == {"pilotage", "parcours-integration", "langue-formation-emploi", "logement", "sante", "acces-aux-droits", "liens-societe"}
+    assert top == {
+        "pilotage",
+        "parcours-integration",
+        "langue-formation-emploi",
+        "logement",
+        "sante",
+        "acces-aux-droits",
+        "liens-societe",
+    }
     housing = api.get("/api/axes/logement").json()
     assert {"lyon", "toulouse", "rennes"} <= {t["id"] for t in housing["territories"]}
 
@@ -110,7 +118,9 @@ def test_named_queries_run_with_bound_parameters(api):
     assert "who-does-what-where" in listed
     result = api.get("/api/queries/territory-actions", params={"territory": "Brest"}).json()
     assert len(result["rows"]) == 3
-    error = assert_error_shape(api.get("/api/queries/territory-actions", params={"territory": "Brest", "colour": "red"}), 400)
+    error = assert_error_shape(
+        api.get("/api/queries/territory-actions", params={"territory": "Brest", "colour": "red"}), 400
+    )
     assert error["parameter"] == "colour"
     assert_error_shape(api.get("/api/queries/no-such-query"), 404)
     assert_error_shape(api.get("/api/queries/_summary"), 404)
@@ -118,9 +128,18 @@ def test_named_queries_run_with_bound_parameters(api):
 
 def test_openapi_documents_every_route(api):
     spec = api.get("/openapi.json").json()
-    for path in ("/api/who", "/api/territories", "/api/territories/{territory_id}", "/api/organisations",
-                 "/api/organisations/{organisation_id}", "/api/axes", "/api/axes/{axis_id}", "/api/network/recurring",
-                 "/api/queries", "/api/queries/{name}"):
+    for path in (
+        "/api/who",
+        "/api/territories",
+        "/api/territories/{territory_id}",
+        "/api/organisations",
+        "/api/organisations/{organisation_id}",
+        "/api/axes",
+        "/api/axes/{axis_id}",
+        "/api/network/recurring",
+        "/api/queries",
+        "/api/queries/{name}",
+    ):
         assert path in spec["paths"], path
     assert api.get("/docs").status_code == 200
 
@@ -135,11 +154,13 @@ def test_the_rest_api_reads_what_a_sparql_update_wrote(built_store_path, tmp_pat
     store = tmp_path / "store"
     shutil.copytree(built_store_path, store)
     alias = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-INSERT DATA {{ GRAPH <{BASE_IRI}graph/registry> {{ <{BASE_IRI}id/organisation/adoma> skos:altLabel "Zéphyr Solidarité"@fr }} }}"""
+INSERT DATA {{ GRAPH <{BASE_IRI}graph/registry> {{
+  <{BASE_IRI}id/organisation/adoma> skos:altLabel "Zéphyr Solidarité"@fr }} }}"""
     with running_server(store, allow_update=True, admin_token=TOKEN) as base:
         assert httpx.get(base + "/api/who", params={"organisation": "Zéphyr Solidarité"}).status_code == 404
-        done = httpx.post(base + "/sparql", data={"update": alias}, headers={"Authorization": f"Bearer {TOKEN}"},
-                          timeout=30)
+        done = httpx.post(
+            base + "/sparql", data={"update": alias}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+        )
         assert done.status_code == 204, done.text
         found = httpx.get(base + "/api/who", params={"organisation": "zephyr solidarite"}, timeout=10)
         assert found.status_code == 200, found.text

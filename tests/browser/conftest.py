@@ -5,6 +5,7 @@ Every page gets a fresh browser context. The ``page`` fixture records every requ
 console message: a request to any host but 127.0.0.1, a console error or an uncaught
 exception fails the test.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,9 +62,8 @@ SELECT * WHERE { ?s ?p ?o } LIMIT 1
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).parent == here and item.get_closest_marker("browser"):
-            if not CHROMIUM.exists():
-                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} missing: run scripts/install-system-test-deps.sh"))
+        if Path(str(item.fspath)).parent == here and item.get_closest_marker("browser") and not CHROMIUM.exists():
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} missing: run scripts/install-system-test-deps.sh"))
 
 
 def build_store(path: Path) -> Path:

@@ -1,5 +1,6 @@
 """The server side of the query page, without a browser: ``GET /api/queries``, the page's HTML
 and headers, and how a named query's parameters become an editable VALUES block."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,13 @@ def test_api_queries_lists_the_public_named_queries(client, queries_dir):
     assert listed == expected
     by_name = {q["name"]: q for q in listed}
     assert by_name["labels-in-language"]["parameters"] == [
-        {"name": "lang", "type": "string", "required": False, "default": "fr", "description": "Language tag of the labels"}
+        {
+            "name": "lang",
+            "type": "string",
+            "required": False,
+            "default": "fr",
+            "description": "Language tag of the labels",
+        }
     ]
     assert by_name["labels"]["sparql"].startswith("PREFIX ctair: <https://w3id.org/ctair/ontology#>")
 
@@ -66,7 +73,9 @@ def test_the_page_embeds_examples_and_prefixes_and_is_locked_to_this_origin(clie
     # no absolute URL to load anything from: every asset is served by the app
     for attribute in re.findall(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="([^"]+)"', html):
         assert not re.match(r"^(https?:)?//", attribute), attribute
-    config = json.loads(re.search(r'<script id="ctair-config" type="application/json">(.*?)</script>', html, re.S).group(1))
+    config = json.loads(
+        re.search(r'<script id="ctair-config" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     assert config["endpoint"] == "sparql" and config["method"] == "POST"
     assert config["prefixes"]["ctair"] == "https://w3id.org/ctair/ontology#"
     assert [e["name"] for e in config["examples"]] == ["labels-in-language", "labels"]
@@ -79,7 +88,11 @@ def test_the_page_speaks_french_by_default(client):
 
 
 def test_vendored_yasgui_is_served(client):
-    for path in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css", "/static/query-page.js"):
+    for path in (
+        "/static/vendor/yasgui/yasgui.min.js",
+        "/static/vendor/yasgui/yasgui.min.css",
+        "/static/query-page.js",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(response.content) > 1000
@@ -137,7 +150,11 @@ def test_the_where_brace_is_found_outside_comments_strings_and_iris(marked):
         ("string", 'say "hi"\n', '"say \\"hi\\""'),
         ("iri", "https://w3id.org/ctair/id/territory/lyon", "<https://w3id.org/ctair/id/territory/lyon>"),
         ("territory", "Grenoble", "UNDEF"),
-        ("organisation", "<https://w3id.org/ctair/id/organisation/adoma>", "<https://w3id.org/ctair/id/organisation/adoma>"),
+        (
+            "organisation",
+            "<https://w3id.org/ctair/id/organisation/adoma>",
+            "<https://w3id.org/ctair/id/organisation/adoma>",
+        ),
         ("axis", None, "UNDEF"),
     ],
 )

@@ -3,6 +3,7 @@
 Every test here also fails if the page logs a JavaScript error or asks anything of a host
 other than 127.0.0.1 (see the ``page`` fixture in conftest.py).
 """
+
 from __future__ import annotations
 
 import csv
@@ -162,7 +163,7 @@ def test_download_csv_and_json(page, server):
 def test_the_url_keeps_the_query_and_a_link_reproduces_it(page, server, context):
     query = (
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(LANG(?label) = \"en\") }\n"
+        'SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(LANG(?label) = "en") }\n'
         "ORDER BY DESC(?label) LIMIT 7\n"
     )
     # a shared link loads the query and runs it

@@ -2,6 +2,7 @@
 for every documented operation of the real server on loopback, a bounded number per operation,
 and checks that each response is documented (status, content type, body schema) and never a 5xx.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,15 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_every_operation_answers_as_documented(case):
-    case.call_and_validate(timeout=60, checks=[not_a_server_error, status_code_conformance,
-                                               content_type_conformance, response_schema_conformance])
+    case.call_and_validate(
+        timeout=60,
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+    )

@@ -1,4 +1,5 @@
 """Fixtures of the SPARQL endpoint tests: small stores built in tmp dirs, real servers over HTTP."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,9 @@ BIG_SIZE = 3000
 TOKEN = "test-admin-token-0123456789"
 
 #: Short limits so that the tests run fast.
-LIMITS = dict(query_timeout=2, max_result_rows=50, max_query_length=2000, max_concurrent_queries=2,
-              max_queued_queries=4)
+LIMITS = dict(
+    query_timeout=2, max_result_rows=50, max_query_length=2000, max_concurrent_queries=2, max_queued_queries=4
+)
 
 _SCORES: list[str] = []
 
@@ -35,8 +37,15 @@ def build_store(path: Path) -> Path:
     store = ox.Store(str(path))
     quads = [
         ox.Quad(n(EX + "a"), n(EX + "p"), ox.Literal("a1"), n(G1)),
-        ox.Quad(n(EX + "a"), n("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("café, \"crème\"\tau lait", language="fr"), n(G1)),
-        ox.Quad(n(EX + "a"), n(EX + "q"), ox.Literal("42", datatype=n("http://www.w3.org/2001/XMLSchema#integer")), n(G1)),
+        ox.Quad(
+            n(EX + "a"),
+            n("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal('café, "crème"\tau lait', language="fr"),
+            n(G1),
+        ),
+        ox.Quad(
+            n(EX + "a"), n(EX + "q"), ox.Literal("42", datatype=n("http://www.w3.org/2001/XMLSchema#integer")), n(G1)
+        ),
         ox.Quad(n(EX + "a"), n(EX + "r"), ox.BlankNode("x"), n(G1)),
         ox.Quad(n(EX + "b"), n(EX + "p"), ox.Literal("b1"), n(G2)),
     ]

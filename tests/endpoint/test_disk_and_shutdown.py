@@ -2,6 +2,7 @@
 no half-written files left behind, and queries in flight answered in the JSON error shape.
 
 The full-disk tests mount a small tmpfs (root only; skipped elsewhere)."""
+
 from __future__ import annotations
 
 import os
@@ -50,8 +51,11 @@ def small_disk(tmp_path):
     """A 4 MiB tmpfs at tmp_path/disk, to fill up."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("mounting a small tmpfs needs root")
     try:
         yield disk
@@ -74,8 +78,17 @@ def _fill(disk: Path, leave: int = 4096) -> Path:
 
 def _small_store(path: Path) -> Path:
     store = ox.Store(str(path))
-    store.extend([ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal("x" * 200 + str(i)),
-                          ox.NamedNode(EX + "g")) for i in range(300)])
+    store.extend(
+        [
+            ox.Quad(
+                ox.NamedNode(f"{EX}s{i}"),
+                ox.NamedNode(EX + "p"),
+                ox.Literal("x" * 200 + str(i)),
+                ox.NamedNode(EX + "g"),
+            )
+            for i in range(300)
+        ]
+    )
     store.flush()
     del store
     return path
@@ -97,8 +110,13 @@ def test_dumps_and_void_on_a_full_disk_are_a_clear_error_and_leave_no_part_files
 @pytest.mark.parametrize("free", [4096, 1_500_000], ids=["full-at-start", "full-while-loading"])
 def test_a_build_on_a_full_disk_is_one_line_naming_the_path(small_disk, free):
     _fill(small_disk, leave=free)
-    result = subprocess.run([sys.executable, "-m", "ctair.cli", "build", "--store", str(small_disk / "store"),
-                             "--no-ner"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "ctair.cli", "build", "--store", str(small_disk / "store"), "--no-ner"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
@@ -117,7 +135,8 @@ def test_a_killed_builds_load_spools_are_removed_by_the_next_load(tmp_path):
         spool.write_bytes(b"<urn:a> <urn:b> <urn:c> <urn:g> .\n" * 1000)
     os.utime(legacy, (time.time() - 7200, time.time() - 7200))
     store = OxigraphStore(tmp_path / "store")
-    store.load_graphs([(ox.NamedNode("urn:g"), [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"),
-                                                                  ox.NamedNode("urn:c"))])])
+    store.load_graphs(
+        [(ox.NamedNode("urn:g"), [ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"))])]
+    )
     assert not stale.exists() and not legacy.exists()
     assert mine.exists()  # a load in progress (here: this process) keeps its spool

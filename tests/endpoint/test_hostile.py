@@ -4,6 +4,7 @@ and a worker that dies is replaced without any client seeing a 500.
 Every test runs the real server on loopback. Timings here are generous bounds that only a
 stalled server passes beyond (the figures themselves come from ``bench/hostile.py``).
 """
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,9 @@ MAX_LENGTH = 100_000
 def hostile_server(tmp_path_factory):
     """Default length limit (the attacks need room), short timeout, two workers."""
     store = build_store(tmp_path_factory.mktemp("hostile") / "store")
-    with running_server(store, query_timeout=3, max_query_length=MAX_LENGTH, max_concurrent_queries=2,
-                        max_queued_queries=8) as base:
+    with running_server(
+        store, query_timeout=3, max_query_length=MAX_LENGTH, max_concurrent_queries=2, max_queued_queries=8
+    ) as base:
         yield base
 
 
@@ -140,8 +142,12 @@ def test_deep_nesting_in_an_update_is_refused(tmp_path):
     store = build_store(tmp_path / "store")
     with running_server(store, allow_update=True, admin_token="t" * 20, max_query_length=MAX_LENGTH) as base:
         update = "INSERT { <urn:a> <urn:b> <urn:c> } WHERE " + "{" * 3000 + "}" * 3000
-        response = httpx.post(base + "/sparql", content=update.encode(), timeout=30, headers={
-            "Content-Type": "application/sparql-update", "Authorization": "Bearer " + "t" * 20})
+        response = httpx.post(
+            base + "/sparql",
+            content=update.encode(),
+            timeout=30,
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer " + "t" * 20},
+        )
         assert response.status_code == 400 and response.json()["error"]["code"] == "query-too-deep"
 
 
@@ -151,8 +157,9 @@ def test_a_worker_killed_while_idle_is_replaced_and_no_query_fails(hostile_serve
     assert httpx.get(hostile_server + "/sparql", params={"query": SIMPLE}, timeout=30).status_code == 200
     for worker in workers:
         os.kill(worker.pid, signal.SIGKILL)
-    statuses = [httpx.get(hostile_server + "/sparql", params={"query": SIMPLE}, timeout=30).status_code
-                for _ in range(6)]
+    statuses = [
+        httpx.get(hostile_server + "/sparql", params={"query": SIMPLE}, timeout=30).status_code for _ in range(6)
+    ]
     assert statuses == [200] * 6
     replaced = _wait_for_workers(hostile_server)
     assert not {w.pid for w in replaced} & {w.pid for w in workers}
@@ -188,13 +195,16 @@ def _runaway_stream(server, address: str, stop: threading.Event, statuses: list[
 
 def test_two_runaway_streams_leave_a_lane_for_ordinary_queries(tmp_path):
     store = build_store(tmp_path / "store")
-    with running_server(store, query_timeout=3, max_concurrent_queries=2, slow_query_seconds=0.3,
-                        max_slow_queries=2) as base:
+    with running_server(
+        store, query_timeout=3, max_concurrent_queries=2, slow_query_seconds=0.3, max_slow_queries=2
+    ) as base:
         _wait_for_workers(base)
         stop = threading.Event()
         runaway_statuses: list[int] = []
-        streams = [threading.Thread(target=_runaway_stream, args=(base, address, stop, runaway_statuses),
-                                    daemon=True) for address in ("127.0.0.2", "127.0.0.3")]
+        streams = [
+            threading.Thread(target=_runaway_stream, args=(base, address, stop, runaway_statuses), daemon=True)
+            for address in ("127.0.0.2", "127.0.0.3")
+        ]
         for stream in streams:
             stream.start()
         time.sleep(1.0)  # both runaways are in the slow lane
@@ -219,8 +229,9 @@ def test_two_runaway_streams_leave_a_lane_for_ordinary_queries(tmp_path):
 
 def test_a_client_runs_one_slow_query_at_a_time(tmp_path):
     store = build_store(tmp_path / "store")
-    with running_server(store, query_timeout=3, max_concurrent_queries=2, slow_query_seconds=0.3,
-                        max_slow_queries=2) as base:
+    with running_server(
+        store, query_timeout=3, max_concurrent_queries=2, slow_query_seconds=0.3, max_slow_queries=2
+    ) as base:
         _wait_for_workers(base)
         results: list[httpx.Response] = []
 

@@ -1,6 +1,7 @@
 """A rebuild swaps the store under a running server (issue #12, item 7): every reader follows
 the store link to the new build, a request sees one store, never two, and a build directory is
 deleted only when nothing reads it."""
+
 from __future__ import annotations
 
 import time
@@ -14,14 +15,16 @@ from ctair.graph.store import in_use
 from tests.serving import running_server
 
 MARK = "http://ex/generation"
-ASK = "SELECT ?g WHERE {{ <http://ex/store> <{mark}> ?g }}".format(mark=MARK)
+ASK = f"SELECT ?g WHERE {{ <http://ex/store> <{MARK}> ?g }}"
 
 
 def _build(builds: Path, name: str) -> Path:
     """A store directory that says which build it is."""
     path = builds / name
     store = ox.Store(str(path))
-    store.add(ox.Quad(ox.NamedNode("http://ex/store"), ox.NamedNode(MARK), ox.Literal(name), ox.NamedNode("http://ex/g")))
+    store.add(
+        ox.Quad(ox.NamedNode("http://ex/store"), ox.NamedNode(MARK), ox.Literal(name), ox.NamedNode("http://ex/g"))
+    )
     store.flush()
     del store
     return path
@@ -64,7 +67,7 @@ def test_a_rebuild_is_picked_up_by_every_reader_and_old_builds_go_when_unused(tm
         while time.monotonic() < deadline and (not seen or seen[-1] != "B" or len(seen) < 5):
             seen.append(_generation(client))
         assert seen[-1] == "B", seen
-        after = seen[seen.index("B"):]
+        after = seen[seen.index("B") :]
         # once a query saw the new build, none sees the old one again
         assert set(after) == {"B"}, seen
         for _ in range(10):

@@ -3,6 +3,7 @@
 Reproduce the measurement by hand:
     .venv/bin/pytest -q -s tests/endpoint/test_timeout.py
 """
+
 from __future__ import annotations
 
 import signal
@@ -75,10 +76,12 @@ def test_runaway_query_is_stopped_and_others_are_served(server):
         time.sleep(0.1)
     thread.join(limit + 10)
     response, elapsed = outcome["response"], outcome["elapsed"]
-    print(f"\nrunaway: {response.status_code} after {elapsed:.2f} s (limit {limit} s); "
-          f"worker cpu ~{cpu_held and round(cpu_held, 2)} s; other queries meanwhile: "
-          f"max {max(latencies) * 1000:.0f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms "
-          f"over {len(latencies)} (idle server: median {sorted(idle)[2] * 1000:.0f} ms)")
+    print(
+        f"\nrunaway: {response.status_code} after {elapsed:.2f} s (limit {limit} s); "
+        f"worker cpu ~{cpu_held and round(cpu_held, 2)} s; other queries meanwhile: "
+        f"max {max(latencies) * 1000:.0f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms "
+        f"over {len(latencies)} (idle server: median {sorted(idle)[2] * 1000:.0f} ms)"
+    )
     assert response.status_code == 503
     err = response.json()["error"]
     assert err["code"] == "query-timeout" and f"{limit:g} s" in err["detail"]
@@ -98,8 +101,9 @@ def test_runaway_query_is_stopped_and_others_are_served(server):
 def test_all_workers_busy_and_queue_full_gives_503(tmp_path):
     store = build_store(tmp_path / "store")
     # without the slow lane (it would move the runaway aside and serve the second query)
-    with running_server(store, query_timeout=2, max_concurrent_queries=1, max_queued_queries=0,
-                        max_slow_queries=0) as base:
+    with running_server(
+        store, query_timeout=2, max_concurrent_queries=1, max_queued_queries=0, max_slow_queries=0
+    ) as base:
         httpx.get(base + "/sparql", params={"query": SIMPLE}, timeout=10)  # worker up
         thread, outcome = _in_background(base, RUNAWAY)
         time.sleep(0.5)
@@ -153,8 +157,9 @@ def test_workers_die_with_a_killed_server(tmp_path, sig):
         base.process.send_signal(sig)
         base.process.wait(5)
         deadline = time.monotonic() + 3
-        while time.monotonic() < deadline and any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE
-                                                  for w in workers):
+        while time.monotonic() < deadline and any(
+            w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers
+        ):
             time.sleep(0.05)
         assert not [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
         thread.join(5)

@@ -1,4 +1,5 @@
 """The W3C SPARQL 1.1 Protocol test suite (34 tests), over raw HTTP against the real server."""
+
 from __future__ import annotations
 
 import pytest

@@ -6,6 +6,7 @@ with ``http.client``, and checks the status class, the result format and the boo
 
     python -m tests.endpoint.w3c_protocol http://127.0.0.1:8000 [--token TOKEN]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,18 +88,22 @@ def load_manifest(path: Path = MANIFEST) -> list[ProtocolTest]:
             statuses = {int(str(code)[-3]) for code in graph.objects(response, MF.expectedStatus)}
             fmt = graph.value(response, MF.expectedFormat)
             boolean = graph.value(response, MF.expectedBoolean)
-            steps.append(Step(
-                method=str(graph.value(request, HT.methodName)),
-                path=str(graph.value(request, HT.absolutePath)),
-                headers=headers,
-                body=body,
-                statuses=statuses,
-                format=str(fmt) if fmt is not None else None,
-                boolean=boolean.toPython() if boolean is not None else None,
-            ))
+            steps.append(
+                Step(
+                    method=str(graph.value(request, HT.methodName)),
+                    path=str(graph.value(request, HT.absolutePath)),
+                    headers=headers,
+                    body=body,
+                    statuses=statuses,
+                    format=str(fmt) if fmt is not None else None,
+                    boolean=boolean.toPython() if boolean is not None else None,
+                )
+            )
         graphs = {}
         for data in graph.objects(entry, UT.graphData):
-            graphs[str(graph.value(data, RDFS.label))] = HERE / Path(urlsplit(str(graph.value(data, UT.graph))).path).name
+            graphs[str(graph.value(data, RDFS.label))] = (
+                HERE / Path(urlsplit(str(graph.value(data, UT.graph))).path).name
+            )
         name = str(entry).rsplit("#", 1)[-1]
         tests.append(ProtocolTest(name, str(graph.value(entry, MF.name)), steps, graphs))
     return tests
@@ -137,8 +142,12 @@ def _check_format(step: Step, media: str, body: bytes) -> str | None:
             return f"tabular results in unexpected media type {media!r}"
         return None
     if step.format == "RDF":
-        formats = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-                   "application/ld+json": "json-ld"}
+        formats = {
+            "text/turtle": "turtle",
+            "application/n-triples": "nt",
+            "application/rdf+xml": "xml",
+            "application/ld+json": "json-ld",
+        }
         if media not in formats:
             return f"RDF in unexpected media type {media!r}"
         rdflib.Graph().parse(data=body, format=formats[media])
@@ -146,8 +155,9 @@ def _check_format(step: Step, media: str, body: bytes) -> str | None:
     return None
 
 
-def run_test(test: ProtocolTest, base_url: str, endpoint: str = "/sparql", token: str | None = None,
-             timeout: float = 30) -> Outcome:
+def run_test(
+    test: ProtocolTest, base_url: str, endpoint: str = "/sparql", token: str | None = None, timeout: float = 30
+) -> Outcome:
     url = urlsplit(base_url)
     statuses = []
     for number, step in enumerate(test.steps, 1):
@@ -169,8 +179,12 @@ def run_test(test: ProtocolTest, base_url: str, endpoint: str = "/sparql", token
         statuses.append(response.status)
         if response.status // 100 not in step.statuses:
             expected = "/".join(f"{c}xx" for c in sorted(step.statuses))
-            return Outcome(test, False, f"request {number}: status {response.status}, expected {expected}: "
-                           f"{body[:300]!r}", statuses)
+            return Outcome(
+                test,
+                False,
+                f"request {number}: status {response.status}, expected {expected}: {body[:300]!r}",
+                statuses,
+            )
         if response.status // 100 == 2:
             try:
                 problem = _check_format(step, _media(response.headers), body)
@@ -183,15 +197,17 @@ def run_test(test: ProtocolTest, base_url: str, endpoint: str = "/sparql", token
 
 def reset_data(test: ProtocolTest, base_url: str, token: str, endpoint: str = "/sparql") -> None:
     """With updates enabled, put the test's graph data back (earlier update tests drop everything)."""
-    inserts = " ".join(
-        f"GRAPH <{name}> {{ {path.read_text()} }}" for name, path in test.graphs.items()
-    )
+    inserts = " ".join(f"GRAPH <{name}> {{ {path.read_text()} }}" for name, path in test.graphs.items())
     update = "DROP ALL" + (f" ; INSERT DATA {{ {inserts} }}" if inserts else "")
     url = urlsplit(base_url)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     try:
-        connection.request("POST", endpoint, body=update.encode(), headers={
-            "Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+        connection.request(
+            "POST",
+            endpoint,
+            body=update.encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"},
+        )
         response = connection.getresponse()
         response.read()
         if response.status // 100 != 2:

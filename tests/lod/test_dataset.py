@@ -1,4 +1,5 @@
 """Dumps (isomorphic to the store), VoID/DCAT (counts, SHACL) against the real server."""
+
 from __future__ import annotations
 
 import hashlib
@@ -56,8 +57,9 @@ def test_nquads_dump_reloads_into_the_same_dataset(server, built_store_path):
             assert set(got) == set(want), graph
         else:
             to_nt = lambda qs: "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in qs)  # noqa: E731
-            assert isomorphic(rdflib.Graph().parse(data=to_nt(got), format="nt"),
-                              rdflib.Graph().parse(data=to_nt(want), format="nt")), graph
+            assert isomorphic(
+                rdflib.Graph().parse(data=to_nt(got), format="nt"), rdflib.Graph().parse(data=to_nt(want), format="nt")
+            ), graph
 
 
 def test_turtle_and_jsonld_dumps_are_isomorphic_to_the_union_graph(server, built_store_path):
@@ -90,7 +92,11 @@ def test_void_counts_equal_the_store(server, built_store_path):
     assert subsets == per_graph
     assert sum(subsets.values()) == len(store)
     assert g.value(DATASET, VOID.sparqlEndpoint) == rdflib.URIRef(server + "/sparql")
-    assert (DATASET, rdflib.DCTERMS.license, rdflib.URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")) in g
+    assert (
+        DATASET,
+        rdflib.DCTERMS.license,
+        rdflib.URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+    ) in g
     sources = set(g.objects(DATASET, rdflib.DCTERMS.source))
     assert rdflib.URIRef("https://w3id.org/ctair/id/source/diair-actions-ctair-2019") in sources
     for source in sources:
@@ -153,8 +159,9 @@ def test_dump_command(tmp_path, built_store_path):
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
-    add_dump_command(sub, lambda p: p.add_argument("--store", type=Path),
-                     lambda args: OxigraphStore(args.store, read_only=True))
+    add_dump_command(
+        sub, lambda p: p.add_argument("--store", type=Path), lambda args: OxigraphStore(args.store, read_only=True)
+    )
     args = parser.parse_args(["dump", "--store", str(built_store_path), "--format", "nq", "--out", str(tmp_path)])
     assert args.func(args) == 0
     assert (tmp_path / "ctair.nq").exists() and not (tmp_path / "ctair.ttl").exists()

@@ -1,5 +1,6 @@
 """Hostile requests to the linked-data routes (issue #12): paths that make no valid IRI,
 a forged Host header, HEAD, and headers on error bodies that echo user text."""
+
 from __future__ import annotations
 
 import httpx
@@ -34,11 +35,14 @@ def test_redirects_ignore_the_host_header(server):
     assert response.headers["location"] == server + "/doc/id/territory/lyon"
 
 
-@pytest.mark.parametrize("path, accept", [
-    ("/sparql", "text/turtle"),
-    ("/.well-known/void", "text/turtle"),
-    ("/doc/id/territory/lyon", "application/ld+json"),
-])
+@pytest.mark.parametrize(
+    "path, accept",
+    [
+        ("/sparql", "text/turtle"),
+        ("/.well-known/void", "text/turtle"),
+        ("/doc/id/territory/lyon", "application/ld+json"),
+    ],
+)
 def test_descriptions_ignore_the_host_header(server, path, accept):
     response = httpx.get(server + path, headers={**FORGED, "Accept": accept}, timeout=60)
     assert response.status_code == 200, response.text[:300]
@@ -48,8 +52,11 @@ def test_descriptions_ignore_the_host_header(server, path, accept):
 
 
 def test_forwarded_headers_are_ignored_without_a_trusted_proxy(server):
-    response = httpx.get(server + "/id/territory/lyon", timeout=30,
-                         headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"})
+    response = httpx.get(
+        server + "/id/territory/lyon",
+        timeout=30,
+        headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
+    )
     assert response.headers["location"] == server + "/doc/id/territory/lyon"
 
 
@@ -61,8 +68,21 @@ def test_the_public_url_setting_names_the_site(built_store_path):
         assert "https://ctair.example.org/kg/sparql" in void and "evil.example" not in void
 
 
-@pytest.mark.parametrize("path", ["/", "/api/axes", "/api/territories", "/doc/id/territory/lyon", "/territories",
-                                  "/.well-known/void", "/dumps/", "/openapi.json", "/sparql", "/network"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/api/axes",
+        "/api/territories",
+        "/doc/id/territory/lyon",
+        "/territories",
+        "/.well-known/void",
+        "/dumps/",
+        "/openapi.json",
+        "/sparql",
+        "/network",
+    ],
+)
 def test_head_answers_like_get_without_a_body(server, path):
     get = httpx.get(server + path, timeout=60)
     head = httpx.head(server + path, timeout=60)
@@ -71,8 +91,9 @@ def test_head_answers_like_get_without_a_body(server, path):
     assert head.headers["content-type"] == get.headers["content-type"]
 
 
-@pytest.mark.parametrize("path", ["/doc/id/territory/%3Cscript%3E", "/api/who?organisation=%3Cscript%3E",
-                                  "/sparql?query=%3Cscript%3E"])
+@pytest.mark.parametrize(
+    "path", ["/doc/id/territory/%3Cscript%3E", "/api/who?organisation=%3Cscript%3E", "/sparql?query=%3Cscript%3E"]
+)
 def test_error_bodies_are_not_sniffed(server, path):
     response = httpx.get(server + path, timeout=30)
     assert 400 <= response.status_code < 500

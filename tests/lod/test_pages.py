@@ -1,5 +1,6 @@
 """The pages for people, in headless Chromium against the real server: a territory page with
 its actions and map dot, a source link that shows the quoted sentence, the search."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,15 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(os.environ.get("CTAIR_SCREENSHOTS", "/tmp/ctair-screenshots"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")]
@@ -74,9 +82,18 @@ def test_search_finds_adoma_from_accented_capitals(server, page):
     page.screenshot(path=str(SCREENSHOTS / "lod-organisation-adoma.png"), full_page=True)
 
 
-@pytest.mark.parametrize("path", ["/id/action/lyon/diair-actions-ctair-2019-1", "/id/contract/lyon-ctair",
-                                  "/id/person/benjamin-damasco", "/id/source/diair-actions-ctair-2019",
-                                  "/axis/logement", "/ontology", "/dumps/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/action/lyon/diair-actions-ctair-2019-1",
+        "/id/contract/lyon-ctair",
+        "/id/person/benjamin-damasco",
+        "/id/source/diair-actions-ctair-2019",
+        "/axis/logement",
+        "/ontology",
+        "/dumps/",
+    ],
+)
 def test_other_pages_render_locally(server, page, path):
     response = page.goto(server + path)
     assert response.status == 200

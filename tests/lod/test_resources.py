@@ -1,4 +1,5 @@
 """Dereferenceable IRIs and content negotiation against the real server (issue #6)."""
+
 from __future__ import annotations
 
 import json
@@ -59,21 +60,35 @@ def test_id_answers_303_to_the_document(server):
     assert "Accept" in headers["Vary"]
 
 
-@pytest.mark.parametrize("path", [
-    "/id/territory/lyon", "/id/organisation/adoma", "/id/contract/lyon-ctair",
-    "/id/action/lyon/diair-actions-ctair-2019-1", "/id/action/lyon/diair-actions-ctair-2019-1/quantity/1",
-    "/id/action/lyon/diair-actions-ctair-2019-1/operator/soliha-rhone", "/id/person/benjamin-damasco",
-    "/id/source/diair-actions-ctair-2019", "/id/source/diair-actions-ctair-2019/4069-4173",
-    "/id/territory/lyon/geometry", "/axis/logement", "/axis/", "/role/operator", "/unit/dwelling",
-    "/public/bpi", "/contract-kind/CTAIR", "/method/rule",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/territory/lyon",
+        "/id/organisation/adoma",
+        "/id/contract/lyon-ctair",
+        "/id/action/lyon/diair-actions-ctair-2019-1",
+        "/id/action/lyon/diair-actions-ctair-2019-1/quantity/1",
+        "/id/action/lyon/diair-actions-ctair-2019-1/operator/soliha-rhone",
+        "/id/person/benjamin-damasco",
+        "/id/source/diair-actions-ctair-2019",
+        "/id/source/diair-actions-ctair-2019/4069-4173",
+        "/id/territory/lyon/geometry",
+        "/axis/logement",
+        "/axis/",
+        "/role/operator",
+        "/unit/dwelling",
+        "/public/bpi",
+        "/contract-kind/CTAIR",
+        "/method/rule",
+    ],
+)
 def test_every_kind_of_iri_resolves(server, path):
     status, headers, _ = fetch(server + path, "text/turtle", follow=False)
     assert status == 303, path
     status, headers, body = fetch(server + path, "text/turtle")
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=body, format="turtle")
-    iri = (BASE + path.lstrip("/"))
+    iri = BASE + path.lstrip("/")
     assert (rdflib.URIRef(iri), None, None) in graph
 
 

@@ -1,4 +1,5 @@
 """Stores built from the network fixture (tests/network/fixtures/network.trig)."""
+
 from __future__ import annotations
 
 import gc
@@ -11,7 +12,7 @@ from ctair.graph.network import load_network_data
 from ctair.graph.store import OxigraphStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network.trig"
-O = "https://example.org/id/organisation/"
+ORG = "https://example.org/id/organisation/"
 T = "https://example.org/id/territory/"
 
 

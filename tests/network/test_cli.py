@@ -1,4 +1,5 @@
 """``ctair network …`` and ``ctair export 3w`` end to end, on an on-disk store of the fixture."""
+
 from __future__ import annotations
 
 import csv
@@ -28,10 +29,24 @@ def test_recurring_table(capsys, store_path):
 
 
 def test_recurring_operators_json_and_csv(capsys, store_path):
-    code, out, _ = run(capsys, "network", "recurring", "--store", str(store_path), "--role", "operator", "--format", "json")
+    code, out, _ = run(
+        capsys, "network", "recurring", "--store", str(store_path), "--role", "operator", "--format", "json"
+    )
     assert code == 0
     assert [(r["id"], r["territories"], r["actions"]) for r in json.loads(out)] == [("adoma", 3, 3), ("coallia", 3, 3)]
-    code, out, _ = run(capsys, "network", "recurring", "--store", str(store_path), "--min-territories", "1", "--axis", "santé", "--format", "csv")
+    code, out, _ = run(
+        capsys,
+        "network",
+        "recurring",
+        "--store",
+        str(store_path),
+        "--min-territories",
+        "1",
+        "--axis",
+        "santé",
+        "--format",
+        "csv",
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and [r["id"] for r in rows] == ["forum-refugies", "adoma", "coallia", "intermed"]
 
@@ -42,13 +57,17 @@ def test_metrics(capsys, store_path):
     assert "nodes        6 (6 territories)" in out and "components   2" in out
     code, out, _ = run(capsys, "network", "metrics", "--store", str(store_path), "--format", "json")
     body = json.loads(out)
-    assert body["graph"]["edges"] == 15 and len(body["nodes"]) == 14 and {"pagerank", "community"} <= set(body["nodes"][0])
+    assert (
+        body["graph"]["edges"] == 15 and len(body["nodes"]) == 14 and {"pagerank", "community"} <= set(body["nodes"][0])
+    )
 
 
 @pytest.mark.parametrize("suffix, reader", [("gexf", nx.read_gexf), ("graphml", nx.read_graphml)])
 def test_export_network_files(capsys, store_path, tmp_path, suffix, reader):
     out_file = tmp_path / f"organisations.{suffix}"
-    code, out, _ = run(capsys, "network", "export", "--store", str(store_path), "--network", "organisations", "--out", str(out_file))
+    code, out, _ = run(
+        capsys, "network", "export", "--store", str(store_path), "--network", "organisations", "--out", str(out_file)
+    )
     assert code == 0 and "8 nodes, 12 edges" in out
     graph = reader(out_file)
     assert graph.number_of_nodes() == 8 and graph.number_of_edges() == 12
@@ -56,9 +75,13 @@ def test_export_network_files(capsys, store_path, tmp_path, suffix, reader):
 
 
 def test_export_json_and_csv_with_explicit_format(capsys, store_path, tmp_path):
-    code, _, _ = run(capsys, "network", "export", "--store", str(store_path), "--format", "json", "--out", str(tmp_path / "n.txt"))
+    code, _, _ = run(
+        capsys, "network", "export", "--store", str(store_path), "--format", "json", "--out", str(tmp_path / "n.txt")
+    )
     assert code == 0 and len(json.loads((tmp_path / "n.txt").read_text())["links"]) == 15
-    code, _, _ = run(capsys, "network", "export", "--store", str(store_path), "--role", "operator", "--out", str(tmp_path / "e.csv"))
+    code, _, _ = run(
+        capsys, "network", "export", "--store", str(store_path), "--role", "operator", "--out", str(tmp_path / "e.csv")
+    )
     assert code == 0 and len((tmp_path / "e.csv").read_text().splitlines()) == 1 + 11
 
 
@@ -67,7 +90,9 @@ def test_plot_writes_network_and_bars(capsys, store_path, tmp_path):
     assert code == 0
     for name in ("net.png", "net-bars.png"):
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
-    code, _, _ = run(capsys, "network", "plot", "--store", str(store_path), "--chart", "bars", "--out", str(tmp_path / "bars.svg"))
+    code, _, _ = run(
+        capsys, "network", "plot", "--store", str(store_path), "--chart", "bars", "--out", str(tmp_path / "bars.svg")
+    )
     assert code == 0 and (tmp_path / "bars.svg").read_text().lstrip().startswith("<?xml")
 
 
@@ -76,7 +101,9 @@ def test_export_3w_csv_and_xlsx(capsys, store_path, tmp_path):
     assert code == 0 and "18 rows" in out
     lines = (tmp_path / "3w.csv").read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith("#org+name,") and len(lines) == 20
-    code, out, _ = run(capsys, "export", "3w", "--store", str(store_path), "--role", "operator", "--out", str(tmp_path / "3w.xlsx"))
+    code, out, _ = run(
+        capsys, "export", "3w", "--store", str(store_path), "--role", "operator", "--out", str(tmp_path / "3w.xlsx")
+    )
     assert code == 0 and load_workbook(tmp_path / "3w.xlsx")["3W"].max_row == 2 + 11
 
 
@@ -123,7 +150,11 @@ def test_an_empty_ranking_says_so(capsys, store_path):
 
 def test_a_plain_sparql_file_without_header_runs(capsys, store_path, tmp_path):
     mine = tmp_path / "my.rq"
-    mine.write_text("PREFIX ctair: <https://w3id.org/ctair/ontology#>\nSELECT ?label WHERE { ?o a ctair:Organisation ; rdfs:label ?label } ORDER BY ?label LIMIT 2\n", encoding="utf-8")
+    mine.write_text(
+        "PREFIX ctair: <https://w3id.org/ctair/ontology#>\n"
+        "SELECT ?label WHERE { ?o a ctair:Organisation ; rdfs:label ?label } ORDER BY ?label LIMIT 2\n",
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "query", str(mine), "--store", str(store_path), "--format", "csv")
     assert code == 0, err
     assert out.splitlines()[0] == "label" and len(out.splitlines()) == 3

@@ -1,4 +1,5 @@
 """Network files round-trip through networkx readers; pictures are real PNG/SVG files; the 3W table."""
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ from ctair.graph.network_export import LIST_SEPARATOR, NetworkExportError, write
 from ctair.graph.network_metrics import annotate
 from ctair.graph.network_plot import PlotError, plot_network, plot_recurring_bars
 
-from .conftest import O, T
+from .conftest import ORG, T
 
 
 def _expected(value):
@@ -53,7 +54,7 @@ def test_gexf_round_trip(annotated, tmp_path):
     path = write_network(annotated, tmp_path / "network.gexf")
     read = nx.read_gexf(path)
     assert_same_graph(annotated, read, gexf=True)
-    assert read.nodes[O + "adoma"]["label"] == "Adoma"  # the GEXF label Gephi shows
+    assert read.nodes[ORG + "adoma"]["label"] == "Adoma"  # the GEXF label Gephi shows
 
 
 def test_graphml_round_trip(annotated, tmp_path):
@@ -72,11 +73,14 @@ def test_projection_round_trips(data, tmp_path):
 def test_node_link_json_round_trip(annotated, tmp_path):
     body = json.loads(write_network(annotated, tmp_path / "network.json").read_text(encoding="utf-8"))
     assert body["graph"]["metrics"]["edges"] == 15
-    assert all(link["source"].startswith(O) and link["target"].startswith(T) for link in body["links"])
+    assert all(link["source"].startswith(ORG) and link["target"].startswith(T) for link in body["links"])
     read = nx.node_link_graph(body, edges="links")  # networkx's defaults: node key "id"
     assert set(read.nodes) == set(annotated.nodes) and read.number_of_nodes() == annotated.number_of_nodes()
-    assert read.edges[O + "adoma", T + "lyon"]["action_iris"] == annotated.edges[O + "adoma", T + "lyon"]["action_iris"]
-    assert read.nodes[O + "adoma"]["slug"] == "adoma"
+    assert (
+        read.edges[ORG + "adoma", T + "lyon"]["action_iris"]
+        == annotated.edges[ORG + "adoma", T + "lyon"]["action_iris"]
+    )
+    assert read.nodes[ORG + "adoma"]["slug"] == "adoma"
 
 
 def test_node_link_json_has_one_identifier_for_nodes_and_links(annotated, tmp_path):
@@ -94,8 +98,13 @@ def test_csv_edge_list(annotated, tmp_path):
     with write_network(annotated, tmp_path / "edges.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 15
-    adoma_lyon = next(r for r in rows if r["source"] == O + "adoma" and r["target"] == T + "lyon")
-    assert (adoma_lyon["source_label"], adoma_lyon["target_label"], adoma_lyon["weight"], adoma_lyon["roles"]) == ("Adoma", "Lyon", "2", "operator; partner")
+    adoma_lyon = next(r for r in rows if r["source"] == ORG + "adoma" and r["target"] == T + "lyon")
+    assert (adoma_lyon["source_label"], adoma_lyon["target_label"], adoma_lyon["weight"], adoma_lyon["roles"]) == (
+        "Adoma",
+        "Lyon",
+        "2",
+        "operator; partner",
+    )
 
 
 def test_export_errors(annotated, tmp_path):
@@ -138,13 +147,31 @@ def test_3w_rows_one_per_organisation_action_territory(data):
     assert len(rows) == len(keys) == 18  # 18 participations, no organisation has two roles in one action
     lyon_1 = [r for r in rows if r["action_iri"].endswith("/lyon-1")]
     assert [(r["organisation"], r["role"], r["operator"], r["partner"]) for r in lyon_1] == [
-        ("Adoma", "partner", "", "Adoma"), ("Soliha", "operator", "Soliha", ""),
+        ("Adoma", "partner", "", "Adoma"),
+        ("Soliha", "operator", "Soliha", ""),
     ]
     first = lyon_1[0]
-    assert (first["axis"], first["theme"], first["territory"], first["insee_code"], first["contract_kind"], first["year"]) == (
-        "Logement", "Logement", "Lyon", "69123", "CTAIR", 2019,
+    assert (
+        first["axis"],
+        first["theme"],
+        first["territory"],
+        first["insee_code"],
+        first["contract_kind"],
+        first["year"],
+    ) == (
+        "Logement",
+        "Logement",
+        "Lyon",
+        "69123",
+        "CTAIR",
+        2019,
     )
-    assert (first["people"], first["households"], first["funding_eur"], first["quantities"]) == (12, None, None, "5 logements; 12 réfugiés")
+    assert (first["people"], first["households"], first["funding_eur"], first["quantities"]) == (
+        12,
+        None,
+        None,
+        "5 logements; 12 réfugiés",
+    )
     toulouse_2 = next(r for r in rows if r["action_iri"].endswith("/toulouse-2") and r["organisation_id"] == "coallia")
     assert toulouse_2["axis"] == "Langue, formation et emploi; Santé" and toulouse_2["theme"] == "Emploi; Santé"
     assert len(rows_3w(data, NetworkFilter(role="operator"))) == 11
@@ -157,10 +184,24 @@ def test_3w_csv_has_the_hxl_row(data, tmp_path):
         table = list(csv.reader(f))
     assert table[0] == HEADERS and table[1] == HASHTAGS
     assert len(table) == 2 + 18
-    assert {"#org+impl", "#org+partner", "#org+funder", "#sector", "#activity+name", "#adm2+name", "#loc+code", "#date+year", "#targeted+ind"} <= set(table[1])
+    assert {
+        "#org+impl",
+        "#org+partner",
+        "#org+funder",
+        "#sector",
+        "#activity+name",
+        "#adm2+name",
+        "#loc+code",
+        "#date+year",
+        "#targeted+ind",
+    } <= set(table[1])
     column = {tag: i for i, tag in enumerate(table[1])}
     ofii_autun = next(r for r in table[2:] if r[column["#org+funder"]] == "OFII" and r[column["#adm2+name"]] == "Autun")
-    assert (ofii_autun[column["#loc+code"]], ofii_autun[column["#date+year"]], ofii_autun[column["#targeted+hh"]]) == ("71014", "2020", "10")
+    assert (ofii_autun[column["#loc+code"]], ofii_autun[column["#date+year"]], ofii_autun[column["#targeted+hh"]]) == (
+        "71014",
+        "2020",
+        "10",
+    )
 
 
 def test_3w_xlsx_opens_with_openpyxl(data, tmp_path):

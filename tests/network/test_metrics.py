@@ -1,11 +1,19 @@
 """Metrics on small graphs whose values are known, and the recurring-organisation ranking."""
+
 from __future__ import annotations
 
 import networkx as nx
 import pytest
 
 from ctair.graph.network import NetworkFilter, bipartite_network
-from ctair.graph.network_metrics import annotate, communities, components, graph_metrics, node_metrics, recurring_organisations
+from ctair.graph.network_metrics import (
+    annotate,
+    communities,
+    components,
+    graph_metrics,
+    node_metrics,
+    recurring_organisations,
+)
 
 
 def tiny_bipartite():
@@ -25,7 +33,11 @@ def tiny_bipartite():
 
 def test_known_values_on_a_small_bipartite_graph():
     metrics = node_metrics(tiny_bipartite())
-    assert metrics["o1"]["degree"] == 2 and metrics["o1"]["weighted_degree"] == 4.0 and metrics["t1"]["weighted_degree"] == 4.0
+    assert (
+        metrics["o1"]["degree"] == 2
+        and metrics["o1"]["weighted_degree"] == 4.0
+        and metrics["t1"]["weighted_degree"] == 4.0
+    )
     # K2,2: every node's second neighbours share all its neighbours -> Latapy clustering 1; a lone edge -> 0.
     assert [metrics[n]["clustering"] for n in ("o1", "o2", "t1", "t2", "o3", "t3")] == [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]
     # In a 4-cycle each node lies on one of the two shortest paths between its two neighbours: 0.5 raw,
@@ -60,8 +72,16 @@ def test_components_communities_and_graph_metrics():
     assert communities(graph) == [{"a", "b", "c"}, {"x", "y", "z"}, {"lonely"}]
     assert communities(graph) == communities(graph)  # fixed seed
     summary = graph_metrics(graph)
-    assert (summary["nodes"], summary["edges"], summary["components"], summary["isolates"], summary["communities"]) == (7, 7, 2, 1, 3)
-    assert summary["modularity"] == pytest.approx(nx.community.modularity(graph, [{"a", "b", "c"}, {"x", "y", "z"}, {"lonely"}]))
+    assert (summary["nodes"], summary["edges"], summary["components"], summary["isolates"], summary["communities"]) == (
+        7,
+        7,
+        2,
+        1,
+        3,
+    )
+    assert summary["modularity"] == pytest.approx(
+        nx.community.modularity(graph, [{"a", "b", "c"}, {"x", "y", "z"}, {"lonely"}])
+    )
 
 
 def test_sampled_betweenness_is_reproducible():
@@ -92,7 +112,11 @@ def test_metrics_on_the_fixture_network(data):
 def test_recurring_ranking_any_role(data):
     ranking = recurring_organisations(bipartite_network(data))
     assert [(r["rank"], r["id"], r["territories"], r["actions"]) for r in ranking] == [
-        (1, "adoma", 3, 5), (2, "coallia", 3, 3), (3, "forum-refugies", 2, 2), (4, "ofii", 2, 2), (5, "soliha", 2, 2),
+        (1, "adoma", 3, 5),
+        (2, "coallia", 3, 3),
+        (3, "forum-refugies", 2, 2),
+        (4, "ofii", 2, 2),
+        (5, "soliha", 2, 2),
     ]
     adoma = ranking[0]
     assert adoma["roles"] == ["operator", "partner"] and adoma["territory_ids"] == ["grenoble", "lyon", "toulouse"]
@@ -102,5 +126,8 @@ def test_recurring_ranking_any_role(data):
 def test_recurring_ranking_operators_and_threshold(data):
     operators = recurring_organisations(bipartite_network(data, NetworkFilter(role="operator")))
     assert [(r["id"], r["territories"], r["actions"]) for r in operators] == [("adoma", 3, 3), ("coallia", 3, 3)]
-    assert [r["id"] for r in recurring_organisations(bipartite_network(data), min_territories=3)] == ["adoma", "coallia"]
+    assert [r["id"] for r in recurring_organisations(bipartite_network(data), min_territories=3)] == [
+        "adoma",
+        "coallia",
+    ]
     assert len(recurring_organisations(bipartite_network(data), min_territories=1)) == 8

@@ -1,5 +1,6 @@
 """notebooks/who-does-what-where.ipynb runs top to bottom (nbclient), opened from a project's
 ``notebooks/`` directory with no setting: it finds the project's ``var/store`` itself."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,11 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "who-does-what-wh
 
 def test_committed_notebook_has_no_outputs():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    assert all(not cell.get("outputs") and cell.get("execution_count") is None for cell in notebook.cells if cell.cell_type == "code")
+    assert all(
+        not cell.get("outputs") and cell.get("execution_count") is None
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    )
 
 
 @pytest.mark.slow
@@ -24,8 +29,9 @@ def test_notebook_runs_top_to_bottom(built_store_path, monkeypatch, tmp_path):
     (tmp_path / "var" / "store").symlink_to(built_store_path)  # the bundled corpus, built once per session
     (tmp_path / "notebooks").mkdir()
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path / "notebooks")}}
+    ).execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)

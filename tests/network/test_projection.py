@@ -1,5 +1,6 @@
 """The projections against their definition, on a random bipartite graph: same links, weights,
 ``shared`` lists, node and link order (Louvain and the exports depend on the order)."""
+
 from __future__ import annotations
 
 import random
@@ -36,7 +37,10 @@ def projection_by_definition(bipartite: nx.Graph, kind: str, other: str) -> list
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize(("project", "kind", "other"), [(organisation_network, ORGANISATION, TERRITORY), (territory_network, TERRITORY, ORGANISATION)])
+@pytest.mark.parametrize(
+    ("project", "kind", "other"),
+    [(organisation_network, ORGANISATION, TERRITORY), (territory_network, TERRITORY, ORGANISATION)],
+)
 def test_projection_matches_its_definition(seed, project, kind, other):
     bipartite = random_bipartite(seed)
     graph = project(bipartite)

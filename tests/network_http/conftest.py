@@ -6,6 +6,7 @@ The browser fixtures are those of the query-page tests, imported, not copied: ev
 fresh context, and a console error, an uncaught exception or a request to a host other than
 127.0.0.1 fails the test (the ``page`` fixture).
 """
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ entities; Adoma, Coallia and France Horizon each work in 2 territories, Pôle em
 ``role=operator`` only France Horizon is in more than one territory — and the Soliha network (its
 Rhône and Haute-Garonne associations) at ``level=network``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,9 @@ def kinds(body: dict) -> dict[str, int]:
 
 
 def neighbours(body: dict, iri: str) -> set[str]:
-    return {l["target"] for l in body["links"] if l["source"] == iri} | {l["source"] for l in body["links"] if l["target"] == iri}
+    return {link["target"] for link in body["links"] if link["source"] == iri} | {
+        link["source"] for link in body["links"] if link["target"] == iri
+    }
 
 
 def assert_error(response, status: int, code: str, parameter: str | None = None) -> dict:
@@ -88,7 +91,9 @@ def test_recurring_organisations_have_two_territories(bipartite):
     assert neighbours(bipartite, ORG + "france-horizon") == {TERRITORY + "bordeaux", TERRITORY + "toulouse"}
 
 
-@pytest.mark.parametrize("network, kind, count", [("organisations", "organisation", 66), ("territories", "territory", 12)])
+@pytest.mark.parametrize(
+    "network, kind, count", [("organisations", "organisation", 66), ("territories", "territory", 12)]
+)
 def test_projections(http, network, kind, count):
     body = http.get(f"/api/network/{network}").json()
     assert body["graph"]["network"] == network
@@ -99,7 +104,7 @@ def test_projections(http, network, kind, count):
 
 def test_organisation_projection_links_adoma_and_coallia_through_dijon(http):
     body = http.get("/api/network/organisations").json()
-    link = next(l for l in body["links"] if {l["source"], l["target"]} == {ORG + "adoma", ORG + "coallia"})
+    link = next(x for x in body["links"] if {x["source"], x["target"]} == {ORG + "adoma", ORG + "coallia"})
     assert link["shared"] == ["dijon"]
 
 
@@ -112,7 +117,10 @@ def test_metrics(http):
     # legal entities: the CAF of the Côte-d'Or and of the Puy-de-Dôme are two, and so are the two Soliha associations
     assert ranking == {"pole-emploi": 3, "adoma": 2, "coallia": 2, "france-horizon": 2, "ofii": 2}
     assert body["recurring"][0]["id"] == "pole-emploi" and body["recurring"][0]["rank"] == 1
-    assert body["axes"] and all({"axis", "label", "organisations", "territories", "actions", "top_organisations"} <= set(a) for a in body["axes"])
+    assert body["axes"] and all(
+        {"axis", "label", "organisations", "territories", "actions", "top_organisations"} <= set(a)
+        for a in body["axes"]
+    )
     # the same organisations as the SPARQL-based ranking of /api/network/recurring
     assert {r["organisation"]["id"] for r in http.get("/api/network/recurring").json()} == set(ranking)
     # min_territories
@@ -175,13 +183,17 @@ def test_unknown_filter_values_are_400(http, params, parameter, allowed):
 
 
 def test_unknown_axis_is_400_with_the_axis_ids(http):
-    error = assert_error(http.get("/api/network/territories", params={"axis": "astronomie"}), 400, "bad-parameter", "axis")
+    error = assert_error(
+        http.get("/api/network/territories", params={"axis": "astronomie"}), 400, "bad-parameter", "axis"
+    )
     assert "logement" in error["allowed"] and "astronomie" in error["detail"]
 
 
 def test_min_territories_must_be_a_positive_integer(http):
     for value in ("0", "two", "-1"):
-        error = assert_error(http.get("/api/network/metrics", params={"min_territories": value}), 400, "bad-parameter", "min_territories")
+        error = assert_error(
+            http.get("/api/network/metrics", params={"min_territories": value}), 400, "bad-parameter", "min_territories"
+        )
         assert error["minimum"] == 1
 
 
@@ -255,7 +267,9 @@ def test_json_and_csv_exports(http, bipartite):
 
 
 def test_unknown_export_format_is_400(http):
-    error = assert_error(http.get("/api/network/bipartite/export", params={"format": "pdf"}), 400, "bad-parameter", "format")
+    error = assert_error(
+        http.get("/api/network/bipartite/export", params={"format": "pdf"}), 400, "bad-parameter", "format"
+    )
     assert error["allowed"] == ["gexf", "graphml", "json", "csv"]
     error = assert_error(http.get("/api/export/3w", params={"format": "ods"}), 400, "bad-parameter", "format")
     assert error["allowed"] == ["csv", "xlsx"]

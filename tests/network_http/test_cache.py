@@ -1,5 +1,6 @@
 """The NetworkData is read once per store, and again after ``invalidate`` (in-process: the
 counting needs the app's insides; everything else in this folder talks to the real server)."""
+
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -22,8 +23,13 @@ def test_network_data_is_cached_per_store(built_store_path, monkeypatch):
     with TestClient(app) as client:
         first = client.get("/api/network/bipartite")
         assert first.status_code == 200
-        for path in ("/api/network/bipartite", "/api/network/metrics?role=operator", "/api/network/territories/export?format=csv",
-                     "/api/export/3w", "/network"):
+        for path in (
+            "/api/network/bipartite",
+            "/api/network/metrics?role=operator",
+            "/api/network/territories/export?format=csv",
+            "/api/export/3w",
+            "/network",
+        ):
             assert client.get(path).status_code == 200, path
         assert len(calls) == 1
         assert client.get("/api/network/bipartite").content == first.content

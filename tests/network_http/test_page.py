@@ -4,6 +4,7 @@ Every browser test here also fails on a JavaScript console error or a request to
 than 127.0.0.1 (the ``page`` fixture of tests/browser/conftest.py). Screenshots go to
 ``$CTAIR_NETWORK_SCREENSHOTS`` (default /tmp/ctair-network/).
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -26,7 +27,7 @@ def test_page_html_without_javascript_parts(http):
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "connect-src 'self'" in csp
     html = response.text
-    assert '/static/vendor/cytoscape/cytoscape.min.js' in html
+    assert "/static/vendor/cytoscape/cytoscape.min.js" in html
     assert 'id="recurring-table"' in html
     for name in ("Pôle emploi", "Adoma", "Coallia", "France Horizon"):
         assert name in html
@@ -49,8 +50,12 @@ def test_page_html_with_filters_and_a_bad_one(http):
 
 
 def test_vendored_cytoscape_and_page_assets_are_served(http):
-    for path, media in (("/static/vendor/cytoscape/cytoscape.min.js", "javascript"), ("/static/network/network.js", "javascript"),
-                        ("/static/network/network.css", "text/css"), ("/static/vendor/cytoscape/LICENSE", "")):
+    for path, media in (
+        ("/static/vendor/cytoscape/cytoscape.min.js", "javascript"),
+        ("/static/network/network.js", "javascript"),
+        ("/static/network/network.css", "text/css"),
+        ("/static/vendor/cytoscape/LICENSE", ""),
+    ):
         response = http.get(path)
         assert response.status_code == 200, path
         assert media in response.headers["content-type"], (path, response.headers["content-type"])
@@ -81,7 +86,10 @@ def test_the_network_is_drawn(page, server, bipartite):
     # two visibly distinct kinds of node
     shapes = page.evaluate("""() => {
         const cy = window.ctairNetwork, out = {};
-        cy.nodes().forEach(n => { const k = n.data('kind'); out[k] = out[k] || new Set(); out[k].add(n.style('shape') + ' ' + n.style('background-color')); });
+        cy.nodes().forEach(n => {
+            const k = n.data('kind'); out[k] = out[k] || new Set();
+            out[k].add(n.style('shape') + ' ' + n.style('background-color'));
+        });
         return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]]));
     }""")
     assert shapes["territory"] == ["round-rectangle rgb(33,102,172)"]
@@ -90,10 +98,16 @@ def test_the_network_is_drawn(page, server, bipartite):
     # recurring organisations are emphasised and named; others are not named at this zoom
     recurring = page.evaluate("window.ctairNetwork.nodes('.recurring').map(n => n.data('label')).sort()")
     assert {"Adoma", "Coallia", "France Horizon", "Pôle emploi"} <= set(recurring)
-    assert page.evaluate("id => window.ctairNetwork.getElementById(id).style('min-zoomed-font-size')", ORG + "adoma") in ("0px", "0")
-    assert page.evaluate("id => window.ctairNetwork.getElementById(id).style('min-zoomed-font-size')", ORG + "adefo") not in ("0px", "0")
+    assert page.evaluate(
+        "id => window.ctairNetwork.getElementById(id).style('min-zoomed-font-size')", ORG + "adoma"
+    ) in ("0px", "0")
+    assert page.evaluate(
+        "id => window.ctairNetwork.getElementById(id).style('min-zoomed-font-size')", ORG + "adefo"
+    ) not in ("0px", "0")
     # edge width follows the number of actions
-    widths = dict(page.evaluate("window.ctairNetwork.edges().map(e => [e.data('weight'), parseFloat(e.style('width'))])"))
+    widths = dict(
+        page.evaluate("window.ctairNetwork.edges().map(e => [e.data('weight'), parseFloat(e.style('width'))])")
+    )
     assert len(widths) > 1
     ordered = [widths[w] for w in sorted(widths)]
     assert ordered == sorted(ordered) and ordered[0] < ordered[-1]
@@ -113,7 +127,10 @@ def test_operator_filter_reduces_the_network(page, server, http):
     open_network(page, server)
     before = node_count(page)
     page.select_option("#role", "operator")
-    page.wait_for_function(f"() => document.getElementById('network').dataset.state === 'ready' && window.ctairNetwork.nodes().length < {before}")
+    page.wait_for_function(
+        f"() => document.getElementById('network').dataset.state === 'ready' "
+        f"&& window.ctairNetwork.nodes().length < {before}"
+    )
     expected = http.get("/api/network/bipartite", params={"role": "operator"}).json()
     assert node_count(page) == len(expected["nodes"])
     recurring = page.evaluate("window.ctairNetwork.nodes('.recurring').map(n => n.data('label')).sort()")
@@ -123,7 +140,10 @@ def test_operator_filter_reduces_the_network(page, server, http):
     assert parse_qs(urlsplit(page.url).query) == {"role": ["operator"]}
     gexf = page.get_attribute("#download-gexf", "href")
     assert parse_qs(urlsplit(gexf).query) == {"role": ["operator"], "format": ["gexf"]}
-    assert parse_qs(urlsplit(page.get_attribute("#download-3w-xlsx", "href")).query) == {"role": ["operator"], "format": ["xlsx"]}
+    assert parse_qs(urlsplit(page.get_attribute("#download-3w-xlsx", "href")).query) == {
+        "role": ["operator"],
+        "format": ["xlsx"],
+    }
     page.locator("#network").screenshot(path=str(SCREENSHOTS / "02-operator.png"))
 
     # an axis as well, then back to everything
@@ -148,10 +168,15 @@ def test_clicking_a_node_shows_its_details(page, server):
     assert page.locator("#details .kind-badge").text_content() == "Organisation"
     assert "Actions" in page.locator("#details dl").inner_text()
     assert page.locator("#details-neighbours > li").count() == 2
-    assert {t.split(" (")[0] for t in page.locator("#details-neighbours > li").all_inner_texts()} == {"Dijon", "Grenoble"}
+    assert {t.split(" (")[0] for t in page.locator("#details-neighbours > li").all_inner_texts()} == {
+        "Dijon",
+        "Grenoble",
+    }
     # the actions behind each link, each a link to its page
     behind = page.locator("#details-neighbours .link-actions a")
-    assert behind.count() >= 2 and all(h.startswith("/id/action/") for h in [a.get_attribute("href") for a in behind.all()])
+    assert behind.count() >= 2 and all(
+        h.startswith("/id/action/") for h in [a.get_attribute("href") for a in behind.all()]
+    )
     assert page.get_attribute("#details-page", "href") == "/id/organisation/adoma"
     assert page.get_attribute("#details-who", "href") == "/api/who?organisation=adoma"
     assert page.evaluate("window.ctairNetwork.$(':selected').map(n => n.id())") == [ORG + "adoma"]

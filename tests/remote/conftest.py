@@ -1,5 +1,6 @@
 """A real ``oxigraph serve`` on 127.0.0.1 for the remote-store tests (free port, temp location,
 killed at the end), and the bundled corpus built into it through the Graph Store Protocol."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,9 @@ def oxigraph_binary() -> str:
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path | None, *, read_only: bool = False, timeout: float = 20.0,
-                    query_timeout: float | None = None) -> Iterator[str]:
+def oxigraph_server(
+    location: Path | None, *, read_only: bool = False, timeout: float = 20.0, query_timeout: float | None = None
+) -> Iterator[str]:
     """``oxigraph serve`` (or ``serve-read-only``) on a free loopback port; yields its base URL.
     ``query_timeout``: the server's own limit (``--timeout-s``), so that a runaway query sent by a
     test does not keep a core busy after the test."""
@@ -46,7 +48,9 @@ def oxigraph_server(location: Path | None, *, read_only: bool = False, timeout: 
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"oxigraph exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(
+                    f"oxigraph exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}"
+                )
             try:
                 httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).raise_for_status()
                 break

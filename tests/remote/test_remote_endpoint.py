@@ -4,6 +4,7 @@ Real processes on loopback: ``oxigraph serve`` holds the data, ``python -m ctair
 forwards to it; the same requests to a ctair server on the embedded copy of the same data must
 get the same answers, formats, limits and errors.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,12 +23,16 @@ from tests.serving import free_port, running_server
 from ..conftest import BASE_IRI, CORPUS
 from .conftest import oxigraph_server
 
-LIMITS = dict(query_timeout=3, max_result_rows=40, max_query_length=4000, max_concurrent_queries=2,
-              max_queued_queries=4)
+LIMITS = dict(
+    query_timeout=3, max_result_rows=40, max_query_length=4000, max_concurrent_queries=2, max_queued_queries=4
+)
 CTAIR = "PREFIX ctair: <https://w3id.org/ctair/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-ACTIONS_BY_TERRITORY = CTAIR + """SELECT ?territory (COUNT(?action) AS ?actions) WHERE {
+ACTIONS_BY_TERRITORY = (
+    CTAIR
+    + """SELECT ?territory (COUNT(?action) AS ?actions) WHERE {
   ?action a ctair:Action ; ctair:territory ?territory .
 } GROUP BY ?territory ORDER BY ?territory"""
+)
 EVERY_TRIPLE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
 
 
@@ -46,8 +51,10 @@ def _error_code(response: httpx.Response) -> str:
     return response.json()["error"]["code"]
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
-                                    "text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    "accept",
+    ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
+)
 def test_select_answers_as_on_the_embedded_store(servers, accept):
     remote, local = servers
     answers = [_query(base, ACTIONS_BY_TERRITORY, accept) for base in servers]
@@ -119,8 +126,11 @@ def test_an_unreachable_server_is_a_bad_gateway(tmp_path):
 
 def test_a_runaway_query_is_cut_at_the_timeout_and_the_server_keeps_serving():
     with oxigraph_server(None, query_timeout=20) as url:
-        httpx.post(url + "/update", content=" ".join(f"INSERT DATA {{ <urn:s{i}> <urn:p> {i} }} ;" for i in range(400))
-                   .rstrip(";").encode(), headers={"Content-Type": "application/sparql-update"}).raise_for_status()
+        httpx.post(
+            url + "/update",
+            content=" ".join(f"INSERT DATA {{ <urn:s{i}> <urn:p> {i} }} ;" for i in range(400)).rstrip(";").encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        ).raise_for_status()
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?t ?h }"
         with running_server(url, **LIMITS) as base:
             started = time.monotonic()
@@ -145,15 +155,20 @@ INSERT DATA {{ GRAPH <{BASE_IRI}graph/registry> {{
 }} }}"""
         unauthorised = httpx.post(base + "/sparql", data={"update": insert}, timeout=10)
         assert unauthorised.status_code == 401
-        done = httpx.post(base + "/sparql", data={"update": insert}, headers={"Authorization": f"Bearer {TOKEN}"},
-                          timeout=30)
+        done = httpx.post(
+            base + "/sparql", data={"update": insert}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+        )
         assert done.status_code == 204, done.text
         assert store.ask('ASK { ?adoma ?p "Zéphyr Solidarité"@fr }')
         found = httpx.get(base + "/api/who", params={"organisation": "zephyr solidarite"}, timeout=10)
         assert found.status_code == 200, found.text  # the entity index was rebuilt after the update
         assert found.json()["organisation"]["id"] == "adoma"
-        bad = httpx.post(base + "/sparql", data={"update": "INSERT DATA { <urn:a> <urn:b> }"},
-                         headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+        bad = httpx.post(
+            base + "/sparql",
+            data={"update": "INSERT DATA { <urn:a> <urn:b> }"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=10,
+        )
         assert bad.status_code == 400
 
 
@@ -161,8 +176,10 @@ def test_w3c_protocol_suite_through_a_remote_store(tmp_path):
     """The 34 W3C protocol tests against ctair forwarding to `oxigraph serve`, updates enabled."""
     location = tmp_path / "w3c"
     build_store(location)
-    with oxigraph_server(location, query_timeout=20) as url, \
-            running_server(url, allow_update=True, admin_token=TOKEN, query_timeout=5) as base:
+    with (
+        oxigraph_server(location, query_timeout=20) as url,
+        running_server(url, allow_update=True, admin_token=TOKEN, query_timeout=5) as base,
+    ):
         outcomes = run_all(base, token=TOKEN)
     record_score(score_line(outcomes, "remote store, updates enabled"))
     print(score_line(outcomes, "remote store, updates enabled"))
@@ -177,7 +194,8 @@ def test_service_description_and_rest_on_the_same_server(servers):
     recurring = httpx.get(remote + "/api/queries/recurring-organisations", timeout=30)
     assert recurring.status_code == 200
     assert json.loads(recurring.text) == json.loads(
-        httpx.get(servers[1] + "/api/queries/recurring-organisations", timeout=30).text)
+        httpx.get(servers[1] + "/api/queries/recurring-organisations", timeout=30).text
+    )
 
 
 def test_dumps_and_void_of_a_remote_store(servers):

@@ -1,5 +1,6 @@
 """RemoteSparqlStore against a real `oxigraph serve`: same answers as the embedded store,
 safe parameter binding, clear errors, Graph Store writes, and the CLI/REST wiring."""
+
 from __future__ import annotations
 
 import json
@@ -77,7 +78,11 @@ def _is_graph_query(text: str) -> bool:
     return next(w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")) in ("CONSTRUCT", "DESCRIBE")
 
 
-@pytest.mark.parametrize(("name", "values"), list(_cases()), ids=lambda v: v if isinstance(v, str) else "-".join(v.values()).rsplit("/", 1)[-1] or "-")
+@pytest.mark.parametrize(
+    ("name", "values"),
+    list(_cases()),
+    ids=lambda v: v if isinstance(v, str) else "-".join(v.values()).rsplit("/", 1)[-1] or "-",
+)
 def test_every_named_query_answers_the_same_on_both_stores(remote_store, built_store, name, values):
     query = load_named_queries(include_internal=True)[name]
     if _is_graph_query(query.text):
@@ -89,8 +94,9 @@ def test_every_named_query_answers_the_same_on_both_stores(remote_store, built_s
     remote = remote_store.select(query.text, _bindings(remote_store, query, values))
     assert canonical(remote, query.text) == canonical(embedded, query.text)
     if "ORDER BY" in query.text:  # the order is part of the answer where the query fixes it
-        assert [r.get(v) for r in remote for v in ("organisation", "territory", "action", "kind")] == \
-               [r.get(v) for r in embedded for v in ("organisation", "territory", "action", "kind")]
+        assert [r.get(v) for r in remote for v in ("organisation", "territory", "action", "kind")] == [
+            r.get(v) for r in embedded for v in ("organisation", "territory", "action", "kind")
+        ]
 
 
 def test_the_build_wrote_the_same_graphs(remote_build, built):
@@ -138,7 +144,7 @@ HOSTILE = [
     "'''} DROP ALL",
     "} } } DROP ALL",
     "{ ?s ?p ?o }",
-    "a\\\" } DROP ALL #",
+    'a\\" } DROP ALL #',
     "back\\slash \\u0022 } DROP ALL #",
     "line\nbreak\r\n} DROP ALL",
     "> <urn:x> } DROP ALL #",
@@ -174,10 +180,15 @@ def test_hostile_names_through_the_named_queries(remote_store):
 
 
 def test_bindings_are_serialized_terms():
-    assert sparql_term(NamedNode("https://w3id.org/ctair/id/organisation/adoma")) == "<https://w3id.org/ctair/id/organisation/adoma>"
+    assert (
+        sparql_term(NamedNode("https://w3id.org/ctair/id/organisation/adoma"))
+        == "<https://w3id.org/ctair/id/organisation/adoma>"
+    )
     assert sparql_term(Literal('a"b\\c\nd')) == '"a\\"b\\\\c\\nd"'
-    assert sparql_term(Literal("2", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))) == \
-        '"2"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert (
+        sparql_term(Literal("2", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+        == '"2"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    )
     text = with_values('CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o # {\n FILTER(?o != "}") }', {"s": NamedNode("urn:x")})
     assert text == 'CONSTRUCT { ?s ?p "{" } WHERE { VALUES (?s) { (<urn:x>) }  ?s ?p ?o # {\n FILTER(?o != "}") }'
     with pytest.raises(StoreError):
@@ -188,8 +199,13 @@ def test_ask_and_construct(remote_store, built_store):
     ask = "PREFIX ctair: <https://w3id.org/ctair/ontology#> ASK { ?a a ctair:Action ; ctair:territory ?t }"
     lyon = NamedNode("https://w3id.org/ctair/id/territory/lyon")
     assert remote_store.ask(ask, {"t": lyon}) is True is built_store.ask(ask, {"t": lyon})
-    construct = "PREFIX ctair: <https://w3id.org/ctair/ontology#> CONSTRUCT { ?a ctair:territory ?t } WHERE { ?a ctair:territory ?t }"
-    assert sorted(map(str, remote_store.construct(construct, {"t": lyon}))) == sorted(map(str, built_store.construct(construct, {"t": lyon})))
+    construct = (
+        "PREFIX ctair: <https://w3id.org/ctair/ontology#> "
+        "CONSTRUCT { ?a ctair:territory ?t } WHERE { ?a ctair:territory ?t }"
+    )
+    assert sorted(map(str, remote_store.construct(construct, {"t": lyon}))) == sorted(
+        map(str, built_store.construct(construct, {"t": lyon}))
+    )
     with pytest.raises(TypeError):
         remote_store.select(ask)
 
@@ -215,7 +231,7 @@ def test_graph_store_writes(scratch_url):
     assert len(store) == 50_001 and store.named_graphs() == [g]
     assert store.replace_graph(g, triples[:3]) == 3  # replaced, not added to
     assert len(store) == 3
-    assert store.select("SELECT ?s WHERE { ?s <urn:p> \"v1\" }") == [{"s": NamedNode("urn:s1")}]  # union default graph
+    assert store.select('SELECT ?s WHERE { ?s <urn:p> "v1" }') == [{"s": NamedNode("urn:s1")}]  # union default graph
     assert store.replace_graph(NamedNode("urn:graph:two"), []) == 0
     store.clear()
     assert len(store) == 0
@@ -224,10 +240,27 @@ def test_graph_store_writes(scratch_url):
 def test_open_store_factory(oxigraph_url, built_store_path):
     assert isinstance(open_store(oxigraph_url, read_only=True), RemoteSparqlStore)
     assert isinstance(open_store(str(built_store_path), read_only=True), OxigraphStore)
-    custom = open_store(oxigraph_url + "/", read_only=True, query_url="http://q/sparql", update_url="http://u", gsp_url="http://g")
+    custom = open_store(
+        oxigraph_url + "/", read_only=True, query_url="http://q/sparql", update_url="http://u", gsp_url="http://g"
+    )
     assert (custom.query_url, custom.update_url, custom.gsp_url) == ("http://q/sparql", "http://u", "http://g")
     with pytest.raises(StoreError):
         open_store(str(built_store_path), read_only=True, query_url="http://q")
+
+
+def test_loading_a_file_of_unknown_format_names_the_file(tmp_path):
+    # mypy found it: the format guessed from the extension may be None, which the request's
+    # Content-Type then failed on (AttributeError) before anything was sent
+    sent = []
+    store = RemoteSparqlStore(
+        "http://example.invalid",
+        transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(204)),
+    )
+    data = tmp_path / "graph.data"
+    data.write_text("<http://ex/s> <http://ex/p> <http://ex/o> .\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="graph.data"):
+        store.load_file(data, NamedNode("http://ex/g"))
+    assert sent == []
 
 
 def test_credentials_from_the_environment(monkeypatch):
@@ -235,7 +268,9 @@ def test_credentials_from_the_environment(monkeypatch):
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.headers.get("authorization"))
-        return httpx.Response(200, json={"head": {}, "boolean": True}, headers={"content-type": "application/sparql-results+json"})
+        return httpx.Response(
+            200, json={"head": {}, "boolean": True}, headers={"content-type": "application/sparql-results+json"}
+        )
 
     monkeypatch.setenv("CTAIR_REMOTE_TOKEN", "s3cret")
     assert RemoteSparqlStore("http://example.invalid", transport=httpx.MockTransport(handler)).ask("ASK {}")
@@ -257,8 +292,12 @@ def test_ctair_serve_on_a_remote_store(remote_store, oxigraph_url, built_store):
     from ..serving import free_port
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "ctair.cli", "serve", "--store", oxigraph_url, "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ctair.cli", "serve", "--store", oxigraph_url, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

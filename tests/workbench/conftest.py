@@ -1,5 +1,6 @@
 """The researcher's workbench (issue #13): one real server on 127.0.0.1 over the built corpus,
 and pages in headless Chromium with JavaScript on, at 1400 px and at 400 px."""
+
 from __future__ import annotations
 
 import os

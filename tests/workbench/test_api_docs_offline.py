@@ -1,4 +1,5 @@
 """``/docs`` and ``/redoc`` render with no network but loopback (they used to load from a CDN)."""
+
 from __future__ import annotations
 
 import pytest

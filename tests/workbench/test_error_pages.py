@@ -1,4 +1,5 @@
 """Errors: an HTML page with the navigation for a browser, the JSON shape for API clients."""
+
 from __future__ import annotations
 
 import json

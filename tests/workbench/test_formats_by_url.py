@@ -1,7 +1,7 @@
 """``format=`` / ``output=`` in a query URL: a URL goes straight into pandas, R or a spreadsheet."""
+
 from __future__ import annotations
 
-import io
 import json
 import urllib.error
 import urllib.parse
@@ -11,8 +11,13 @@ import pandas as pd
 import pytest
 import rdflib
 
-SELECT = "PREFIX ctair: <https://w3id.org/ctair/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?t ?label WHERE { ?t a ctair:Territory ; rdfs:label ?label } ORDER BY ?label"
-CONSTRUCT = "PREFIX ctair: <https://w3id.org/ctair/ontology#> CONSTRUCT { ?t a ctair:Territory } WHERE { ?t a ctair:Territory }"
+SELECT = (
+    "PREFIX ctair: <https://w3id.org/ctair/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?t ?label WHERE { ?t a ctair:Territory ; rdfs:label ?label } ORDER BY ?label"
+)
+CONSTRUCT = (
+    "PREFIX ctair: <https://w3id.org/ctair/ontology#> CONSTRUCT { ?t a ctair:Territory } WHERE { ?t a ctair:Territory }"
+)
 
 
 def get(url: str, headers: dict | None = None):
@@ -34,11 +39,20 @@ def test_pandas_reads_a_sparql_url_with_format_csv(server):
 
 
 @pytest.mark.parametrize("name", ["format", "output"])
-@pytest.mark.parametrize("value, media", [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                                          ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml")])
+@pytest.mark.parametrize(
+    "value, media",
+    [
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+    ],
+)
 def test_select_format_in_the_url_wins_over_accept(server, name, value, media):
-    status, content_type, _ = get(sparql_url(server, SELECT, **{name: value}), {"Accept": "application/sparql-results+json"
-                                  if value != "json" else "text/csv"})
+    status, content_type, _ = get(
+        sparql_url(server, SELECT, **{name: value}),
+        {"Accept": "application/sparql-results+json" if value != "json" else "text/csv"},
+    )
     assert status == 200 and content_type.startswith(media)
 
 

@@ -1,4 +1,5 @@
 """The network page: contract kind and year filters, roles in French, and the CLI picture's shape."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,10 @@ def test_kind_and_year_filters_and_french_roles(server, page):
     everything = int(page.locator("#network").get_attribute("data-nodes"))
     assert page.locator("#year option").all_inner_texts()[1:] == ["2019"]
     page.select_option("#kind", "PTAIR")
-    page.wait_for_function("() => document.getElementById('network').getAttribute('data-state') === 'ready'"
-                           " && new URLSearchParams(location.search).get('kind') === 'PTAIR'")
+    page.wait_for_function(
+        "() => document.getElementById('network').getAttribute('data-state') === 'ready'"
+        " && new URLSearchParams(location.search).get('kind') === 'PTAIR'"
+    )
     assert int(page.locator("#network").get_attribute("data-nodes")) < everything
     assert "kind=PTAIR" in page.get_attribute("#download-gexf", "href")
     assert "contrats PTAIR" in page.locator("#network-status").inner_text()
@@ -29,8 +32,10 @@ def test_the_page_without_javascript_filters_by_year(server, browser):
         page = context.new_page()
         page.goto(server + "/network?year=2019&role=operator")
         assert page.locator("#year option[selected]").inner_text() == "2019"
-        assert "opérateur (operator)" in page.locator("#recurring-table").inner_text() or \
-            "Aucune organisation" in page.locator("#recurring-table").inner_text()
+        assert (
+            "opérateur (operator)" in page.locator("#recurring-table").inner_text()
+            or "Aucune organisation" in page.locator("#recurring-table").inner_text()
+        )
     finally:
         context.close()
 
@@ -40,7 +45,21 @@ def test_the_cli_picture_takes_the_drawings_proportions(tmp_path, built_store_pa
 
     from ctair.cli import main
 
-    assert main(["network", "plot", "--store", str(built_store_path), "--out", str(tmp_path / "n.png"), "--chart", "network"]) == 0
+    assert (
+        main(
+            [
+                "network",
+                "plot",
+                "--store",
+                str(built_store_path),
+                "--out",
+                str(tmp_path / "n.png"),
+                "--chart",
+                "network",
+            ]
+        )
+        == 0
+    )
     height, width = imread(tmp_path / "n.png").shape[:2]
     assert width / height < 1.6  # it was about 1.9: a third of the picture was empty
 

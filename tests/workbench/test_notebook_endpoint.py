@@ -1,4 +1,5 @@
 """The notebook's store can be a running server: CTAIR_ENDPOINT names its /sparql."""
+
 from __future__ import annotations
 
 

@@ -2,6 +2,7 @@
 navigation, named queries as forms (labels, ids or IRIs; required ones enforced), grouped and
 searchable examples in French, local links for the dataset's IRIs, errors with line and
 column, code snippets and short permalinks."""
+
 from __future__ import annotations
 
 import urllib.request
@@ -135,5 +136,10 @@ def test_the_bound_text_route_names_a_missing_or_unknown_parameter(server):
             assert error.code == 400 and body["parameter"] == parameter
         else:
             raise AssertionError("expected a 400")
-    with urllib.request.urlopen(server + "/api/queries/territory-actions/sparql?territory=lyon", timeout=10) as response:
-        assert "VALUES (?territory) { (<https://w3id.org/ctair/id/territory/lyon>) }" in json.loads(response.read())["sparql"]
+    with urllib.request.urlopen(
+        server + "/api/queries/territory-actions/sparql?territory=lyon", timeout=10
+    ) as response:
+        assert (
+            "VALUES (?territory) { (<https://w3id.org/ctair/id/territory/lyon>) }"
+            in json.loads(response.read())["sparql"]
+        )

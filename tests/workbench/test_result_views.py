@@ -1,6 +1,7 @@
 """Result views beyond the table, drawn in the page with nothing from another host: a map of
 rows with coordinates on the outline of France, a bar chart of a numeric column, and a graph of
 CONSTRUCT results."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,7 +28,9 @@ def test_map_and_chart_of_a_named_query(server, page):
     page.wait_for_selector(".tabPanel.active .ctair-map")
     assert page.locator(".tabPanel.active .ctair-map circle.dot").count() == rows >= 10
     assert page.locator(".tabPanel.active .ctair-map polygon.land").count() == 2
-    assert page.locator(".tabPanel.active .ctair-map a").first.get_attribute("href").startswith(server + "/id/territory/")
+    assert (
+        page.locator(".tabPanel.active .ctair-map a").first.get_attribute("href").startswith(server + "/id/territory/")
+    )
     page.locator(".tabPanel.active .yasr").screenshot(path=str(SCREENSHOTS / "workbench-map.png"))
     view(page, "Graphique")
     page.wait_for_selector(".tabPanel.active .ctair-chart rect")

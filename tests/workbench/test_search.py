@@ -1,4 +1,5 @@
 """``/search``: every kind of thing, what was meant first, accents folded, close names suggested."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,10 @@ import urllib.request
 def results(server, q: str) -> tuple[list[tuple[str, str, str]], str]:
     with urllib.request.urlopen(server + "/search?" + urllib.parse.urlencode({"q": q}), timeout=30) as response:
         html = response.read().decode()
-    hits = re.findall(r'<li><span class="badge">([^<]+)</span> <a href="([^"]+)">([^<]+)</a>', html.split('class="results"')[1].split("</ul>")[0])
+    hits = re.findall(
+        r'<li><span class="badge">([^<]+)</span> <a href="([^"]+)">([^<]+)</a>',
+        html.split('class="results"')[1].split("</ul>")[0],
+    )
     return hits, html
 
 
@@ -24,7 +28,9 @@ def test_accents_and_case_are_folded(server):
 
 def test_actions_people_contracts_and_sources_are_found(server):
     assert {"Contrat", "Territoire", "Organisation"} <= {kind for kind, _, _ in results(server, "Lyon")[0]}
-    assert ("Action", "La colocation pour les moins de 25 ans") in {(kind, label) for kind, _, label in results(server, "colocation")[0]}
+    assert ("Action", "La colocation pour les moins de 25 ans") in {
+        (kind, label) for kind, _, label in results(server, "colocation")[0]
+    }
     assert results(server, "tenenbaum")[0][0][:2] == ("Personne", "/doc/id/person/francoise-tenenbaum")
     assert any(kind == "Source" for kind, _, _ in results(server, "Actions CTAIR 2019")[0])
 
@@ -40,7 +46,9 @@ def test_the_organisations_page_says_why_its_count_differs_from_the_networks(ser
     with urllib.request.urlopen(server + "/organisations", timeout=30) as response:
         html = response.read().decode()
     total = int(re.search(r"Organisations — (\d+)", html).group(1))
-    explained = re.search(r'<p id="organisation-counts">(\d+) prennent part.*?(\d+) signent seulement.*?(\d+) ne sont que', html, re.S)
+    explained = re.search(
+        r'<p id="organisation-counts">(\d+) prennent part.*?(\d+) signent seulement.*?(\d+) ne sont que', html, re.S
+    )
     in_actions, signatories, registry = map(int, explained.groups())
     assert in_actions + signatories + registry == total
     assert in_actions == built[1].counts["organisations"]  # what `ctair build` prints
