@@ -39,7 +39,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.endpoint.conftest import EX, build_store  # noqa: E402
+from tests.api.sparql.conftest import EX, build_store  # noqa: E402
 from tests.serving import running_server  # noqa: E402
 
 CHEAP = f"ASK {{ <{EX}a> <{EX}p> 'a1' }}"

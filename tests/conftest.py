@@ -39,7 +39,7 @@ def browser():
     """One headless Chromium for the whole session: Playwright's sync API allows one instance per thread."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.api.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

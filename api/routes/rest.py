@@ -1,5 +1,5 @@
 """The "who does what where" REST API. Field names are a contract other tools rely on:
-add fields freely, never rename or remove one (tests/api/test_rest.py pins them)."""
+add fields freely, never rename or remove one (tests/api/rest/test_rest.py pins them)."""
 
 from __future__ import annotations
 

@@ -213,7 +213,7 @@ def test_ask_and_construct(remote_store, built_store):
 def test_server_errors_are_store_errors(remote_store, oxigraph_url):
     with pytest.raises(StoreError, match=r"answered 400.*"):
         remote_store.select("SELECT * WHERE { ?s ?p ")
-    from ..serving import free_port
+    from tests.serving import free_port
 
     unreachable = RemoteSparqlStore(f"http://127.0.0.1:{free_port()}", timeout=2)
     with pytest.raises(StoreError, match="cannot reach"):
@@ -289,7 +289,7 @@ def test_ctair_serve_on_a_remote_store(remote_store, oxigraph_url, built_store):
     import sys
     import time
 
-    from ..serving import free_port
+    from tests.serving import free_port
 
     port = free_port()
     process = subprocess.Popen(

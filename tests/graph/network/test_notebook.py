@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "who-does-what-where.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "who-does-what-where.ipynb"
 
 
 def test_committed_notebook_has_no_outputs():

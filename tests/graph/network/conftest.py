@@ -1,4 +1,4 @@
-"""Stores built from the network fixture (tests/network/fixtures/network.trig)."""
+"""Stores built from the network fixture (tests/graph/network/fixtures/network.trig)."""
 
 from __future__ import annotations
 

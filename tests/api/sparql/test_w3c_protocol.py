@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.endpoint.conftest import TOKEN, record_score
-from tests.endpoint.w3c_protocol import build_store, run_all, score_line
+from tests.api.sparql.conftest import TOKEN, record_score
+from tests.api.sparql.w3c_protocol import build_store, run_all, score_line
 from tests.serving import running_server
 
 

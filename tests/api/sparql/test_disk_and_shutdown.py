@@ -17,7 +17,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.endpoint.conftest import EX, build_store
+from tests.api.sparql.conftest import EX, build_store
 from tests.serving import ROOT, running_server
 
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}v> ?x . ?b <{EX}v> ?y . ?c <{EX}v> ?z }}"

@@ -1,7 +1,7 @@
 """A runaway query is killed at its deadline while others are served; concurrency limit; shutdown.
 
 Reproduce the measurement by hand:
-    .venv/bin/pytest -q -s tests/endpoint/test_timeout.py
+    .venv/bin/pytest -q -s tests/api/sparql/test_timeout.py
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.endpoint.conftest import EX, LIMITS, build_store
+from tests.api.sparql.conftest import EX, LIMITS, build_store
 from tests.serving import running_server
 
 RUNAWAY = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{EX}v> ?x . ?b <{EX}v> ?y . ?c <{EX}v> ?z }}"

@@ -18,7 +18,7 @@ from ctair.settings import Settings
 
 from .conftest import QUERY_FILES
 
-STATIC = Path(__file__).resolve().parents[2] / "api" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "api" / "static"
 
 
 @pytest.fixture

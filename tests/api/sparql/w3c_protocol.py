@@ -1,10 +1,10 @@
-"""A raw-HTTP runner for the W3C SPARQL 1.1 Protocol test manifest (tests/endpoint/w3c/).
+"""A raw-HTTP runner for the W3C SPARQL 1.1 Protocol test manifest (tests/api/sparql/w3c/).
 
 It sends each ``ht:Request`` exactly as written (method, path with ``/sparql/`` replaced by
 the endpoint path, the listed headers only, the body in its declared character encoding)
 with ``http.client``, and checks the status class, the result format and the boolean.
 
-    python -m tests.endpoint.w3c_protocol http://127.0.0.1:8000 [--token TOKEN]
+    python -m tests.api.sparql.w3c_protocol http://127.0.0.1:8000 [--token TOKEN]
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..conftest import BASE_IRI, CORPUS
-from ..serving import free_port
+from tests.conftest import BASE_IRI, CORPUS
+from tests.serving import free_port
 
 
 def oxigraph_binary() -> str:

@@ -16,7 +16,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.endpoint.conftest import EX, build_store
+from tests.api.sparql.conftest import EX, build_store
 from tests.serving import running_server
 
 SIMPLE = f"ASK {{ <{EX}a> <{EX}p> 'a1' }}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 — fixtures and the report hook the ``page`` fixture reads
+from tests.api.browser.conftest import (  # noqa: F401 — fixtures and the report hook the ``page`` fixture reads
     CHROMIUM,
     CHROMIUM_ARGS,
     context,

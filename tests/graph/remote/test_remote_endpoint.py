@@ -16,11 +16,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from tests.endpoint.conftest import TOKEN, record_score
-from tests.endpoint.w3c_protocol import build_store, run_all, score_line
+from tests.api.sparql.conftest import TOKEN, record_score
+from tests.api.sparql.w3c_protocol import build_store, run_all, score_line
+from tests.conftest import BASE_IRI, CORPUS
 from tests.serving import free_port, running_server
 
-from ..conftest import BASE_IRI, CORPUS
 from .conftest import oxigraph_server
 
 LIMITS = dict(

@@ -1,6 +1,6 @@
 """Golden tests: every named query runs on a small hand-written graph and gives the expected rows.
 
-Expected results live in tests/golden/<query>.json (rows of plain values; the order matters
+Expected results live in tests/graph/golden/<query>.json (rows of plain values; the order matters
 because every query has an ORDER BY). A query without a golden file fails the suite.
 """
 
@@ -16,9 +16,9 @@ from ctair.graph.entities import EntityIndex, EntityNotFound
 from ctair.graph.named_queries import QueryParameterError, bind, get_query, load_named_queries, parse_query_file
 from ctair.graph.store import OxigraphStore
 
-FIXTURE = Path(__file__).parent / "fixtures" / "graph.trig"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "graph.trig"
 GOLDEN = Path(__file__).parent / "golden"
-# query name[@variant] -> its parameters; the golden file is tests/golden/<name[@variant]>.json
+# query name[@variant] -> its parameters; the golden file is tests/graph/golden/<name[@variant]>.json
 PARAMETERS = {
     "who-does-what-where": {"organisation": "ADOMA"},
     "recurring-organisations": {"min_territories": "2"},

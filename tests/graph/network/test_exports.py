@@ -221,7 +221,7 @@ def test_3w_role_hashtags_match_the_role_scheme():
 
     from pyoxigraph import RdfFormat, Store
 
-    schemes = Path(__file__).resolve().parents[2] / "ontology" / "schemes.ttl"
+    schemes = Path(__file__).resolve().parents[3] / "ontology" / "schemes.ttl"
     if not schemes.exists():
         pytest.skip("ontology/schemes.ttl not there yet")
     store = Store()

@@ -11,7 +11,7 @@ import threading
 import httpx
 import pytest
 
-from tests.endpoint.conftest import EX, TOKEN
+from tests.api.sparql.conftest import EX, TOKEN
 
 UPDATE = {"Content-Type": "application/sparql-update"}
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import rdflib
 
-from tests.endpoint.conftest import BIG_SIZE, EX, G1, G2, LIMITS
+from tests.api.sparql.conftest import BIG_SIZE, EX, G1, G2, LIMITS
 
 SELECT = f"SELECT ?s ?o WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }} ORDER BY ?o"
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}"
@@ -397,7 +397,7 @@ def test_rdflib_sparqlstore(server):
 
 def test_many_rows_stream_through_a_file(tmp_path):
     """A result larger than the in-memory buffer (1 MiB) is spooled to a file and served whole."""
-    from tests.endpoint.conftest import build_store
+    from tests.api.sparql.conftest import build_store
     from tests.serving import running_server
 
     store = build_store(tmp_path / "store")

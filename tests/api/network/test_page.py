@@ -1,7 +1,7 @@
 """The page ``/network``: served HTML (over HTTP) and the drawing in headless Chromium.
 
 Every browser test here also fails on a JavaScript console error or a request to a host other
-than 127.0.0.1 (the ``page`` fixture of tests/browser/conftest.py). Screenshots go to
+than 127.0.0.1 (the ``page`` fixture of tests/api/browser/conftest.py). Screenshots go to
 ``$CTAIR_NETWORK_SCREENSHOTS`` (default /tmp/ctair-network/).
 """
 

@@ -148,8 +148,8 @@ def test_the_rest_api_reads_what_a_sparql_update_wrote(built_store_path, tmp_pat
     """After an update through /sparql, the REST API (its store handle and entity index) sees it."""
     import shutil
 
+    from tests.api.sparql.conftest import TOKEN
     from tests.conftest import BASE_IRI
-    from tests.endpoint.conftest import TOKEN
 
     store = tmp_path / "store"
     shutil.copytree(built_store_path, store)
