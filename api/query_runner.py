@@ -13,6 +13,7 @@ Light on imports on purpose: the worker processes import it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
 
@@ -90,3 +91,21 @@ class QueryRunner(Protocol):
     def begin_shutdown(self, grace: float) -> None:
         """The server is stopping: answer what still runs in ``grace`` seconds with 503."""
         ...
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def syntax_error(kind: str, error: BaseException | str, text: str) -> QueryFailure:
+    """The 400 failure for a syntax error, with line, column and the offending line when the
+    message (Oxigraph's, in a worker or from an Oxigraph server) gives a position."""
+    message = str(error)
+    extra: dict[str, Any] = {}
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        extra = {"line": line, "column": column}
+        lines = text.splitlines() or [""]
+        if 1 <= line <= len(lines):
+            extra["context"] = lines[line - 1] + "\n" + " " * max(column - 1, 0) + "^"
+    return QueryFailure(400, f"{kind}-syntax", f"SPARQL {kind} syntax error: {message}", **extra)

@@ -37,8 +37,8 @@ import httpx
 import pyoxigraph as ox
 
 from ctair.api import results
-from ctair.api.query_runner import QueryFailure, QueryReply, QueryTask, UpdateTask
-from ctair.api.workers import QueryTimeout, ServerBusy, syntax_error
+from ctair.api.query_runner import QueryFailure, QueryReply, QueryTask, UpdateTask, syntax_error
+from ctair.api.workers import QueryTimeout, ServerBusy
 from ctair.graph.remote_store import RemoteSparqlStore, redact
 
 log = logging.getLogger("ctair.api.remote_sparql")

@@ -4,7 +4,7 @@ pyoxigraph has no query timeout and no cancellation, and its result iterators mu
 consumed on the thread that created them. So every query runs in a separate PROCESS:
 
 * The server keeps a pool of ``max_concurrent_queries`` worker processes
-  (``python -m ctair.api.workers``), each with the store opened read-only
+  (``python -m ctair.api.worker_process``, :mod:`ctair.api.worker_process`), each with the store opened read-only
   (``pyoxigraph.Store.read_only``), talking to the server over a socketpair
   (``multiprocessing.connection`` framing, pickled messages).
 * A worker runs the query AND serializes the whole result (row cap applied) into a buffer
@@ -43,34 +43,26 @@ consumed on the thread that created them. So every query runs in a separate PROC
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import ctypes
 import hashlib
-import io
 import logging
 import os
-import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, BinaryIO, cast
 
 from ctair.api.query_runner import QueryFailure, QueryReply, QueryTask, UpdateTask
 from ctair.errors import CtairError
 
 log = logging.getLogger("ctair.api.workers")
 
-SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger ones via a file
-WORKER_STACK_BYTES = 256 << 20  # address space reserved for the query thread's stack, not memory used
 CONTENDED_AFTER = 0.05  # a query running this long while another waits for its place moves to the slow lane
 START_GRACE = 10.0  # extra seconds a query waits for a worker that is starting, not busy
 SLOW_DUTY_TICKS = 4  # a CPU-bound slow query runs one tick (REAP_INTERVAL) in four while others wait
@@ -129,205 +121,9 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-# --- worker side --------------------------------------------------------------------------
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
-_PR_SET_PDEATHSIG = 1
-
-
-def _harden() -> str:
-    """Die with the parent; leave the network if the kernel lets us. Returns the sandbox status."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return "none"
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
-            return "network-namespace"
-    return "none"
-
-
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
-
-
-class _Spool(io.RawIOBase):
-    """A write-only buffer that keeps up to SPILL_THRESHOLD bytes in memory, then spills to a file."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self._memory: io.BytesIO | None = io.BytesIO()
-        self._file: BinaryIO | None = None
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        data = bytes(data)
-        if self._memory is not None and self._memory.tell() + len(data) > SPILL_THRESHOLD:
-            self._file = open(self.path, "wb", buffering=1 << 16)
-            self._file.write(self._memory.getvalue())
-            self._memory = None
-        target = self._memory if self._memory is not None else self._file
-        assert target is not None  # the file replaces the memory buffer
-        target.write(data)
-        self.size += len(data)
-        return len(data)
-
-    def finish(self) -> dict:
-        if self._memory is not None:
-            return {"body": self._memory.getvalue()}
-        assert self._file is not None  # spilled: the file replaced the memory buffer
-        self._file.close()
-        return {"path": self.path, "size": self.size}
-
-    def discard(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            try:
-                os.unlink(self.path)
-            except OSError:
-                pass
-
-
-_POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
-def syntax_error(kind: str, error: BaseException | str, text: str) -> QueryFailure:
-    """The 400 failure for a syntax error, with line, column and the offending line when the
-    message (Oxigraph's, in a worker or from an Oxigraph server) gives a position."""
-    message = str(error)
-    extra: dict[str, Any] = {}
-    match = _POSITION.search(message)
-    if match:
-        line, column = int(match.group(1)), int(match.group(2))
-        extra = {"line": line, "column": column}
-        lines = text.splitlines() or [""]
-        if 1 <= line <= len(lines):
-            extra["context"] = lines[line - 1] + "\n" + " " * max(column - 1, 0) + "^"
-    return QueryFailure(400, f"{kind}-syntax", f"SPARQL {kind} syntax error: {message}", **extra)
-
-
-def _run_query(store, task: dict) -> tuple[str, dict]:
-    import pyoxigraph as ox
-
-    from ctair.api import results
-
-    kwargs: dict[str, Any] = {"base_iri": task.get("base_iri")}
-    if task.get("default_graph") is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in task["default_graph"]]
-    if task.get("named_graphs") is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in task["named_graphs"]]
-    if task.get("union"):
-        kwargs["use_default_graph_as_union"] = True
-    spool = _Spool(task["spill_path"])
-    out = cast(BinaryIO, spool)  # a raw binary file object: all the writers below call is write()
-    try:
-        result = store.query(task["query"], **kwargs)
-        if isinstance(result, ox.QuerySolutions):
-            form = "SELECT"
-        elif isinstance(result, ox.QueryBoolean):
-            form = "ASK"
-        else:
-            form = "CONSTRUCT"
-        fmt = results.result_format(task.get("accept"), form)
-        count, truncated = None, False
-        if form == "SELECT":
-            counter = results.write_solutions(result, fmt, out, task.get("max_rows"))
-            count, truncated = counter.count, counter.truncated
-        elif form == "ASK":
-            results.write_boolean(bool(result), fmt, out)
-        else:
-            counter = results.write_triples(result, fmt, out, task.get("max_rows"), task.get("prefixes"))
-            count, truncated = counter.count, counter.truncated
-    except SyntaxError as error:
-        spool.discard()
-        return "error", syntax_error("query", error, task["query"]).payload()
-    except results.NotAcceptable as error:
-        spool.discard()
-        return "error", QueryFailure(error.status, error.code, str(error), **error.extra()).payload()
-    except MemoryError:
-        spool.discard()
-        return "error", QueryFailure(503, "out-of-memory", "the query needed more memory than the server has").payload()
-    except (ValueError, TypeError, RuntimeError, OSError) as error:
-        spool.discard()
-        status = 500 if isinstance(error, OSError) else 400
-        return "error", QueryFailure(status, "query-failed", f"the query failed: {error}").payload()
-    reply = {"form": form, "media_type": fmt.content_type, "count": count, "truncated": truncated}
-    reply.update(spool.finish())
-    return "ok", reply
-
-
-def _run_update(store_path: str, task: dict) -> tuple[str, dict]:
-    import pyoxigraph as ox
-
-    try:
-        store = ox.Store(store_path)
-    except OSError as error:
-        return "error", QueryFailure(503, "store-unavailable", f"cannot open the store for writing: {error}").payload()
-    try:
-        store.update(task["update"], base_iri=task.get("base_iri"))
-        store.flush()
-    except SyntaxError as error:
-        return "error", syntax_error("update", error, task["update"]).payload()
-    except (ValueError, TypeError, RuntimeError, OSError) as error:
-        status = 500 if isinstance(error, OSError) else 400
-        return "error", QueryFailure(status, "update-failed", f"the update failed: {error}").payload()
-    finally:
-        del store
-    return "ok", {}
-
-
-def worker_main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="ctair-sparql-worker")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--store", required=True)
-    parser.add_argument("--role", choices=("reader", "writer"), default="reader")
-    args = parser.parse_args(argv)
-    sandbox = _harden()
-    if os.getppid() == 1:  # the server is already gone
-        return
-    conn = Connection(args.fd)
-    import pyoxigraph as ox
-
-    store = None
-    if args.role == "reader":
-        try:
-            store = ox.Store.read_only(args.store)
-        except OSError as error:
-            conn.send(("fatal", {"detail": f"cannot open the store at {args.store}: {error}"}))
-            return
-    from ctair.graph.store import lease
-
-    held = lease(Path(args.store)) if args.role == "reader" else None  # noqa: F841 (held for life)
-    conn.send(("ready", {"pid": os.getpid(), "sandbox": sandbox}))
-    # Oxigraph parses and evaluates recursively; the endpoint refuses deep queries before they
-    # get here (max_query_depth), and the big stack is the margin behind that check: on the
-    # main thread's 8 MiB, 3,000 nested groups overflow it (SIGSEGV); here, hundreds of thousands.
-    threading.stack_size(WORKER_STACK_BYTES)
-    serving = threading.Thread(target=_serve, args=(conn, store, args), name="ctair-query")
-    serving.start()
-    serving.join()
-
-
-def _serve(conn: Connection, store, args) -> None:
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task.get("op") == "query":
-            reply = _run_query(store, task)
-        elif task.get("op") == "update":
-            reply = _run_update(args.store, task)
-        else:
-            reply = ("error", QueryFailure(500, "internal", f"unknown task {task.get('op')!r}").payload())
-        conn.send(reply)
-        if args.role == "writer":
-            return
 
 
 # --- server side --------------------------------------------------------------------------
@@ -378,7 +174,7 @@ def _spawn(store_path: Path, role: str) -> Worker:
             [
                 sys.executable,
                 "-m",
-                "ctair.api.workers",
+                "ctair.api.worker_process",
                 "--fd",
                 str(child.fileno()),
                 "--store",
@@ -1005,7 +801,3 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-if __name__ == "__main__":
-    worker_main()

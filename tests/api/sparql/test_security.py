@@ -162,7 +162,7 @@ def test_workers_have_no_network_when_the_kernel_allows():
     with listener() as (port, connections):
         code = (
             "import socket, sys\n"
-            "from ctair.api.workers import _harden\n"
+            "from ctair.api.worker_process import _harden\n"
             "status = _harden()\n"
             "try:\n"
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close(); print(status, 'connected')\n"
