@@ -6,14 +6,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from ctair.api import sparql
 from ctair.api.errors import install_error_handlers
 from ctair.api.hardening import HardeningMiddleware
 from ctair.api.html import STATIC_DIR
+from ctair.api.models import complete_openapi
 from ctair.api.state import AppState
+from ctair.graph.named_queries import QUERIES_DIR, load_named_queries
 from ctair.settings import Settings, get_settings
+
+from .routes import dataset, network, pages, permalinks, queries, resources, rest
+from .routes.api_docs import add_api_docs_routes
 
 if TYPE_CHECKING:
     from ctair.graph.remote_store import RemoteSparqlStore
@@ -40,30 +46,18 @@ def create_app(
     app.add_middleware(HardeningMiddleware)  # outermost: HEAD as GET, nosniff on every response
     app.include_router(sparql.router)
 
-    from .routes import rest
-
     app.include_router(rest.router)
 
-    from .routes import network
-
     app.include_router(network.router)  # /api/network/{network}, /metrics, exports, /api/export/3w, the page /network
-
-    from .routes import pages, queries
 
     app.include_router(queries.router)
     app.include_router(pages.router)
 
-    from .routes import permalinks
-
     app.include_router(permalinks.router)  # /api/permalinks, /q/{id}
-
-    from .routes import dataset, resources
 
     app.include_router(resources.router)  # linked data: /id/… → 303 → /doc/…, pages, /search
     resources.add_vocabulary_routes(app, settings)
     app.include_router(dataset.router)  # /.well-known/void, /dumps/, /context.jsonld, /ontology
-    from .routes.api_docs import add_api_docs_routes
-
     add_api_docs_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _document_errors_and_bodies(app, settings)
@@ -73,10 +67,6 @@ def create_app(
 def _document_errors_and_bodies(app: FastAPI, settings: Settings) -> None:
     """OpenAPI that tells the truth about errors, /sparql, downloads and named queries
     (:func:`ctair.api.models.complete_openapi`); computed once, on first request."""
-    from fastapi.openapi.utils import get_openapi
-
-    from ctair.api.models import complete_openapi
-    from ctair.graph.named_queries import QUERIES_DIR, load_named_queries
 
     def openapi() -> dict:
         if app.openapi_schema is None:

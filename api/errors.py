@@ -48,6 +48,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from ctair.api.html import html_response
 from ctair.api.results import parse_accept, prefers_text
 from ctair.api.state import app_state
 from ctair.errors import CtairError
@@ -157,8 +158,6 @@ def prefers_html(accept: str | None) -> bool:
 
 
 def _html_error(request: Request, status: int, detail: str, title: str, headers: dict | None) -> Response:
-    from ctair.api.html import html_response
-
     response = html_response(
         request,
         "error.html",

@@ -16,7 +16,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+import pyoxigraph as ox
+
+from ctair.api import results
 from ctair.api.query_runner import QueryFailure, syntax_error
+from ctair.graph.store import lease
 
 SPILL_THRESHOLD = 1 << 20  # results up to 1 MiB travel over the socket, larger ones via a file
 WORKER_STACK_BYTES = 256 << 20  # address space reserved for the query thread's stack, not memory used
@@ -80,10 +84,6 @@ class _Spool(io.RawIOBase):
 
 
 def _run_query(store, task: dict) -> tuple[str, dict]:
-    import pyoxigraph as ox
-
-    from ctair.api import results
-
     kwargs: dict[str, Any] = {"base_iri": task.get("base_iri")}
     if task.get("default_graph") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in task["default_graph"]]
@@ -130,8 +130,6 @@ def _run_query(store, task: dict) -> tuple[str, dict]:
 
 
 def _run_update(store_path: str, task: dict) -> tuple[str, dict]:
-    import pyoxigraph as ox
-
     try:
         store = ox.Store(store_path)
     except OSError as error:
@@ -159,8 +157,6 @@ def worker_main(argv: list[str] | None = None) -> None:
     if os.getppid() == 1:  # the server is already gone
         return
     conn = Connection(args.fd)
-    import pyoxigraph as ox
-
     store = None
     if args.role == "reader":
         try:
@@ -168,8 +164,6 @@ def worker_main(argv: list[str] | None = None) -> None:
         except OSError as error:
             conn.send(("fatal", {"detail": f"cannot open the store at {args.store}: {error}"}))
             return
-    from ctair.graph.store import lease
-
     held = lease(Path(args.store)) if args.role == "reader" else None  # noqa: F841 (held for life)
     conn.send(("ready", {"pid": os.getpid(), "sandbox": sandbox}))
     # Oxigraph parses and evaluates recursively; the endpoint refuses deep queries before they

@@ -10,6 +10,7 @@ and are rewritten when its named graphs or their sizes change.
 
 from __future__ import annotations
 
+import base64
 import errno
 import hashlib
 import json
@@ -20,6 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
@@ -132,8 +134,6 @@ def void(request: Request, store: StoreDep) -> Response:
     if fmt.key == "jsonld":
         body = serialize(triples, "jsonld", base=state.settings.base_iri, context_url=context_url(request))
     else:
-        import pyoxigraph as ox
-
         body = serialized(
             ox.serialize(
                 triples, format=fmt.rdf_format, prefixes=VOID_PREFIXES if fmt.key in ("turtle", "rdfxml") else None
@@ -173,8 +173,6 @@ def dump_file(name: str, request: Request, store: StoreDep) -> Response:
 
 
 def _b64(hex_digest: str) -> str:
-    import base64
-
     return base64.b64encode(bytes.fromhex(hex_digest)).decode()
 
 
@@ -192,8 +190,6 @@ _ontology_html: dict[str, str] = {}
 def ontology_html() -> str:
     """The ontology's documentation, rendered by pyLODE (OntPub) once per process."""
     if "page" not in _ontology_html:
-        import logging
-
         root_logger = logging.getLogger()
         level, handlers = root_logger.level, list(root_logger.handlers)
         from pylode import OntPub  # pyLODE configures the root logger on import: put it back
@@ -251,8 +247,6 @@ def _ontology(fmt) -> Response:
     text = ONTOLOGY_FILES["ontology"].read_bytes()
     if fmt is TURTLE:
         return Response(text, media_type=TURTLE.content_type, headers={"Vary": "Accept"})
-    import pyoxigraph as ox
-
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.TURTLE)]
     if fmt is JSONLD:
         return Response(

@@ -38,6 +38,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
 from ctair.api.network_cache import NetworkCache
+from ctair.graph.export_3w import write_3w
 from ctair.graph.network import (
     CONTRACT_KINDS,
     NETWORKS,
@@ -52,6 +53,8 @@ from ctair.graph.network import (
     organisation_network,
     territory_network,
 )
+from ctair.graph.network_export import node_link, write_network
+from ctair.graph.network_metrics import annotate, axis_summary, graph_metrics, recurring_organisations
 from ctair.graph.store import Store
 from ctair.text import fold
 
@@ -164,9 +167,6 @@ def _json(body: bytes) -> Response:
 def network_json(data: NetworkData, network: str = "bipartite", filters: NetworkFilter = NetworkFilter()) -> dict:
     """Node-link JSON of a network with every node's metrics and the graph's — the body of
     ``GET /api/network/{bipartite|organisations|territories}``."""
-    from ctair.graph.network_export import node_link
-    from ctair.graph.network_metrics import annotate
-
     body = node_link(annotate(build_network(data, network, filters)))
     # the labels of the actions behind the links, for the page's details panel
     iris = {iri for link in body["links"] for iri in link.get("action_iris", ())}
@@ -177,8 +177,6 @@ def network_json(data: NetworkData, network: str = "bipartite", filters: Network
 def metrics_json(data: NetworkData, filters: NetworkFilter = NetworkFilter(), *, min_territories: int = 2) -> dict:
     """Graph-level metrics of the three networks, the recurring-organisation ranking and the
     per-axis summary — the body of ``GET /api/network/metrics``."""
-    from ctair.graph.network_metrics import axis_summary, graph_metrics, recurring_organisations
-
     bipartite = bipartite_network(data, filters)
     return {
         "filters": filters.to_json(),
@@ -268,9 +266,6 @@ def export_network(
     year: str | None = None,
     level: str | None = None,
 ) -> Response:
-    from ctair.graph.network_export import write_network
-    from ctair.graph.network_metrics import annotate
-
     check_network(network)
     fmt = (_blank(format) or "gexf").lower()
     if fmt not in EXPORTS:
@@ -293,8 +288,6 @@ def export_3w(
     year: str | None = None,
     level: str | None = None,
 ) -> Response:
-    from ctair.graph.export_3w import write_3w
-
     fmt = (_blank(format) or "csv").lower()
     if fmt not in TABLE_EXPORTS:
         raise bad_parameter(
@@ -365,8 +358,6 @@ def network_page(
     except NetworkError as error:  # the page still renders, unfiltered, and says what was wrong
         filters, problem = NetworkFilter(), str(error)
     graph = bipartite_network(data, filters)
-    from ctair.graph.network_metrics import recurring_organisations
-
     recurring = recurring_organisations(graph, min_territories=2)
     root = request.scope.get("root_path", "").rstrip("/")
     base = app_state(request).settings.base_iri

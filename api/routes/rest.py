@@ -11,6 +11,7 @@ from ctair.graph.named_queries import bind, get_query
 from ctair.graph.store import plain
 from ctair.graph.who import entity_id, who
 from ctair.ontology.vocab import EVENT_KIND, ROLE, UNIT
+from ctair.text import fold
 
 from ..deps import IndexDep, StoreDep
 from ..models import (
@@ -195,8 +196,6 @@ def get_territory(territory_id: str, store: StoreDep, index: IndexDep) -> dict:
     summary="Organisations taking part in actions; ?q= searches names and aliases",
 )
 def list_organisations(store: StoreDep, q: str | None = Query(None, max_length=200)) -> list[dict]:
-    from ctair.text import fold
-
     rows = store.select(get_query("_organisations").text)
     result: list[dict[str, Any]] = [
         {
