@@ -305,6 +305,10 @@ def _toml_value(value) -> str:
     raise TypeError(value)
 
 
+# the registry wants every point to cite where it was read: these are drawn by this script
+SYNTHETIC_SOURCE = "https://w3id.org/ctair/bench/generate.py"
+
+
 def write_curation(directory: Path, territories: list[Territory], orgs: list[Org]) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "expectations").mkdir(exist_ok=True)
@@ -320,6 +324,7 @@ def write_curation(directory: Path, territories: list[Territory], orgs: list[Org
             f"department = {_toml_string(t.department)}",
             f"lat = {t.lat}",
             f"long = {t.long}",
+            f"coordinates_source = {_toml_string(SYNTHETIC_SOURCE)}",
             "",
         ]
     (directory / "territories.toml").write_text("\n".join(lines), encoding="utf-8")
