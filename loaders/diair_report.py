@@ -48,6 +48,7 @@ from .facts import (
 )
 from .ner import unresolved
 from .programme import read_programme
+from .quantities import WORD_NUMBERS
 from .records import (
     UNKNOWN_TERRITORY,
     Action,
@@ -166,9 +167,8 @@ def _numbered_items(text: str, blocks: list[Segment]) -> list[tuple[int, int, Se
 
 # "… met l'attention sur deux axes.", "… poursuivent 4 ambitions :": the numbered items that follow
 # are the contract's axes
-_ANNOUNCED_AXES = re.compile(
-    r"\b(?:\d+|deux|trois|quatre|cinq|six|sept)\s+(?:axes|ambitions|priorités|orientations)\s*[.:]", re.I
-)
+_COUNT = rf"(?:\d+|{'|'.join(WORD_NUMBERS)})"
+_ANNOUNCED_AXES = re.compile(rf"\b{_COUNT}\s+(?:axes|ambitions|priorités|orientations)\s*[.:]", re.I)
 
 
 def _announced_axes(index: DocumentIndex, intro: Segment, blocks: list[Segment]) -> list[AxisRef]:
@@ -360,11 +360,13 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
 
 def _unique_axes(refs: list[AxisRef]) -> tuple[AxisRef, ...]:
     """One reference per axis, the first."""
-    return tuple({ref.axis: ref for ref in reversed(refs)}[axis] for axis in dict.fromkeys(ref.axis for ref in refs))
+    first: dict[str, AxisRef] = {}
+    for ref in refs:
+        first.setdefault(ref.axis, ref)
+    return tuple(first.values())
 
 
-_ACTIONS_SUBJECT = re.compile(r"\b(?:(?P<count>deux|trois|quatre|cinq|\d+)|les|ces)\s+actions\b", re.I)
-_COUNTS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+_ACTIONS_SUBJECT = re.compile(rf"\b(?:(?P<count>{_COUNT})|les|ces)\s+actions\b", re.I)
 
 
 def _dated_by_introduction(index: DocumentIndex, intro: Segment, section_actions: list[Action]) -> list[Action]:
@@ -379,15 +381,17 @@ def _dated_by_introduction(index: DocumentIndex, intro: Segment, section_actions
         if presented is None or not starts:
             continue
         themes = {ref.axis for ref in axes(index, sentence)}
-        if themes:
-            chosen = [a for a in section_actions if themes & {ref.axis for ref in a.axes}]
-        else:
-            count = presented.group("count")
-            wanted = _COUNTS.get(count.lower(), int(count) if count and count.isdigit() else None) if count else None
-            chosen = section_actions if wanted in (None, len(section_actions)) else []
+        count = presented.group("count")
+        counted = None if count is None else int(count) if count.isdigit() else WORD_NUMBERS[count.lower()]
+
+        def presents(action: Action) -> bool:
+            if themes:
+                return bool(themes & {ref.axis for ref in action.axes})
+            return counted in (None, len(section_actions))
+
         section_actions = [
             a.model_copy(update={"events": a.events + tuple(starts)})
-            if a in chosen and not any(e.kind is EventKind.START for e in a.events)
+            if presents(a) and not any(e.kind is EventKind.START for e in a.events)
             else a
             for a in section_actions
         ]

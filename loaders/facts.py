@@ -222,8 +222,8 @@ def participations(
     """The organisations with a role in ``segment``, one per (organisation, role), each quoting the
     sentence that states that role most directly (the first such sentence); ``least`` drops roles
     read less directly than that (a general text's subject is no operator of anything); with
-    ``unstated``, a role read from the subject position only is that role instead, and only for an
-    organisation that has no role stated in ``segment``."""
+    ``unstated``, a role read from the subject position only is that role instead (the caller keeps
+    it only for an organisation whose role nothing else states)."""
     found: dict[tuple[str, Role], tuple[int, Participation]] = {}
     text = index.text
     for sentence in index.sentences(segment):
@@ -257,9 +257,6 @@ def participations(
                         mention=mention(index.source, text, sentence),
                     ),
                 )
-    if unstated is not None:
-        stated = {organisation for organisation, role in found if role != unstated}
-        found = {key: value for key, value in found.items() if key[1] != unstated or key[0] not in stated}
     return [participation for _, participation in sorted(found.values(), key=lambda item: item[1].mention.span.start)]
 
 
