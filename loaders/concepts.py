@@ -33,7 +33,9 @@ A label occurrence does not count (context rules, in this order):
    l'intégration (scolarisation des enfants, insertion professionnelle, etc.)", "les champs de la
    vie quotidienne (social, culturel, mobilité, santé)") names fields the action touches, not
    what it does. A parenthesis without a comma still counts ("(30 places en hébergement collectif)");
-6. *circumstances* (axes only — the public they name is still the action's public): the words
+6. *circumstances* (axes only — the public they name is still the action's public): what an
+   evaluation measures ("l'impact … sur les parcours d'intégration") or a step is a prerequisite of
+   ("nécessaire à un parcours d'intégration réussi") is not what the action does; the words
    right after "bénéficiant de", "inscrits dans" say what the public already has ("les BPI
    bénéficiant d'un hébergement public", "inscrits dans une action alliant service civique et
    apprentissage du français"), after "professionnels de", "intermédiaires
@@ -42,11 +44,19 @@ A label occurrence does not count (context rules, in this order):
    clubs sportifs" names partners), after "le temps de" how long something lasts ("le temps de
    l'accès à l'emploi") — up to the end of the clause; an example ("Par exemple, pour trouver des
    solutions de covoiturage…", "pour apprendre à faire du vélo par exemple") illustrates, like an
-   aside (rule 5); and "piloté par" names who leads, not the steering theme.
+   aside (rule 5); and the agent of a passive ("piloté par le CCAS", "la dynamique engagée par les
+   groupes de travail", "porté par l'organisme de formation AIM") names who acts, not what the
+   action is about — a means ("par le biais de groupes de travail") is no agent.
 
-Of the axes found in a span, ``facts.axes`` keeps the most specific: a broad axis only where the
-text names it ("l'accès au logement" beside "hébergement d'urgence"), not where only a synonym of it
-comes with one of its narrower axes (the annotation guide's convention, ``docs/annotation.md``).
+A *generic head* (``GENERIC_HEADS``: "formation") names its concept only when the text does not say
+which kind it is (axes only). "Des formations préalables sur mesure" is vocational training; not so a
+head that another concept's words qualify ("les demandes en formation « Français Langue Étrangère »"
+is language), one whose sentence says the trainees are professionals ("des formations afin de
+permettre aux professionnels de mieux comprendre…", with the list a colon opens) — the training of
+professionals (``professionnalisation-des-acteurs``) — nor "la formation", "cette formation" after a
+named kind of training in the same paragraph ("La formation linguistique ALIOS … La formation touche
+10 BPI"), which refers back to it.
+
 """
 
 from __future__ import annotations
@@ -72,7 +82,7 @@ class ConceptHit:
     concept: str  # local name
     start: int
     end: int
-    named: bool = False  # the words hold the concept's own name (its preferred label), not only a synonym
+    generic: bool = False  # a generic head ("formation"), which its context may resolve to another concept
 
 
 # words, and the punctuation that ends a clause (a label never spans it; negation stops at it)
@@ -115,6 +125,9 @@ _FUNCTION = frozenset(
         "ma",
         "mes",
         "y",
+        # "coopération avec les acteurs" = "coopération entre les acteurs" = "coopération des acteurs"
+        "avec",
+        "entre",
     ]
 )
 _NEGATE_NEXT = frozenset({"sans", "hors", "ni", "non"})
@@ -137,8 +150,40 @@ BLOCKED = (
     "situation sanitaire",  # the epidemic, not health care
     "service civique",  # a volunteering contract, not citizenship
     "langue étrangère",  # "Français Langue étrangère": the language, not foreigners (a langue label wins)
-    "piloté par",  # who leads ("Cet axe est piloté par le CCAS"), not the steering theme
 )
+
+# --- generic heads ------------------------------------------------------------------------------
+# word -> the concept it names when nothing in the text says which kind it is
+GENERIC_HEADS = {"formation": "formation"}
+_TRAINED_PROFESSIONALS = (
+    "professionnalisation-des-acteurs",
+    re.compile(
+        r"\b(?:à\s+destination\s+d(?:es|u|e\s+la|e\s+l['’])|pour\s+les|permettre\s+aux|auprès\s+des|aux)\s+"
+        r"(?:[\w'’-]+\s+){0,2}?(?:professionnel|agent|acteur|intervenant|travailleur|bénévole|soignant|enseignant|"
+        r"personnel|équipe|élu|salarié)s\b",
+        re.I,
+    ),
+)
+# only function words and quotes between a generic head and the concept that qualifies it
+_QUALIFIES = re.compile(r"^[\s«\"“*]*(?:(?:en|de|d['’]|du|des|à|au|aux|la|le|les|l['’])\s*)*[\s«\"“*]*$", re.I)
+# "l'accès à l'emploi via la formation et la capacité pour les travailleurs sociaux": another item of
+# the list, whose professionals are not the trainees
+_ANOTHER_ITEM = re.compile(r"[,;]|\b(?:et|ou)\b", re.I)
+_REFERS_BACK = re.compile(r"\b(?:la|les|cette|ces|cet|ce)\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+_LIST_AFTER_COLON = re.compile(r"(?:\s*\n\s*[-•–*][^\n]*)+")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding ``[start, end)``, with the list its colon opens."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 600), start)]
+    stop = _SENTENCE_END.search(text, end)
+    sentence_end = stop.start() if stop else len(text)
+    if text[:sentence_end].rstrip().endswith(":"):
+        listed = _LIST_AFTER_COLON.match(text, sentence_end)
+        sentence_end = listed.end() if listed else sentence_end
+    return (before[-1] if before else max(0, start - 600)), sentence_end
+
 
 # --- names (rule 2) ----------------------------------------------------------------------------
 _HEADS = (
@@ -180,9 +225,26 @@ _CIRCUMSTANCE = re.compile(
     rf"\b(?:b[ée]n[ée]ficiant|disposant)\s+{_OF}"
     r"|\binscrit(?:e|s|es)?\s+(?:dans|en|à|au|aux)\s+"
     rf"|\b(?:professionnel|intermédiaire|intermediaire|acteur|travailleur)s\s+(?:{_OF}|comme\s+|tels?\s+que\s+)"
-    rf"|\ble\s+temps\s+{_OF}",
+    rf"|\ble\s+temps\s+{_OF}"
+    # what is measured ("mesurer l'impact des actions sur les parcours d'intégration") and what a
+    # step is a prerequisite of ("la première étape nécessaire à un parcours d'intégration réussi")
+    r"|\b(?:impact|effet|incidence)s?\s+(?:[^.,;:()\n]{0,70}?\s)?sur\s+"
+    r"|\b(?:nécessaire|necessaire|indispensable|préalable|prealable)s?\s+(?:à|a|au|aux|pour)\s+",
     re.I,
 )
+# the agent of a passive: "piloté par le CCAS", "engagée par les groupes de travail"; the agent's
+# words end where a preposition opens what the action does ("soutenu par la DRAC dans le domaine
+# de la culture")
+# ("publics réfugiés par la mobilisation de la société civile": words for people's status end like
+# participles without being one)
+_STATUS = r"r[ée]fugi|isol|[âa]g|salari|handicap|immigr|exil|d[ée]plac|prot[ée]g|sinistr"
+_AGENT = re.compile(
+    rf"\b(?!(?:{_STATUS})(?:é|ée|és|ées)\b)\w+(?:é|ée|és|ées)\s+par\s+"
+    r"(?!le\s+biais\b|l['’]\s*interm[ée]diaire\b|la\s+voie\b|exemple\b)",
+    re.I,
+)
+_PROPER_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ0-9][\w'’-]*)*")
+_AGENT_END = re.compile(r"\b(?:pour|dans|afin|avec|sur|vers|auprès|autour|en\s+faveur|au\s+profit)\b", re.I)
 _CIRCUMSTANCE_REACH = 60  # characters: a circumstance is a phrase, not the rest of a long sentence
 _CLAUSE_MARK = re.compile(r"[,;:.!?()\n]|\b(?:pour|afin|qui|dont|où)\b", re.I)
 
@@ -200,6 +262,13 @@ def circumstance_spans(text: str) -> list[tuple[int, int]]:
     for hit in _CIRCUMSTANCE.finditer(text):
         stop = _CLAUSE_MARK.search(text, hit.end(), hit.end() + _CIRCUMSTANCE_REACH)
         spans.append((hit.end(), stop.start() if stop else min(len(text), hit.end() + _CIRCUMSTANCE_REACH)))
+    for hit in _AGENT.finditer(text):
+        reach = min(len(text), hit.end() + _CIRCUMSTANCE_REACH)
+        ends = (_CLAUSE_MARK.search(text, hit.end(), reach), _AGENT_END.search(text, hit.end(), reach))
+        stops = [m.start() for m in ends if m]
+        named = _PROPER_NAME.search(text, hit.end(), reach)  # "par l'organisme Horizon vise …": the name ends it
+        stops += [named.end()] if named else []
+        spans.append((hit.end(), min(stops, default=reach)))
     opened = [(hit.start(), hit.end()) for hit in _EXAMPLE_OPENING.finditer(text)]
     spans.extend(opened)
     for hit in _EXAMPLE_CLOSING.finditer(text):
@@ -346,26 +415,26 @@ class ConceptMatcher:
         blocked: tuple[str, ...] = BLOCKED,
         *,
         themes: bool = False,
-        broader: dict[str, str] | None = None,
     ):
-        """``labels``: local name -> labels, the preferred label first; ``themes``: what an action
-        does (axes), which a circumstance does not state (rule 6); ``broader``: local name -> the
-        local name of its broader concept."""
+        """``labels``: local name -> labels; ``themes``: what an action does (axes), which a
+        circumstance does not state (rule 6)."""
         self.labels = labels
         self.themes = themes
-        self.broader = broader or {}
         self._keys: dict[tuple[str, ...], str | None] = {}
-        self._names: set[tuple[str, ...]] = set()
         for concept in sorted(labels):
-            own_name = label_keys(labels[concept][0], keys) if labels[concept] else ()
             for name in labels[concept]:
                 words = label_keys(name, keys)
                 if words:
                     self._keys.setdefault(words, concept)
-                    if own_name and self._keys[words] == concept and _contains(words, own_name):
-                        self._names.add(words)  # "accès au logement" names housing
         for phrase in blocked:  # None: consumed, no hit
             self._keys.setdefault(label_keys(phrase, keys), None)
+        self._generic: set[tuple[str, ...]] = set()
+        if themes:
+            for word, concept in GENERIC_HEADS.items():
+                head = label_keys(word, keys)
+                if concept in labels and head not in self._keys:
+                    self._keys[head] = concept
+                    self._generic.add(head)
         self._longest = max((len(k) for k in self._keys), default=0)
 
     def find(self, analysed: AnalysedText, start: int = 0, end: int | None = None) -> list[ConceptHit]:
@@ -387,11 +456,39 @@ class ConceptMatcher:
                         and not analysed.in_name(o_start, o_end)
                         and not (self.themes and analysed.in_circumstance(o_start, o_end))
                     ):
-                        out.append(ConceptHit(concept, o_start, o_end, key in self._names))
+                        out.append(ConceptHit(concept, o_start, o_end, key in self._generic))
                     i += n
                     break
             else:
                 i += 1
+        return self._resolve_generic(out, analysed.text) if self._generic else out
+
+    def _resolve_generic(self, hits: list[ConceptHit], text: str) -> list[ConceptHit]:
+        """Each generic head's concept, from what its context says (see the module's docstring)."""
+        out: list[ConceptHit] = []
+        for i, hit in enumerate(hits):
+            if not hit.generic:
+                out.append(hit)
+                continue
+            following = hits[i + 1] if i + 1 < len(hits) else None
+            if following and _QUALIFIES.match(text[hit.end : following.start]):
+                continue  # "formation en FLE": the qualifying concept is its own hit
+            _, sentence_end = _sentence_around(text, hit.start, hit.end)
+            concept, trainees = _TRAINED_PROFESSIONALS
+            said = trainees.search(text, hit.end, sentence_end)
+            if concept in self.labels and said and not _ANOTHER_ITEM.search(text, hit.end, said.start()):
+                out.append(ConceptHit(concept, hit.start, hit.end))
+                continue
+            paragraph_start = text.rfind("\n\n", 0, hit.start)
+            if _REFERS_BACK.search(text, max(0, hit.start - 8), hit.start) and any(
+                not earlier.generic
+                and earlier.start > paragraph_start
+                and earlier.concept != hit.concept
+                and text[earlier.start : earlier.end].lower().startswith(text[hit.start : hit.end].lower()[:6])
+                for earlier in hits[:i]
+            ):
+                continue  # "La formation touche 10 BPI", after "La formation linguistique ALIOS"
+            out.append(hit)
         return out
 
 
@@ -418,12 +515,10 @@ def _content(text: str, keys: LemmaKeys) -> tuple[list[int], list[int], list[str
         words.append(word)
         after.append(conjunction)
         conjunction = False
-        out.append(word if word in _BARRIER else (cache.get(word) or key(word)))
+        # the word as printed: an unaccented capital ("Etrangère") is read as the accented word
+        printed = text[hit.start() : hit.end()] if len(lower) == len(text) else word
+        out.append(word if word in _BARRIER else (cache.get(printed) or key(printed)))
     return starts, ends, words, out, after
-
-
-def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
 
 
 def label_keys(label: str, keys: LemmaKeys) -> tuple[str, ...]:
@@ -461,7 +556,6 @@ class Concepts:
             raise InputError(path, f"not valid Turtle: {error}", int(match.group(1)) if match else None) from error
         axes: dict[str, list[str]] = {}
         publics: dict[str, list[str]] = {}
-        broader: dict[str, str] = {}
         concept_type = URIRef(SKOS + "Concept")
         for concept in graph.subjects(RDF.type, concept_type):
             iri = str(concept)
@@ -470,9 +564,6 @@ class Concepts:
                 continue
             local = iri.rsplit("/", 1)[1]
             names = target.setdefault(local, [])
-            for parent in graph.objects(concept, URIRef(SKOS + "broader")):
-                if str(parent).startswith(AXIS_NS) and target is axes:
-                    broader[local] = str(parent).rsplit("/", 1)[1]
             for predicate in (URIRef(SKOS + "prefLabel"), URIRef(SKOS + "altLabel"), URIRef(SKOS + "hiddenLabel")):
                 for label in graph.objects(concept, predicate):
                     if getattr(label, "language", None) in (None, "fr"):
@@ -480,4 +571,4 @@ class Concepts:
         if not axes:
             raise InputError(path, f"no skos:Concept in the axis namespace <{AXIS_NS}>")
         keys = keys or LemmaKeys()
-        return cls(ConceptMatcher(axes, keys, themes=True, broader=broader), ConceptMatcher(publics, keys), keys)
+        return cls(ConceptMatcher(axes, keys, themes=True), ConceptMatcher(publics, keys), keys)

@@ -9,6 +9,8 @@ A date is kept as written: "le 21 octobre 2021" → ``2021-10-21``, "en février
 [('amendment', '2022-06-30')]
 >>> [(e.kind.value, e.date) for e in find_events("les actions se dérouleront de juin 2020 à juin 2021")]
 [('start', '2020-06'), ('end', '2021-06')]
+>>> [(e.kind.value, e.date) for e in find_events("Le 3 mai 2023, le maire a signé un avenant qui prolonge le contrat.")]
+[('amendment', '2023-05-03'), ('extension', '2023-05-03')]
 >>> observation_date("Au 19 juin 2020, 30 ménages étaient en cours d'accompagnement")
 '2020-06-19'
 """
@@ -89,6 +91,8 @@ _CUES: list[tuple[re.Pattern[str], EventKind]] = [
         re.compile(r"(?i)\bavenant\b[^.;]{0,60}\b(?:sign[ée]e?|conclu|adopt[ée])\s+(?:le\s+|en\s+)?$"),
         EventKind.AMENDMENT,
     ),
+    # "complété par un avenant en 2021", "un avenant du 30 juin 2022"
+    (re.compile(r"(?i)\bavenant\s+(?:en|du|de)\s+$"), EventKind.AMENDMENT),
     (
         re.compile(
             r"(?i)\b(?:prolong[ée]e?|reconduite?|renouvel[ée]e?)\s+(?:jusqu['’]\s*(?:au|en|à)\s+|le\s+|en\s+)?$"
@@ -100,11 +104,19 @@ _CUES: list[tuple[re.Pattern[str], EventKind]] = [
         EventKind.ADOPTION,
     ),
     (re.compile(r"(?i)\b(?:sign[ée]e?|conclu)\s+(?:le\s+|en\s+)$"), EventKind.SIGNATURE),
-    # "la préfecture et la Ville ont signé le contrat le 21 octobre 2021": the object between verb and date
+    # "la préfecture et la Ville ont signé le contrat territorial d'accueil et d'intégration le 21
+    # octobre 2021": the object between verb and date
     (
-        re.compile(r"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur)\s+(?:contrat|CTAIR?|PTAIR?)\s+(?:le\s+|en\s+)$"),
+        re.compile(
+            r"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur|son|un)\s+(?:nouveau\s+|premier\s+)?(?:contrat|CTAIR?|PTAIR?)\b"
+            r"[^.;]{0,80}?\s(?:le|en)\s+$"
+        ),
         EventKind.SIGNATURE,
     ),
+    # "signé avec l'Etat le 10 décembre 2021", "a signé avec l'Etat, le 10 décembre 2021, son contrat"
+    (re.compile(r"(?i)\bsign[ée]\w*\s+(?:avec|par)\s+[^.;]{1,60}?[\s,]+le\s+$"), EventKind.SIGNATURE),
+    # "parmi les premières signataires, en juin 2019, d'un contrat"
+    (re.compile(r"(?i)\bsignataires?\b\s*,?\s*(?:en|le)\s+$"), EventKind.SIGNATURE),
     (
         re.compile(
             r"(?i)\b(?:court|courra|valable|s['’]ach[eè]ve|prend\s+fin|se\s+termine)\s+jusqu['’]\s*(?:au|en|à)\s+$|\bjusqu['’]\s*(?:au|en)\s+$"
@@ -118,12 +130,25 @@ _CUES: list[tuple[re.Pattern[str], EventKind]] = [
         EventKind.START,
     ),
 ]
+# "Le 17 octobre 2022, le maire, le préfet et le délégué ont signé un nouveau contrat": a date that
+# opens its sentence, and the verb that says what happened then later in it
+_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_OPENING_DATE = re.compile(rf"(?:^|[.!?:\n]\s*)(?:(?:Le|Dès\s+le|En|Depuis\s+le)\s+(?:{_WEEKDAY}\s+)?)?$", re.I)
+_SIGNED_LATER = re.compile(
+    r"\s*,[^.;]{0,200}?\b(?:(?:a|ont)\s+(?:été\s+)?sign[ée]e?s?|sign(?:e|ent)|(?:a|ont)\s+conclu)\b(?P<object>[^.;]{0,60})",
+    re.I,
+)
+_AMENDMENT_WORD = re.compile(r"\bavenant\b", re.I)
+# "un avenant … l'a prolongé", "signé un avenant qui prolonge le contrat": the amendment extends it
+_EXTENDS = re.compile(r"\b(?:prolong|prorog|reconduit)\w*", re.I)
+# "pour une durée de trois ans (2019-2021)"
+_YEAR_SPAN = re.compile(rf"\(\s*(?P<first>{_YEAR})\s*[-–]\s*(?P<second>{_YEAR})\s*\)")
 _RANGE_START = re.compile(r"(?:^|[\s,;:(])(?:de|d['’]|du)\s*(?:fin\s+|début\s+)?$", re.I)
 _RANGE_END = re.compile(r"\s+(?:à|au|jusqu['’]\s*(?:à|en|au))\s+", re.I)
 
 
 _SEASON = re.compile(r"(?i)\b(?:à\s+l['’]automne|au\s+printemps|à\s+l['’]été|à\s+l['’]hiver|courant|fin|début)\s+$")
-_TWO_YEARS = re.compile(rf"\ben\s+(?P<first>{_YEAR})\s+et\s+(?P<second>{_YEAR})\b")
+_TWO_YEARS = re.compile(rf"(?i:\b(?:en|entre))\s+(?P<first>{_YEAR})\s+et\s+(?P<second>{_YEAR})\b")
 _NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
 # "mise en place depuis un an": relative to the document's date, at year precision
 _SINCE_YEARS = re.compile(r"(?i)\bdepuis\s+(?P<n>un|deux|trois|quatre|cinq|\d)\s+ans?\b")
@@ -136,7 +161,7 @@ def find_events(
     ``reference_year`` (the document's) dates "depuis un an"."""
     end = len(text) if end is None else end
     out: list[FoundEvent] = []
-    pair = _TWO_YEARS.search(text, start, end)  # "conduites en 2019 et 2020": a period
+    pair = _TWO_YEARS.search(text, start, end) or _YEAR_SPAN.search(text, start, end)  # a period
     if pair:
         out.append(FoundEvent(EventKind.START, pair.group("first"), pair.start("first"), pair.end("first")))
         out.append(FoundEvent(EventKind.END, pair.group("second"), pair.start("second"), pair.end("second")))
@@ -163,8 +188,17 @@ def find_events(
                 out.append(FoundEvent(kind, date.iso, date.start, date.end))
                 break
         else:
-            if _SEASON.search(before) and "-" not in date.iso:  # "à l'automne 2020": when it starts
+            signed = _SIGNED_LATER.match(text, date.end, end) if _OPENING_DATE.search(before) else None
+            if signed:
+                amended = _AMENDMENT_WORD.search(signed.group("object"))
+                kind = EventKind.AMENDMENT if amended else EventKind.SIGNATURE
+                out.append(FoundEvent(kind, date.iso, date.start, date.end))
+            elif _SEASON.search(before) and "-" not in date.iso:  # "à l'automne 2020": when it starts
                 out.append(FoundEvent(EventKind.START, date.iso, date.start, date.end))
+        if out and out[-1].start == date.start and out[-1].kind is EventKind.AMENDMENT:
+            sentence_end = text.find(".", date.end, end)
+            if _EXTENDS.search(text, date.end, sentence_end if sentence_end >= 0 else end):
+                out.append(FoundEvent(EventKind.EXTENSION, date.iso, date.start, date.end))
     return out
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ctair.text import fold
 
@@ -36,6 +37,7 @@ from .concepts import Concepts
 from .corpus import CorpusDocument
 from .errors import InputError
 from .facts import (
+    ABOUT_CONTRACT,
     ACTION_EVENTS,
     DocumentIndex,
     axes,
@@ -45,6 +47,7 @@ from .facts import (
     programmes,
     publics,
     quantities,
+    unique_axes,
 )
 from .ner import unresolved
 from .programme import read_programme
@@ -59,6 +62,7 @@ from .records import (
     EventKind,
     Mention,
     Participation,
+    PublicRef,
     Role,
     TerritoryMention,
     UnresolvedMention,
@@ -74,21 +78,27 @@ _PROJECT_NAME = re.compile(
     r"^(?:Le|La|L['’])\s*(?:projet|programme|action|dispositif)\s+(?P<name>.+?)\s+"
     r"(?:a|est|vise|propose|permet|poursuit|consiste|s['’]inscrit)\b"
 )
+# a paragraph after a section's listed actions that is about all of them
+_ABOUT_ALL_ITEMS = re.compile(
+    r"\b(?:ces|les)\s+(?:deux|trois|quatre|cinq|\d+)\s+(?:actions|dispositifs|projets|mesures)\b|\bces\s+actions\b",
+    re.I,
+)
 _ITEM_LABEL = re.compile(r"^(?P<label>.+?)\s+(?:ont|a|sont|est)\s+(?:également\s+|aussi\s+)?été\b")
 _FIRST_BOLD_END = re.compile(r"\*\*[^*]+\*\*")
 _CONTRACT_WORD = r"(?:contrat|CTAIR|CTAI|PTAIR|PTAI)"
 # a sentence that states when contracts were concluded: "… qui ont contractualisé avec l'Etat en 2019",
-# "Le premier contrat territorial … porté par la Ville de Strasbourg en 2019"
+# "Le premier contrat territorial … porté par la Ville de Strasbourg en 2019", "un contrat …, que le
+# conseil municipal avait approuvé le 4 novembre 2021"
 _CONTRACT_YEAR = re.compile(
-    rf"(?:\bcontractualis[ée]\w*|\b{_CONTRACT_WORD}\b[^.]{{0,160}}?\b(?:sign[ée]|port[ée]|conclu|ouvert|lanc[ée]|adopt[ée])\w*)"
-    rf"[^.]{{0,80}}?\ben\s+(?P<year>(?:19|20)\d{{2}})\b",
+    rf"(?:\bcontractualis[ée]\w*|\b{_CONTRACT_WORD}\b[^.]{{0,160}}?\b(?:sign[ée]|port[ée]|conclu|ouvert|lanc[ée]|adopt[ée]|approuv[ée])\w*)"
+    rf"[^.]{{0,80}}?\b(?:en|le\s+[0-3]?\d(?:er)?\s+[^\W\d]+)\s+(?P<year>(?:19|20)\d{{2}})\b",
     re.I,
 )
+# the axis a sentence on the coordination of the contract states (ontology/schemes.ttl)
+STEERING = "pilotage"
 _CONTRACT_COORDINATION = re.compile(rf"\bcoordination\s+(?:du|de\s+ce)\s+{_CONTRACT_WORD}", re.I)
-# a sentence about the contract itself ("Le premier contrat territorial … porté par la Ville de
-# Strasbourg … en lien avec la Préfecture", "La ville … a décidé de construire son engagement
-# contractuel"): the organisations it gives a role carry the contract
-_ABOUT_CONTRACT = re.compile(rf"\b{_CONTRACT_WORD}\b|\b(?:engagement|démarche)\s+contractu|\bcontractualis", re.I)
+# (``ABOUT_CONTRACT``: a sentence about the contract itself, "La ville … a décidé de construire son
+# engagement contractuel": the organisations it gives a role carry the contract)
 
 
 @dataclass(frozen=True)
@@ -224,16 +234,33 @@ def _unnumbered_actions(index: DocumentIndex, blocks: list[Segment], territory: 
         items = list_items(text, block) if is_list_item(text, lines(text, block)[0]) else []
         if len(items) >= 2 and all(participations(index, item) for item in items):
             actions = []
+            shared = [b for b in blocks[blocks.index(block) + 1 :] if _ABOUT_ALL_ITEMS.search(text, b.start, b.end)]
             for ordinal, item in enumerate(items, start=1):
                 item_text = clean(item.text(text))
                 hit = _ITEM_LABEL.match(item_text)
                 label = hit.group("label") if hit else clean(sentences(text, item)[0].text(text)).rstrip(" .")
-                actions.append(_action(index, territory, ordinal, label, item, item))
+                action = _action(index, territory, ordinal, label, item, item)
+                actions.append(_with_themes_of(index, action, shared))
             return actions
     first = clean(sentences(text, blocks[0])[0].text(text))
     hit = _PROJECT_NAME.match(first)
     label = hit.group("name") if hit else first.rstrip(" .")
     return [_action(index, territory, 1, label, body, body)]
+
+
+def _with_themes_of(index: DocumentIndex, action: Action, blocks: list[Segment]) -> Action:
+    """``action`` with the axes and publics of ``blocks``, paragraphs about all the section's actions
+    ("Dans le cadre de ces deux dispositifs, les hébergés bénéficient d'un accompagnement global")."""
+    if not blocks:
+        return action
+    own = {p.public for p in action.publics}
+    shared_publics = {p.public: p for b in blocks for p in publics(index, b) if p.public not in own}
+    return action.model_copy(
+        update={
+            "axes": unique_axes(list(action.axes) + [a for b in blocks for a in axes(index, b)]),
+            "publics": action.publics + tuple(shared_publics.values()),
+        }
+    )
 
 
 def _year_sentence(index: DocumentIndex, segment: Segment) -> tuple[int, Mention] | None:
@@ -259,7 +286,7 @@ def _contract_participations(
             coordination.add((sentence.start, sentence.end))
             for p in participations(index, sentence):
                 out.setdefault((p.organisation, Role.COORDINATOR), p.model_copy(update={"role": Role.COORDINATOR}))
-        elif _ABOUT_CONTRACT.search(text, sentence.start, sentence.end):
+        elif ABOUT_CONTRACT.search(text, sentence.start, sentence.end):
             for p in participations(index, sentence):
                 if p.role in (Role.OPERATOR, Role.PARTNER):
                     out.setdefault((p.organisation, Role.SIGNATORY), p.model_copy(update={"role": Role.SIGNATORY}))
@@ -267,6 +294,37 @@ def _contract_participations(
             for p in participations(index, sentence):
                 out.setdefault((p.organisation, p.role), p)
     return list(out.values()), coordination
+
+
+_Fact = TypeVar("_Fact", Participation, AxisRef, PublicRef)
+
+
+# "son contrat territorial d'accueil et d'intégration des réfugiés (CTAIR)": a section that names its
+# contract's kind overrides the cover's ("Actions CTAI 2024" reports on CTAIR contracts too)
+_KIND_NAMED = re.compile(r"\b(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\b")
+
+
+def _kind_named(text: str, intro: Segment, cover_kind: ContractKind) -> ContractKind:
+    hit = _KIND_NAMED.search(text, intro.start, intro.end)
+    return ContractKind(hit.group("kind")) if hit else cover_kind
+
+
+def _without_sentences(action: Action, spans: set[tuple[int, int]]) -> Action:
+    """``action`` without the facts read from ``spans``: a sentence on the coordination of the
+    contract gives the contract its coordinator, and neither a role nor a theme of the action it
+    happens to follow ("La coordination du contrat territorial est confiée à …" is no steering
+    action)."""
+
+    def kept(facts: tuple[_Fact, ...]) -> tuple[_Fact, ...]:
+        return tuple(f for f in facts if (f.mention.span.start, f.mention.span.end) not in spans)
+
+    return action.model_copy(
+        update={
+            "participations": kept(action.participations),
+            "axes": kept(action.axes),
+            "publics": kept(action.publics),
+        }
+    )
 
 
 def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ner: bool = True) -> DocumentRecords:
@@ -312,28 +370,25 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         contract_participations, coordination = _contract_participations(
             index, section, intro if intro_blocks else None
         )
-        section_actions = [
-            a.model_copy(
-                update={
-                    "participations": tuple(
-                        p for p in a.participations if (p.mention.span.start, p.mention.span.end) not in coordination
-                    )
-                }
-            )
-            for a in section_actions
-        ]
+        section_actions = [_without_sentences(a, coordination) for a in section_actions]
         if intro_blocks:
             section_actions = _dated_by_introduction(index, intro, section_actions)
         year = _year_sentence(index, section.body) or document_year
         contracts.append(
             Contract(
                 territory=section.territory,
-                kind=kind,
+                kind=_kind_named(text, intro, kind) if intro_blocks else kind,
                 year=year[0] if year else None,
                 year_mention=year[1] if year else None,
                 mention=mention(source, text, intro),
                 participations=tuple(contract_participations),
-                axes=_unique_axes(axes(index, intro) + _announced_axes(index, intro, blocks)) if intro_blocks else (),
+                axes=unique_axes(
+                    (axes(index, intro) + _announced_axes(index, intro, blocks) if intro_blocks else [])
+                    + [
+                        AxisRef(axis=STEERING, mention=mention(source, text, Segment(start, end)))
+                        for start, end in sorted(coordination)
+                    ]
+                ),
                 publics=tuple(publics(index, intro)) if intro_blocks else (),
                 quantities=tuple(quantities(index, intro)) if intro_blocks else (),
                 events=tuple(contract_events(index, intro)) if intro_blocks else (),
@@ -356,14 +411,6 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         }
     )
     return records
-
-
-def _unique_axes(refs: list[AxisRef]) -> tuple[AxisRef, ...]:
-    """One reference per axis, the first."""
-    first: dict[str, AxisRef] = {}
-    for ref in refs:
-        first.setdefault(ref.axis, ref)
-    return tuple(first.values())
 
 
 _ACTIONS_SUBJECT = re.compile(rf"\b(?:(?P<count>{_COUNT})|les|ces)\s+actions\b", re.I)

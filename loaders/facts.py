@@ -68,7 +68,11 @@ ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
     (re.compile(r"\bparticipation\s+(?:de|du|des)\b", re.I), Role.PARTICIPANT, 12),
 ]
 LIST_CUES: list[tuple[re.Pattern[str], Role]] = [
-    (re.compile(r"\bpartenaires\b", re.I), Role.PARTNER),
+    # "Le consortium réunit … (l'ADATE, le Relais Ozanam…)": members of a consortium are partners
+    (
+        re.compile(r"\bpartenaires\b|\bconsortium\b|\bgroupement\s+(?:de\s+partenaires|d['’]acteurs)\b", re.I),
+        Role.PARTNER,
+    ),
     (
         re.compile(
             r"\bparticipants\b|\br[ée]unissant\b|\bassociant\b|\bgroupes?\s+de\s+travail\b|\bdiagnostic\b", re.I
@@ -95,6 +99,19 @@ _APPOSITION = re.compile(r"\s*\(\s*(?:(?:la|le|l['’])\s*)?(?:(?:plateforme|dir
 _POSSESSIVE = re.compile(r"\)?\s+(?:de|du|des|d['’])\s*(?:la\s+|l['’])?$", re.I)
 _PREPOSITION = re.compile(r"\b(?:à|a|aux|au|pour|avec|par|sur|dans|hors|vers|chez|entre|contre|destination)\b", re.I)
 _SUBJECT_WINDOW = 45
+
+
+# a sentence about the contract itself ("Le premier contrat territorial … porté par la Ville de
+# Strasbourg", "Elle est chargée d'animer le contrat")
+ABOUT_CONTRACT = re.compile(
+    r"\b(?:contrat|CTAIR|CTAI|PTAIR|PTAI)\b|\b(?:engagement|démarche)\s+contractu|\bcontractualis", re.I
+)
+# "Il court jusqu'en novembre 2023": a sentence whose subject is the contract named just before
+_IT = re.compile(r"\s*(?:Il|Celui-ci)\s", re.I)
+# a list of organisations: its items are separated by commas and "et"; it ends with the clause
+_CLAUSE_BOUND = re.compile(r"[.;:!?()\n]")
+_LIST_SEPARATOR = re.compile(r",|\bet\b")
+_NOUN_PHRASE = re.compile(r"\s*(?:tou(?:s|tes)\s+)?(?:les|la|le|l['’]|des|du|ces|ses|leurs|un|une|d['’]autres)\b", re.I)
 
 
 @dataclass
@@ -125,11 +142,38 @@ class DocumentIndex:
         self.territory_at = territory_at
         self.organisations = self.registry.find_organisations(self.folded, territory_at)
         self._org_starts = [m.start for m in self.organisations]
-        # a label inside an organisation's name ("Forum réfugiés-Cosi", "Pôle emploi") names the
-        # organisation, not the action's public or axis
-        spans = [(m.start, m.end) for m in self.organisations]
-        self.axes = outside(self.axes, spans)
+        # a label inside an organisation's or a programme's name ("Forum réfugiés-Cosi", "Pôle
+        # emploi") names the organisation, not the action's public or axis
+        spans = sorted([(m.start, m.end) for m in self.organisations] + self._programme_spans())
+        self.axes = [hit for hit in outside(self.axes, spans) if not self._listed_with_partners(hit)]
         self.publics = outside(self.publics, spans)
+
+    def _programme_spans(self) -> list[tuple[int, int]]:
+        # a programme's name names the programme ("le programme de réussite éducative" is no
+        # education action of its own, "garantie jeunes" no youth public)
+        if self._programmes is None:
+            self._programmes = self.registry.find_programmes(self.folded)
+        return [(m.start, m.end) for m in self._programmes]
+
+    def _listed_with_partners(self, hit: ConceptHit) -> bool:
+        """Whether ``hit`` is a member of a list of organisations ("la CAF, l'Assurance maladie et
+        tous les lieux de culture"): a noun phrase right after one that names an organisation names
+        more partners, not a theme."""
+        text = self.text
+        clause_start = max(
+            (m.end() for m in _CLAUSE_BOUND.finditer(text, max(0, hit.start - 400), hit.start)), default=0
+        )
+        separators = list(_LIST_SEPARATOR.finditer(text, clause_start, hit.start))
+        if not separators:
+            return False
+        own_start = separators[-1].end()
+        if not _NOUN_PHRASE.match(text, own_start):
+            return False
+        previous_start = separators[-2].end() if len(separators) > 1 else clause_start
+        previous = self.organisations_in(Segment(previous_start, separators[-1].start()))
+        return bool(previous) and bool(
+            _NOUN_PHRASE.match(text, previous_start) or previous[0].start - previous_start < 4
+        )
 
     def programmes_in(self, segment: Segment) -> list[Match]:
         if self._programmes is None:
@@ -362,21 +406,21 @@ def _concepts(index: DocumentIndex, hits: list[ConceptHit], segment: Segment) ->
 
 
 def axes(index: DocumentIndex, segment: Segment) -> list[AxisRef]:
-    """The axes of ``segment``, the most specific the text states: a broad axis only when the text
-    names it ("l'accès au logement"), not when only a synonym of it comes with one of its narrower
-    axes ("des groupes de travail" beside "un diagnostic": knowledge of the publics, not steering)."""
-    found = _concepts(index, index.axes, segment)
-    broader = index.concepts.axes.broader
-    narrowed = {broader[c] for c, _ in found if c in broader}
-    first = bisect.bisect_left(index.axes, segment.start, key=lambda hit: hit.start)
-    named = {
-        hit.concept for hit in index.axes[first:] if hit.start < segment.end and hit.end <= segment.end and hit.named
-    }
+    """The axes of ``segment``: each concept whose words the text uses for what it does. A broad axis
+    stands beside its narrower ones when the text uses the broad theme's own words ("le renforcement
+    du lien social et de l'interculturalité" beside "l'offre culturelle"): three independent readings
+    of the bundled documents keep both (``docs/annotation.md``)."""
     return [
-        AxisRef(axis=c, mention=mention(index.source, index.text, s))
-        for c, s in found
-        if c not in narrowed or c in named
+        AxisRef(axis=c, mention=mention(index.source, index.text, s)) for c, s in _concepts(index, index.axes, segment)
     ]
+
+
+def unique_axes(refs: list[AxisRef]) -> tuple[AxisRef, ...]:
+    """One reference per axis, the first."""
+    first: dict[str, AxisRef] = {}
+    for ref in refs:
+        first.setdefault(ref.axis, ref)
+    return tuple(first.values())
 
 
 def publics(index: DocumentIndex, segment: Segment) -> list[PublicRef]:
@@ -393,5 +437,14 @@ def contract_events(index: DocumentIndex, segment: Segment) -> list[DatedEvent]:
     """A contract's signature, end, amendments, extensions and renewals; a start only as part of a
     stated period ("court de 2021 à 2023"): an "ouvert en 2019" is already the contract's year."""
     found = events(index, segment, frozenset(EventKind) - {EventKind.ADOPTION})
+    # a period is the contract's where its sentence speaks of the contract ("Le contrat court jusqu'en
+    # 2023"), not of what was done meanwhile ("Entre 2022 et 2024, la Ville a embauché 15 réfugiés")
+    found = [
+        e
+        for e in found
+        if e.kind not in (EventKind.START, EventKind.END)
+        or ABOUT_CONTRACT.search(e.mention.text)
+        or _IT.match(e.mention.text)
+    ]
     ends = {e.mention.span for e in found if e.kind is EventKind.END}
     return [e for e in found if e.kind is not EventKind.START or e.mention.span in ends]

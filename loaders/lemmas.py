@@ -146,6 +146,27 @@ def _tables() -> _LemmaTables | None:
     return per_pos, lookups.get_table("lemma_lookup")
 
 
+# French print often leaves capitals unaccented ("Français Langue Etrangère", "Ecole"): the
+# lowercase accented forms a capital may stand for
+_CAPITAL_ACCENTS = {"E": "éèê", "A": "àâ", "I": "î", "O": "ô", "U": "ûù", "C": "ç"}
+
+
+def _known(lower: str, tables: _LemmaTables) -> bool:
+    per_pos, lookup = tables
+    return bool(lookup.get(lower)) or any(
+        lower in index or lower in exceptions for _pos, index, exceptions, _rules in per_pos
+    )
+
+
+def _accented(word: str, tables: _LemmaTables) -> str:
+    """``word`` lowercased, its unaccented capital initial restored when only that form is French."""
+    lower = word.lower()
+    accents = _CAPITAL_ACCENTS.get(word[:1], "")
+    if not accents or _known(lower, tables):
+        return lower
+    return next((a + lower[1:] for a in accents if _known(a + lower[1:], tables)), lower)
+
+
 def _lemma(lower: str, tables: _LemmaTables) -> str:
     per_pos, lookup = tables
     # the lookup table first: it maps a form to one lemma whatever its part of speech, so that
@@ -187,7 +208,7 @@ class LemmaKeys:
         cached = self.cache.get(word)
         if cached is not None:
             return cached
-        lower = word.lower()
+        lower = word.lower() if self.tables is None else _accented(word, self.tables)
         if self.tables is None:
             key = _plain(lower)
         else:

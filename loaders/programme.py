@@ -3,7 +3,8 @@ strategy's adoption date, counts of territories and cities under contract, amoun
 whose they are, the interministerial delegate, and the institutions' roles.
 
 Read only from the document's *general* text (a report's introduction, an article's interview),
-never from a territory section, so a territory's figures never become national ones.
+never from a territory section, so a territory's figures never become national ones — except the
+interministerial delegate, a national office wherever the document names its holder.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from .facts import CUED, DocumentIndex, events, participations, quantities
 from .records import EventKind, NationalProgramme, Participation, Person, Quantity, Role, Unit
-from .text import Segment, mention
+from .text import Segment, mention, paragraphs
 
 # the figures that describe the programme as a whole; a count of beneficiaries in a general text
 # ("300 jeunes réfugiés") describes some action, not the programme
@@ -34,18 +35,20 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
     found_events = []
     found_quantities: list[Quantity] = []
     found_participations: dict[tuple[str, Role], Participation] = {}
+    # the interministerial delegate is a national office wherever the document names its holder
+    # ("en présence d'Alain Régnier, délégué interministériel", in a territory's part too)
+    document_paragraphs = paragraphs(text, Segment(0, len(text)))
+    for hit in _DELEGATE.finditer(text):
+        name = hit.group("name") or hit.group("name2")
+        paragraph = next((p for p in document_paragraphs if p.start <= hit.start() < p.end), None)
+        if paragraph is None or any(p.name == name for p in people):
+            continue
+        sentence = next((s for s in index.sentences(paragraph) if s.start <= hit.start() < s.end), paragraph)
+        tail = (hit.group("title_tail") or "").strip()
+        title = f"délégué interministériel {tail}".strip() if tail else "délégué interministériel"
+        head_of = _DELEGATION if _DELEGATION in index.registry.organisations else None
+        people.append(Person(name=name, title=title, head_of=head_of, mention=mention(index.source, text, sentence)))
     for segment in general:
-        for hit in _DELEGATE.finditer(text, segment.start, segment.end):
-            name = hit.group("name") or hit.group("name2")
-            if any(p.name == name for p in people):
-                continue
-            sentence = next((s for s in index.sentences(segment) if s.start <= hit.start() < s.end), segment)
-            tail = (hit.group("title_tail") or "").strip()
-            title = f"délégué interministériel {tail}".strip() if tail else "délégué interministériel"
-            head_of = _DELEGATION if _DELEGATION in index.registry.organisations else None
-            people.append(
-                Person(name=name, title=title, head_of=head_of, mention=mention(index.source, text, sentence))
-            )
         found_events += events(index, segment, frozenset({EventKind.ADOPTION}))
         for participation in participations(index, segment, least=CUED):
             found_participations.setdefault((participation.organisation, participation.role), participation)

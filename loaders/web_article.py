@@ -20,7 +20,8 @@ territory, department) and runs to the next zoom or the end. A zoom describes a 
   whole contract;
 * figures, axes and publics of the zoom, each with its sentence — the axes not from "Les
   spécificités du territoire", which describe the territory ("Ville de 14 000 habitants … des
-  logements sociaux vacants"), not what the contract works on.
+  logements sociaux vacants"), not what the contract works on, except in a sentence there about
+  the contract itself ("Elle est chargée d'animer le contrat").
 
 An action the zoom names ("Une action spécifique a été mise en place depuis un an : Ensemble !")
 is an ``Action`` of the contract; the pipeline gives it the IRI of the same action when another
@@ -36,7 +37,18 @@ import re
 from .concepts import Concepts
 from .corpus import CorpusDocument
 from .diair_report import territory_mentions
-from .facts import ACTION_EVENTS, DocumentIndex, axes, contract_events, events, participations, publics, quantities
+from .facts import (
+    ABOUT_CONTRACT,
+    ACTION_EVENTS,
+    DocumentIndex,
+    axes,
+    contract_events,
+    events,
+    participations,
+    publics,
+    quantities,
+    unique_axes,
+)
 from .ner import unresolved
 from .programme import read_programme
 from .records import (
@@ -210,8 +222,16 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
         found = {key: value for key, value in found.items() if key[1] != Role.PARTICIPANT or key[0] not in stated}
         slots = {slot: clean(value.text(text)) for label, _, value in fields if (slot := _FIELD_SLOTS.get(label))}
         # the territory's situation ("des logements sociaux vacants et des postes à pourvoir") is no theme
-        # of the contract
-        situation = [whole for label, whole, _ in fields if label == "les spécificités du territoire"]
+        # of the contract; a sentence there about the contract itself ("Elle est chargée d'animer le
+        # contrat") is
+        situation = {
+            (sentence.start, sentence.end)
+            for label, whole, _ in fields
+            if label == "les spécificités du territoire"
+            for sentence in index.sentences(whole)
+            if not ABOUT_CONTRACT.search(text, sentence.start, sentence.end)
+        }
+        themed = [s for s in index.sentences(body) if (s.start, s.end) not in situation]
         contracts.append(
             Contract(
                 territory=territory,
@@ -222,11 +242,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                 coordinators=coordinators,
                 participations=tuple(found.values()),
                 quantities=tuple(quantities(index, body)),
-                axes=tuple(
-                    ref
-                    for ref in axes(index, body)
-                    if not any(field.contains(ref.mention.span.start) for field in situation)
-                ),
+                axes=unique_axes([ref for sentence in themed for ref in axes(index, sentence)]),
                 publics=tuple(publics(index, body)),
                 events=tuple(contract_events(index, body)),
                 **slots,

@@ -200,6 +200,14 @@ def cmd_evaluate(args) -> int:
     print(per_type_table(before, after))
     if args.details:
         print(before.summary())
+    if args.agreement:
+        from ctair.loaders.agreement import Adjudication
+        from ctair.loaders.errors import InputError
+
+        readings = Path(args.corpus or (UNSEEN if args.unseen else settings.corpus)) / "curation" / "readings"
+        if not readings.is_dir():
+            raise InputError(readings, "no readings to compare (only the bundled corpus was read three times)")
+        print(Adjudication.load(readings).report())
     return 0
 
 
@@ -301,6 +309,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ner", action="store_true", help="skip spaCy NER (faster)")
     p.add_argument("--details", action="store_true", help="also list every missing and spurious fact")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.add_argument(
+        "--agreement",
+        action="store_true",
+        help="also print how far independent readings of the axes and publics agree (the rules' ceiling)",
+    )
     p.set_defaults(func=cmd_evaluate)
 
     p = commands.add_parser(

@@ -124,3 +124,136 @@ def test_an_introduction_announcing_axes_takes_them_from_the_item_titles(tmp_pat
     assert brest == {"logement": "Mobiliser le parc privé", "connaissance-des-publics": "La connaissance des publics"}
     # an introduction that announces no axes gives only what it names itself
     assert {ref.axis for ref in contracts["rennes"].axes} == {"logement"}
+
+
+ZOOM_ON_ITS_CONTRACT = """Territoires d'intégration
+
+Le CTAI à Lyon (69)
+
+L'idée de départ : loger plus vite les réfugiés.
+
+Les spécificités du territoire : une ville où les places en crèche sont nombreuses. \
+Un coordinateur a été recruté. Il est chargé d'animer le contrat avec les services de la ville.
+
+Le projet : la priorité a été mise sur l'accès au logement.
+"""
+
+
+def test_a_zoom_sentence_on_its_contract_gives_a_theme_the_territory_does_not(tmp_path, registry):
+    (contract,) = _read(tmp_path, "web-article", ZOOM_ON_ITS_CONTRACT, registry).contracts
+    themes = {ref.axis: ref.mention.text for ref in contract.axes}
+    assert set(themes) == {"logement", "pilotage"}  # no "education" from the crèches
+    assert "animer le contrat" in themes["pilotage"]
+
+
+SECTION_WITH_A_COORDINATION_SENTENCE = """Actions CTAIR 2022
+
+Sommaire
+
+Nancy	p.2
+
+
+Nancy
+
+Le contrat territorial de la métropole met l'accent sur le logement.
+
+1
+
+Des colocations pour les jeunes
+
+Un bailleur ouvre des colocations pour 12 jeunes BPI.
+
+La coordination du contrat territorial est confiée au service des solidarités de la Ville.
+"""
+
+SECTION_WITH_SHARED_PARAGRAPH = """Actions CTAIR 2022
+
+Sommaire
+
+Nancy	p.2
+
+
+Nancy
+
+Le contrat territorial de la métropole met l'accent sur le logement.
+
+- 40 places de logement ont été mobilisées pour les familles. L'association Coallia est en charge \
+de leur suivi.
+- 20 places en hébergement collectif ont été mobilisées pour des jeunes. L'opérateur Adoma est chargé \
+de les accompagner.
+
+Dans le cadre de ces deux dispositifs, les personnes bénéficient d'un accompagnement global et personnalisé.
+"""
+
+
+def test_a_sentence_on_the_coordination_of_the_contract_is_the_contracts_steering(tmp_path, registry):
+    records = _read(tmp_path, "diair-report", SECTION_WITH_A_COORDINATION_SENTENCE, registry)
+    (contract,) = records.contracts
+    (action,) = records.actions
+    assert "pilotage" in {ref.axis for ref in contract.axes}
+    assert "pilotage" not in {ref.axis for ref in action.axes}
+
+
+def test_a_paragraph_about_all_listed_actions_gives_each_its_themes(tmp_path, registry):
+    records = _read(tmp_path, "diair-report", SECTION_WITH_SHARED_PARAGRAPH, registry)
+    first, second = records.actions
+    assert {ref.axis for ref in first.axes} == {"logement", "parcours-integration"}
+    assert {ref.axis for ref in second.axes} == {"hebergement", "parcours-integration"}
+    shared = next(ref for ref in second.axes if ref.axis == "parcours-integration")
+    assert shared.mention.text.startswith("Dans le cadre de ces deux dispositifs")
+
+
+ZOOM_WITH_THE_DELEGATE = """Territoires d'intégration
+
+Le CTAI à Lyon (69)
+
+L'idée de départ : loger plus vite les réfugiés.
+
+Les spécificités du territoire : le contrat a été signé en présence de Marie Dupont, déléguée \
+interministérielle à l'accueil.
+"""
+
+
+def test_the_delegate_named_in_a_territorys_part_is_a_national_fact(tmp_path, registry):
+    programme = _read(tmp_path, "web-article", ZOOM_WITH_THE_DELEGATE, registry).programme
+    assert [(p.name, p.head_of) for p in programme.people] == [("Marie Dupont", "diair")]
+    assert "en présence de Marie Dupont" in programme.people[0].mention.text
+
+
+def test_the_members_of_a_consortium_are_partners(registry):
+    from ctair.loaders.facts import DocumentIndex, participations
+    from ctair.loaders.text import Segment
+
+    text = "Lauréat de l'appel, le consortium réunit des acteurs du logement (Adoma, Coallia) et l'OFII."
+    index = DocumentIndex("test", text, registry, default_concepts())
+    index.match_organisations(lambda position: None)
+    roles = {(p.organisation, p.role.value) for p in participations(index, Segment(0, len(text)))}
+    assert roles == {("adoma", "partner"), ("coallia", "partner"), ("ofii", "partner")}
+
+
+SECTION_NAMING_ITS_KIND = """Actions CTAI 2024
+
+Sommaire
+
+Nancy	p.2
+
+
+Nancy
+
+La métropole a signé avec l'Etat, le 2 mars 2021, son contrat territorial d'accueil et d'intégration des \
+réfugiés (CTAIR). Entre 2022 et 2024, la Ville a recruté 12 réfugiés sur des postes d'insertion.
+
+1
+
+Des colocations pour les jeunes
+
+Un bailleur ouvre des colocations pour 12 jeunes BPI.
+"""
+
+
+def test_a_section_that_names_its_contracts_kind_and_date(tmp_path, registry):
+    (contract,) = _read(tmp_path, "diair-report", SECTION_NAMING_ITS_KIND, registry).contracts
+    assert contract.kind.value == "CTAIR"  # not the cover's CTAI
+    assert contract.year == 2021
+    # what the Ville did between 2022 and 2024 is no period of the contract
+    assert [(e.kind.value, e.date) for e in contract.events] == [("signature", "2021-03-02")]
