@@ -530,6 +530,7 @@ class Concepts:
     axes: ConceptMatcher
     publics: ConceptMatcher
     keys: LemmaKeys
+    broader_axis: dict[str, str] = field(default_factory=dict)  # axis -> its skos:broader axis
 
     def analyse(self, text: str) -> AnalysedText:
         starts, ends, words, keys, after_conjunction = _content(text, self.keys)
@@ -556,6 +557,7 @@ class Concepts:
             raise InputError(path, f"not valid Turtle: {error}", int(match.group(1)) if match else None) from error
         axes: dict[str, list[str]] = {}
         publics: dict[str, list[str]] = {}
+        broader: dict[str, str] = {}
         concept_type = URIRef(SKOS + "Concept")
         for concept in graph.subjects(RDF.type, concept_type):
             iri = str(concept)
@@ -564,6 +566,9 @@ class Concepts:
                 continue
             local = iri.rsplit("/", 1)[1]
             names = target.setdefault(local, [])
+            for parent in graph.objects(concept, URIRef(SKOS + "broader")):
+                if target is axes and str(parent).startswith(AXIS_NS):
+                    broader[local] = str(parent).rsplit("/", 1)[1]
             for predicate in (URIRef(SKOS + "prefLabel"), URIRef(SKOS + "altLabel"), URIRef(SKOS + "hiddenLabel")):
                 for label in graph.objects(concept, predicate):
                     if getattr(label, "language", None) in (None, "fr"):
@@ -571,4 +576,4 @@ class Concepts:
         if not axes:
             raise InputError(path, f"no skos:Concept in the axis namespace <{AXIS_NS}>")
         keys = keys or LemmaKeys()
-        return cls(ConceptMatcher(axes, keys, themes=True), ConceptMatcher(publics, keys), keys)
+        return cls(ConceptMatcher(axes, keys, themes=True), ConceptMatcher(publics, keys), keys, broader)

@@ -183,10 +183,18 @@ _ANNOUNCED_AXES = re.compile(rf"\b{_COUNT}\s+(?:axes|ambitions|priorités|orient
 
 def _announced_axes(index: DocumentIndex, intro: Segment, blocks: list[Segment]) -> list[AxisRef]:
     """When the introduction announces that the numbered items are the contract's axes, the axes
-    their titles name (each quoting its title)."""
+    their titles name (each quoting its title). An announced axis is one theme: of a broad axis and
+    a narrower one in the same title ("l'inclusion … par la mobilisation de la société civile et le
+    changement de regards"), the narrower."""
     if not _ANNOUNCED_AXES.search(index.text, intro.start, intro.end):
         return []
-    return [ref for _, _, title in _numbered_items(index.text, blocks) for ref in axes(index, title)]
+    broader = index.concepts.broader_axis
+    out = []
+    for _, _, title in _numbered_items(index.text, blocks):
+        refs = axes(index, title)
+        narrowed = {broader.get(ref.axis) for ref in refs}
+        out.extend(ref for ref in refs if ref.axis not in narrowed)
+    return out
 
 
 def _numbered_actions(index: DocumentIndex, section: Section, blocks: list[Segment], territory: str) -> list[Action]:
@@ -288,7 +296,7 @@ def _contract_participations(
                 out.setdefault((p.organisation, Role.COORDINATOR), p.model_copy(update={"role": Role.COORDINATOR}))
         elif ABOUT_CONTRACT.search(text, sentence.start, sentence.end):
             for p in participations(index, sentence):
-                if p.role in (Role.OPERATOR, Role.PARTNER):
+                if p.role in (Role.OPERATOR, Role.PARTNER, Role.SIGNATORY):
                     out.setdefault((p.organisation, Role.SIGNATORY), p.model_copy(update={"role": Role.SIGNATORY}))
         elif intro is not None and intro.start <= sentence.start and sentence.end <= intro.end:
             for p in participations(index, sentence):

@@ -59,6 +59,9 @@ ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
         Role.FUNDER,
         60,
     ),
+    # "le contrat a été signé le 2 mars 2021 par le président de la Métropole", "signé avec la Ville"
+    # (before the partner cues: on the same "avec", the signature is the more specific reading)
+    (re.compile(r"\bsign[ée]e?s?\b[^.;]{0,60}?\b(?:par|avec)\b", re.I), Role.SIGNATORY, 80),
     (
         re.compile(r"\ben\s+(?:lien|partenariat|collaboration|coopération)\s+avec\b|\bavec\s+l['’]appui\s+d", re.I),
         Role.PARTNER,
@@ -67,6 +70,14 @@ ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
     (re.compile(r"\bavec\b", re.I), Role.PARTNER, 12),
     (re.compile(r"\bparticipation\s+(?:de|du|des)\b", re.I), Role.PARTICIPANT, 12),
 ]
+# "la préfecture de la Vienne et la Ville de Poitiers ont signé le contrat", "elle est signataire d'un
+# contrat": the subject of a signature whose object is the contract (or its amendment)
+_SIGNED_BY_SUBJECT = re.compile(
+    r"\b(?:(?:ont|a)\s+(?:conjointement\s+|ensemble\s+)?sign[ée]|sign(?:e|ent)|(?:est|sont)\s+signataires?)\b"
+    r"(?=[^.;!?]{0,120}?\b(?:contrat|CTAIR?|PTAIR?|avenant)\b)",
+    re.I,
+)
+_SIGNATURE_REACH = 150
 LIST_CUES: list[tuple[re.Pattern[str], Role]] = [
     # "Le consortium réunit … (l'ADATE, le Relais Ozanam…)": members of a consortium are partners
     (
@@ -228,6 +239,10 @@ def _role_of(
     after = AFTER_CUE.search(text, match.end, window_end)
     if after and not re.search(r"[.;!?]", text[match.end : after.start()]):
         return Role.OPERATOR, CUED
+    # the subject of a signature, alone or in a list of subjects ("X et Y ont signé le contrat")
+    signed = _SIGNED_BY_SUBJECT.search(text, match.end, min(sentence.end, match.end + _SIGNATURE_REACH))
+    if signed and not re.search(r"[.;!?]|\b(?:qui|que|dont)\b", text[match.end : signed.start()]):
+        return Role.SIGNATORY, CUED
     # 3. enumeration after the previous organisation
     if index > 0:
         gap_start = orgs[index - 1].end

@@ -114,6 +114,20 @@ class Organisation(_Named):
     def alt_labels(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a for a in self.aliases if a != self.name))
 
+    def all_aliases(self) -> tuple[Alias, ...]:
+        """Also, for a prefecture, its prefect's title: "le préfet de l'Isère a signé le contrat" is
+        the Préfecture de l'Isère signing (the prefect acts for it)."""
+        aliases = super().all_aliases()
+        prefecture = _PREFECTURE.match(self.name)
+        if prefecture is None:
+            return aliases
+        known = {fold(a.text) for a in aliases}
+        titles = (f"{title}{self.name[prefecture.end() :]}" for title in ("préfet", "préfète"))
+        return aliases + tuple(Alias(text=t) for t in titles if fold(t) not in known)
+
+
+_PREFECTURE = re.compile(r"^Préfecture(?=\s+(?:de|du|des)\b)", re.I)
+
 
 class Territory(_Model):
     id: str = Field(pattern=SLUG)

@@ -96,7 +96,7 @@ Des logements du parc privé sont captés pour les ménages.
 
 2
 
-La connaissance des publics
+La connaissance des publics et la gouvernance partagée
 
 Une étude approfondit la connaissance des publics.
 """
@@ -121,7 +121,11 @@ def test_an_introduction_announcing_axes_takes_them_from_the_item_titles(tmp_pat
     contracts = {c.territory: c for c in records.contracts}
     # "met l'attention sur deux axes.": the two numbered items' titles are the contract's axes
     brest = {ref.axis: ref.mention.text for ref in contracts["brest"].axes}
-    assert brest == {"logement": "Mobiliser le parc privé", "connaissance-des-publics": "La connaissance des publics"}
+    # an announced axis is one theme: of "pilotage" and its narrower "connaissance-des-publics", the latter
+    assert brest == {
+        "logement": "Mobiliser le parc privé",
+        "connaissance-des-publics": "La connaissance des publics et la gouvernance partagée",
+    }
     # an introduction that announces no axes gives only what it names itself
     assert {ref.axis for ref in contracts["rennes"].axes} == {"logement"}
 
@@ -257,3 +261,22 @@ def test_a_section_that_names_its_contracts_kind_and_date(tmp_path, registry):
     assert contract.year == 2021
     # what the Ville did between 2022 and 2024 is no period of the contract
     assert [(e.kind.value, e.date) for e in contract.events] == [("signature", "2021-03-02")]
+
+
+def test_who_signs_the_contract_is_its_signatory(registry):
+    from ctair.loaders.facts import DocumentIndex, participations
+    from ctair.loaders.text import Segment
+
+    for text, expected in (
+        (
+            "Le 2 mars 2021, l'OFII et la Métropole de Lyon ont signé le contrat territorial.",
+            {("ofii", "signatory"), ("metropole-de-lyon", "signatory")},
+        ),
+        ("Le contrat a été signé le 2 mars 2021 avec la Métropole de Lyon.", {("metropole-de-lyon", "signatory")}),
+        # a signature of something else is no signature of the contract
+        ("La Métropole de Lyon a signé une convention de mécénat.", {("metropole-de-lyon", "operator")}),
+    ):
+        index = DocumentIndex("test", text, registry, default_concepts())
+        index.match_organisations(lambda position: None)
+        found = {(p.organisation, p.role.value) for p in participations(index, Segment(0, len(text)))}
+        assert found == expected, text

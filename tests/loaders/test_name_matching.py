@@ -55,3 +55,9 @@ def test_a_longest_name_rejected_by_its_guard_hides_the_shorter_names_in_it():
         ("aim-short", "Aim"),
         ("aim", "Accueil"),
     ]
+
+
+def test_a_prefecture_is_found_by_its_prefects_title():
+    registry = _registry({"id": "prefecture-gard", "name": "Préfecture du Gard"})
+    text = "Le préfet du Gard et la préfète du Gard ont signé ; la Préfecture du Gard finance."
+    assert [organisation for organisation, _ in _found(registry, text)] == ["prefecture-gard"] * 3
