@@ -189,7 +189,7 @@ def _announced_axes(index: DocumentIndex, intro: Segment, blocks: list[Segment])
     if not _ANNOUNCED_AXES.search(index.text, intro.start, intro.end):
         return []
     broader = index.concepts.broader_axis
-    out = []
+    out: list[AxisRef] = []
     for _, _, title in _numbered_items(index.text, blocks):
         refs = axes(index, title)
         narrowed = {broader.get(ref.axis) for ref in refs}
