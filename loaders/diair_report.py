@@ -3,7 +3,8 @@
 Structure read (nothing depends on line numbers):
 
 * the contract kind from the cover title ("Actions CTAIR 2019": the year there is the actions', not
-  the contracts'); a contract's year only from a sentence that states it: the section's own
+  the contracts'), unless the section's introduction names its own ("son contrat … (CTAIR)" in a
+  report on CTAI); a contract's year only from a sentence that states it: the section's own
   ("Le premier contrat territorial … porté par la Ville de Strasbourg en 2019"), else the general
   introduction's ("… les 11 métropoles qui ont contractualisé avec l'Etat en 2019");
 * the territory sections from the table of contents (lines "Bordeaux<TAB>p.3" whose name is a
@@ -13,13 +14,16 @@ Structure read (nothing depends on line numbers):
   figures ("120 places d'hébergement de transition") and participations (organisations with a role
   there, e.g. "porté par la Ville de Strasbourg … en lien avec la Préfecture du Bas-Rhin"); a
   sentence on the coordination of the contract ("La coordination du contrat territorial est confiée
-  à …"), wherever it stands in the section, gives the contract's coordinator, not the action's;
+  à …"), wherever it stands in the section, gives the contract's coordinator and its steering axis,
+  and no fact of the action it follows;
 * the general text before the first section gives the national programme's facts (``programme.py``);
 * numbered actions: a paragraph that is a bare number, then a title line; ``ordinal`` is the number
   as printed (Nantes prints 1, 3, 2, 4). A title that is a whole sentence (Strasbourg) is also the
   first paragraph of the description and its label is cut after its first bold phrase;
 * sections without numbers: if the body after the introduction has a bulleted list whose every item
-  names an organisation with a role, each item is an action (Toulouse: 1 and 2, in printed order);
+  names an organisation with a role, each item is an action (Toulouse: 1 and 2, in printed order),
+  and a later paragraph about all of them ("Dans le cadre de ces deux dispositifs…") gives each its
+  axes and publics;
   otherwise the whole body is one action, ordinal 1, labelled with the project's name when it opens
   with "Le projet NAME a/est/vise…" (Dijon: "ENSEMBLE !").
 """

@@ -4,14 +4,16 @@ and publics inside a span, read sentence by sentence.
 Role of an organisation occurrence, first rule that applies (all within its sentence):
 
 1. an *adjacent cue* just before it ("porté par", "gérée par", "confiée à l'opérateur",
-   "piloté par", "en partenariat avec", "cofinancé avec", "financements de", "Participation de"…),
-   with no other organisation in between;
+   "piloté par", "signé le … par", "en partenariat avec", "cofinancé avec", "financements de",
+   "Participation de"…), with no other organisation in between;
 2. a cue just after it ("X assure", "X se charge", "X est en charge", "X, opérateur du projet",
-   "X, qui … est porteuse du projet");
+   "X, qui … est porteuse du projet") → operator; the signature of the contract it is the subject
+   of, alone or in a list of subjects ("X et Y ont signé le contrat", "X est signataire d'un
+   contrat") → signatory;
 3. enumeration: it follows the previous organisation of the sentence separated only by list
    punctuation (", ", " et l'association ", " (plateforme ") → same role as that one;
-4. a *list cue* earlier in the sentence ("partenaires", "participants", "réunissant",
-   "diagnostic", "groupes de travail") → that role;
+4. a *list cue* earlier in the sentence ("partenaires", "consortium" → partner; "participants",
+   "réunissant", "diagnostic", "groupes de travail" → participant);
 5. the caller's default role for the block (a zoom's "Le coordinateur :" → coordinator), or its
    role for organisations the block lists — two or more in the sentence, or one after "parmi
    lesquelles", "notamment"… (the web article's "Le projet :" → partner; a name alone is no list
