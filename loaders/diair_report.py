@@ -284,7 +284,7 @@ def _year_sentence(index: DocumentIndex, segment: Segment) -> tuple[int, Mention
 
 
 def _contract_participations(
-    index: DocumentIndex, section: Section, intro: Segment | None
+    index: DocumentIndex, section_sentences: list[Segment], intro: Segment | None
 ) -> tuple[list[Participation], set[tuple[int, int]]]:
     """The organisations of the contract itself: its coordinator (a sentence on the coordination of
     the contract, anywhere in the section, which is then no fact of an action), its signatories (the
@@ -292,7 +292,7 @@ def _contract_participations(
     introduction. Also the spans of the coordination sentences."""
     out: dict[tuple[str, Role], Participation] = {}
     coordination: set[tuple[int, int]] = set()
-    for sentence in index.sentences(section.body):
+    for sentence in section_sentences:
         text = index.text
         if _CONTRACT_COORDINATION.search(text, sentence.start, sentence.end):
             coordination.add((sentence.start, sentence.end))
@@ -312,13 +312,43 @@ _Fact = TypeVar("_Fact", Participation, AxisRef, PublicRef)
 
 
 # "son contrat territorial d'accueil et d'intégration des réfugiés (CTAIR)": a section that names its
-# contract's kind overrides the cover's ("Actions CTAI 2024" reports on CTAIR contracts too)
-_KIND_NAMED = re.compile(r"\b(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\b")
+# contract's kind, by acronym or by its full name, overrides the cover's ("Actions CTAI 2024"
+# reports on CTAIR contracts too)
+_KIND_NAMED = re.compile(
+    r"\b(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\b"
+    r"|\b(?P<noun>contrat|projet)\s+territorial\s+d['’]accueil\s+et\s+d['’]int[ée]gration"
+    r"(?P<refugees>\s+des\s+(?:personnes\s+)?r[ée]fugi[ée]e?s)?",
+    re.I,
+)
+# "… ont signé un nouveau contrat territorial": the section goes on about the next contract
+_NEW_CONTRACT = re.compile(r"\b(?:nouveau|second|deuxième)\s+(?:contrat|CTAIR?|PTAIR?)\b", re.I)
 
 
-def _kind_named(text: str, intro: Segment, cover_kind: ContractKind) -> ContractKind:
-    hit = _KIND_NAMED.search(text, intro.start, intro.end)
-    return ContractKind(hit.group("kind")) if hit else cover_kind
+def _kind_named(text: str, part: Segment, cover_kind: ContractKind) -> ContractKind:
+    hit = _KIND_NAMED.search(text, part.start, part.end)
+    if hit is None:
+        return cover_kind
+    if hit.group("kind"):
+        return ContractKind(hit.group("kind").upper())
+    prefix = "C" if hit.group("noun").lower() == "contrat" else "P"
+    return ContractKind(f"{prefix}TAIR" if hit.group("refugees") else f"{prefix}TAI")
+
+
+def _successive_contracts(
+    index: DocumentIndex, intro: Segment, cover_kind: ContractKind
+) -> list[tuple[Segment, ContractKind]]:
+    """The introduction's parts, one per contract, with each one's kind: a sentence that signs a new
+    contract ("Le 17 octobre 2022, … ont signé un nouveau contrat territorial d'accueil et
+    d'intégration") starts the next one ("… un premier contrat … des réfugiés, complété par un
+    avenant en 2021" stays with the first). Contracts of one kind are one contract."""
+    text = index.text
+    cuts = [s.start for s in index.sentences(intro)[1:] if _NEW_CONTRACT.search(text, s.start, s.end)]
+    bounds = [intro.start, *cuts, intro.end]
+    parts = [Segment(start, end) for start, end in zip(bounds, bounds[1:], strict=False)]
+    kinds = [_kind_named(text, part, cover_kind) for part in parts]
+    if len(set(kinds)) < len(kinds):
+        return [(intro, _kind_named(text, intro, cover_kind))]
+    return list(zip(parts, kinds, strict=True))
 
 
 def _without_sentences(action: Action, spans: set[tuple[int, int]]) -> Action:
@@ -379,33 +409,47 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
             intro_blocks = blocks[:1]
             section_actions = _unnumbered_actions(index, blocks[1:], section.territory)
         intro = Segment(intro_blocks[0].start, intro_blocks[-1].end) if intro_blocks else section.heading
-        contract_participations, coordination = _contract_participations(
-            index, section, intro if intro_blocks else None
-        )
+        parts = _successive_contracts(index, intro, kind) if intro_blocks else [(intro, kind)]
+        section_sentences = index.sentences(section.body)
+        coordination: set[tuple[int, int]] = set()
+        for number, (part, part_kind) in enumerate(parts):
+            later = parts[number + 1 :]
+            # the first contract's facts may stand anywhere in the section but in a later contract's part
+            own = [
+                sentence
+                for sentence in section_sentences
+                if (number == 0 or part.contains(sentence.start))
+                and not any(other.contains(sentence.start) for other, _ in later)
+            ]
+            contract_participations, coordinating = _contract_participations(index, own, part if intro_blocks else None)
+            coordination |= coordinating
+            if len(parts) == 1:
+                year = _year_sentence(index, section.body) or document_year
+            else:
+                year = _year_sentence(index, part) or (document_year if number == 0 else None)
+            contracts.append(
+                Contract(
+                    territory=section.territory,
+                    kind=part_kind,
+                    year=year[0] if year else None,
+                    year_mention=year[1] if year else None,
+                    mention=mention(source, text, part),
+                    participations=tuple(contract_participations),
+                    axes=unique_axes(
+                        (axes(index, part) + _announced_axes(index, part, blocks) if intro_blocks else [])
+                        + [
+                            AxisRef(axis=STEERING, mention=mention(source, text, Segment(start, end)))
+                            for start, end in sorted(coordinating)
+                        ]
+                    ),
+                    publics=tuple(publics(index, part)) if intro_blocks else (),
+                    quantities=tuple(quantities(index, part)) if intro_blocks else (),
+                    events=tuple(contract_events(index, part)) if intro_blocks else (),
+                ).with_year_of_signature()
+            )
         section_actions = [_without_sentences(a, coordination) for a in section_actions]
         if intro_blocks:
             section_actions = _dated_by_introduction(index, intro, section_actions)
-        year = _year_sentence(index, section.body) or document_year
-        contracts.append(
-            Contract(
-                territory=section.territory,
-                kind=_kind_named(text, intro, kind) if intro_blocks else kind,
-                year=year[0] if year else None,
-                year_mention=year[1] if year else None,
-                mention=mention(source, text, intro),
-                participations=tuple(contract_participations),
-                axes=unique_axes(
-                    (axes(index, intro) + _announced_axes(index, intro, blocks) if intro_blocks else [])
-                    + [
-                        AxisRef(axis=STEERING, mention=mention(source, text, Segment(start, end)))
-                        for start, end in sorted(coordination)
-                    ]
-                ),
-                publics=tuple(publics(index, intro)) if intro_blocks else (),
-                quantities=tuple(quantities(index, intro)) if intro_blocks else (),
-                events=tuple(contract_events(index, intro)) if intro_blocks else (),
-            ).with_year_of_signature()
-        )
         actions.extend(section_actions)
 
     records = DocumentRecords(

@@ -280,3 +280,35 @@ def test_who_signs_the_contract_is_its_signatory(registry):
         index.match_organisations(lambda position: None)
         found = {(p.organisation, p.role.value) for p in participations(index, Segment(0, len(text)))}
         assert found == expected, text
+
+
+SECTION_WITH_TWO_CONTRACTS = """Actions CTAI 2023
+
+Sommaire
+
+Nancy	p.2
+
+
+Nancy
+
+Le 3 avril 2019, la Métropole du Grand Nancy a signé un premier contrat territorial d'accueil et \
+d'intégration des réfugiés, complété par un avenant en 2020. Le 5 mai 2022, le maire et le préfet ont \
+signé un nouveau contrat territorial d'accueil et d'intégration, ouvert aux primo-arrivants.
+
+1
+
+Des colocations pour les jeunes
+
+Un bailleur ouvre des colocations pour 12 jeunes BPI.
+"""
+
+
+def test_a_section_on_two_successive_contracts_gives_each_its_facts(tmp_path, registry):
+    records = _read(tmp_path, "diair-report", SECTION_WITH_TWO_CONTRACTS, registry)
+    contracts = {c.kind.value: c for c in records.contracts}
+    assert set(contracts) == {"CTAIR", "CTAI"}
+    first, second = contracts["CTAIR"], contracts["CTAI"]
+    assert (first.year, second.year) == (2019, 2022)
+    assert [(e.kind.value, e.date) for e in first.events] == [("signature", "2019-04-03"), ("amendment", "2020")]
+    assert [(e.kind.value, e.date) for e in second.events] == [("signature", "2022-05-05")]
+    assert "un nouveau contrat" in second.mention.text and "un nouveau contrat" not in first.mention.text
