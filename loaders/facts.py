@@ -48,7 +48,14 @@ ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
         80,
     ),
     (re.compile(r"\bmise?s?\s+en\s+(?:œ|oe)uvre\s+par\b", re.I), Role.OPERATOR, 80),
-    (re.compile(rf"\b(?:confi|pass|command){_P}e?s?\s+(?:à|a)\b", re.I), Role.OPERATOR, 80),
+    # "confiée à l'opérateur Envie", "a confié des villas à Luttopia", "en a confié la gestion au CCAS"
+    (
+        re.compile(
+            rf"\b(?:pass|command){_P}e?s?\s+(?:à|a)\b|\bconfi{_P}e?s?\s+(?:[^.;,]{{0,40}}?\s)?(?:à|a|au|aux)\b", re.I
+        ),
+        Role.OPERATOR,
+        80,
+    ),
     (re.compile(rf"\bop{_P}rateur\b", re.I), Role.OPERATOR, 20),
     (re.compile(r"\bpar\s+l['’](?:association|organisme)\b", re.I), Role.OPERATOR, 20),
     (re.compile(rf"\b(?:pilot|coordonn|anim){_P}e?s?\s+par\b", re.I), Role.COORDINATOR, 80),

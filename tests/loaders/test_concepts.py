@@ -214,6 +214,10 @@ def test_a_bare_training_is_resolved_by_its_context(concepts, text, expected):
     assert axes(concepts, text) == expected
 
 
+def test_common_wordings_of_a_theme(concepts):
+    assert axes(concepts, "Des cours de langue ont lieu le soir.") == {"langue"}
+
+
 def test_an_unaccented_capital_is_read_as_the_accented_word(concepts):
     """French print often drops accents on capitals: "Etrangère" is "étrangère"."""
     keys = LemmaKeys()

@@ -312,3 +312,17 @@ def test_a_section_on_two_successive_contracts_gives_each_its_facts(tmp_path, re
     assert [(e.kind.value, e.date) for e in first.events] == [("signature", "2019-04-03"), ("amendment", "2020")]
     assert [(e.kind.value, e.date) for e in second.events] == [("signature", "2022-05-05")]
     assert "un nouveau contrat" in second.mention.text and "un nouveau contrat" not in first.mention.text
+
+
+def test_what_is_entrusted_to_an_organisation_makes_it_the_operator(registry):
+    from ctair.loaders.facts import DocumentIndex, participations
+    from ctair.loaders.text import Segment
+
+    for text in (
+        "La Ville a confié des logements vacants à Coallia.",
+        "La Ville en a confié la gestion à Coallia.",
+    ):
+        index = DocumentIndex("test", text, registry, default_concepts())
+        index.match_organisations(lambda position: None)
+        found = {(p.organisation, p.role.value) for p in participations(index, Segment(0, len(text)))}
+        assert found == {("coallia", "operator")}, text
