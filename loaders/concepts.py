@@ -56,7 +56,6 @@ permettre aux professionnels de mieux comprendre…", with the list a colon open
 professionals (``professionnalisation-des-acteurs``) — nor "la formation", "cette formation" after a
 named kind of training in the same paragraph ("La formation linguistique ALIOS … La formation touche
 10 BPI"), which refers back to it.
-
 """
 
 from __future__ import annotations
