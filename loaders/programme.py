@@ -24,7 +24,12 @@ _DELEGATE = re.compile(
     r"|(?P<name2>[A-ZÉ][\w’'\-]+(?:\s+[A-ZÉ][\w’'\-]+){1,2}),\s*(?:[Pp]réfet,\s*)?[Dd]élégu[ée]e?\s+interministériel"
 )
 _THIS_YEAR = re.compile(r"\bcette\s+année\b|\brécemment\b", re.I)  # as of the document's date
-_IN_YEAR = re.compile(r"\ben\s+(?P<year>(?:19|20)\d{2})\b")
+_IN_YEAR = re.compile(r"\b(?:en|pour)\s+(?P<year>(?:19|20)\d{2})\b")
+# "… 11 territoires ont signé …; et 9 millions d'euros ont été mobilisés": a clause of its own
+_CLAUSE_BREAK = re.compile(r"[:;]")
+# "Le présent document retrace quelques actions conduites dans trois territoires": the document's
+# own scope, not a count of the programme
+_THIS_DOCUMENT = re.compile(r"\b(?:présent\s+document|ce\s+document|pages\s+suivantes|cet\s+article)\b", re.I)
 _WE = re.compile(r"^\s*Nous\b")
 _DELEGATION = "diair"
 
@@ -54,7 +59,7 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
             found_participations.setdefault((participation.organisation, participation.role), participation)
         position: dict[int, int] = {}  # index in the segment's figures -> index in the programme's
         for i, quantity in enumerate(quantities(index, segment)):
-            if quantity.unit not in _PROGRAMME_UNITS:
+            if quantity.unit not in _PROGRAMME_UNITS or _THIS_DOCUMENT.search(quantity.mention.text):
                 continue
             whole = position.get(quantity.subset_of) if quantity.subset_of is not None else None
             position[i] = len(found_quantities)
@@ -83,21 +88,33 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
 def _dated_and_funded(
     index: DocumentIndex, quantity: Quantity, paragraph: Segment, issued_year: int, people: list[Person]
 ) -> Quantity:
-    """A programme figure is dated by its sentence ("en 2019", "cette année"); an amount is the
-    money of the organisation its sentence names first, or of the speaker's when it says "Nous"."""
+    """A programme figure is dated by its clause ("pour 2021, année pour laquelle la Diair a réservé
+    4 millions", the year nearest before the figure, else after it; "cette année"); an amount is the
+    money of the organisation its clause names first ("la DGEF et la Diair ont rapproché leurs
+    démarches : … et 9 millions d'euros ont été mobilisés" names nobody's), or of the speaker's when
+    it says "Nous"."""
     sentence = quantity.mention.text
+    span = quantity.mention.span
+    at = sentence.find(quantity.label)
+    at = at if at >= 0 else 0
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)]
+    following = _CLAUSE_BREAK.search(sentence, at)
+    clause = Segment(
+        span.start + (breaks[-1] if breaks else 0), span.start + (following.start() if following else len(sentence))
+    )
     update: dict[str, Any] = {}
     if quantity.observed is None:
-        year = _IN_YEAR.search(sentence)
+        years = list(_IN_YEAR.finditer(index.text, clause.start, clause.end))
+        before = [y for y in years if y.start() < span.start + at]
+        year = before[-1] if before else (years[0] if years else None)
         # an amount's year may be given by the sentence before it ("… cette année. La DGEF ajoute 5,2 millions.")
-        context = index.text[paragraph.start : quantity.mention.span.end] if quantity.unit is Unit.EURO else sentence
+        context = index.text[paragraph.start : span.end] if quantity.unit is Unit.EURO else sentence
         if year:
             update["observed"] = year.group("year")
         elif _THIS_YEAR.search(context):
             update["observed"] = str(issued_year)
     if quantity.unit is Unit.EURO:
-        span = quantity.mention.span
-        named = index.organisations_in(Segment(span.start, span.end))
+        named = index.organisations_in(clause)
         if named:
             update["funder"] = named[0].id
         elif _WE.match(sentence) and any(p.head_of for p in people):

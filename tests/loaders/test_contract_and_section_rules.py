@@ -326,3 +326,39 @@ def test_what_is_entrusted_to_an_organisation_makes_it_the_operator(registry):
         index.match_organisations(lambda position: None)
         found = {(p.organisation, p.role.value) for p in participations(index, Segment(0, len(text)))}
         assert found == {("coallia", "operator")}, text
+
+
+REPORT_WITH_PROGRAMME_FACTS = """Actions CTAI 2023
+
+Sommaire
+
+Nancy	p.2
+
+
+Introduction
+
+En 2021, la DGEF et la Diair ont rapproché leurs démarches : 9 millions d'euros ont été mobilisés \
+pour les contrats. Cinq collectivités ont rejoint la démarche en 2020 en vue d'un contrat pour 2021, \
+année pour laquelle la Diair a réservé 4 millions d'euros. Le présent document retrace les actions de \
+deux territoires.
+
+
+Nancy
+
+Le contrat territorial de la métropole met l'accent sur le logement.
+
+1
+
+Des colocations pour les jeunes
+
+Un bailleur ouvre des colocations pour 12 jeunes BPI.
+"""
+
+
+def test_a_programme_amount_is_dated_and_funded_by_its_own_clause(tmp_path, registry):
+    programme = _read(tmp_path, "diair-report", REPORT_WITH_PROGRAMME_FACTS, registry).programme
+    amounts = {(int(q.value), q.funder, q.observed) for q in programme.quantities if q.unit.value == "euro"}
+    # nobody's money after the colon; the Diair's 4 M€ are for 2021, the year nearest before them
+    assert amounts == {(9_000_000, None, "2021"), (4_000_000, "diair", "2021")}
+    # the document's own scope is no count of the programme
+    assert not [q for q in programme.quantities if q.unit.value == "territory"]
