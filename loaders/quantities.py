@@ -88,6 +88,8 @@ UNIT_NOUNS: list[tuple[str, Unit]] = [
     ("axes", Unit.AXIS),
     ("thématiques", Unit.AXIS),
     ("ambitions", Unit.AXIS),
+    ("priorités", Unit.AXIS),
+    ("orientations", Unit.AXIS),
 ]
 _NUMBER = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?"
 _VALUE = rf"(?:{_NUMBER}|(?i:{'|'.join(w for w in WORD_NUMBERS if w not in ('un', 'une'))}))"
@@ -113,8 +115,11 @@ _OF_THE = re.compile(r"\s+des\s+$", re.I)  # "20 des 30 plus grandes villes"
 _ELLIPTIC_PART = re.compile(r"(?i:sur\s+les\s+)$")  # "Sur les 21 projets déposés, 13 seront financés"
 _ELLIPTIC_NUMBER = re.compile(rf"\s*,\s*(?P<part>{_NUMBER})\s+(?:seront|sont|ont\s+été|ont|seraient)(?:\s+[\wéèêàç]+)?")
 _FINANCE = re.compile(r"(?i)financ|budget|euros|€|crédits")
-# "ans" counts years only as a duration ("70 en deux ans"), never as an age ("moins de 25 ans")
-_DURATION_YEARS = re.compile(rf"(?i:\b(?:en|sur|pendant|durant)\s+)(?P<years>{_VALUE})\s+ans\b")
+# "ans" counts years only as a duration ("70 en deux ans", "conclu pour trois ans", "pour une durée
+# initiale de trois ans"), never as an age ("moins de 25 ans")
+_DURATION_YEARS = re.compile(
+    rf"(?i:\b(?:en|sur|pendant|durant|pour|dur[ée]e(?:\s+\w+)?\s+de|d['’]une\s+dur[ée]e\s+de)\s+)(?P<years>{_VALUE})\s+ans\b"
+)
 # people counted as taking part ("ont participé 8 personnes dont 6 réfugiés") are participants
 _TOOK_PART = re.compile(r"(?i:particip\w*)\s+(?:\w+\s+){0,2}$")
 _PERSON_UNITS = frozenset({Unit.BENEFICIARY, Unit.PARTICIPANT})
