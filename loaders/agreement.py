@@ -19,33 +19,35 @@ readers agree, which is the ceiling any rule can be expected to reach on these f
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .corpus import read_toml
 from .evaluation import Expectations
 
 # (kind, source, territory, ordinal or 0 for a contract, concept); kind: axis | public | contract-axis | contract-public
-Reading = frozenset[tuple[str, str, str, int, str]]
+Item = tuple[str, str, str, int, str]
+Reading = frozenset[Item]
 KINDS = ("contract-axis", "axis", "contract-public", "public")
 
 
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as error:
-        raise InputError(path, "reading not found") from error
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(path, f"not valid TOML: {error}") from error
+def _item(item: dict[str, Any]) -> Item:
+    """An item of the third reading or of the overruled list: ``unit`` is "CONTRACT" or "action N"."""
+    contract = item["unit"].strip().upper() == "CONTRACT"
+    return (
+        ("contract-" if contract else "") + item["kind"],
+        item["source"],
+        item["territory"],
+        0 if contract else int(item["unit"].split()[-1]),
+        item["concept"],
+    )
 
 
 def read_reading(path: Path) -> Reading:
     """The facts of a complete reading (``[[contracts]]`` and ``[[actions]]`` with axes and publics)."""
-    data = _load(path)
-    facts: set[tuple[str, str, str, int, str]] = set()
+    data = read_toml(path)[0]
+    facts: set[Item] = set()
     for table, prefix in (("contracts", "contract-"), ("actions", "")):
         for unit in data.get(table, []):
             ordinal = int(unit.get("ordinal", 0))
@@ -56,38 +58,24 @@ def read_reading(path: Path) -> Reading:
     return frozenset(facts)
 
 
-def read_decisions(path: Path) -> dict[tuple[str, str, str, int, str], bool]:
+def read_decisions(path: Path) -> dict[Item, bool]:
     """The third reading's yes/no per item."""
-    out = {}
-    for item in _load(path).get("item", []):
-        contract = item["unit"].strip().upper() == "CONTRACT"
-        kind = ("contract-" if contract else "") + item["kind"]
-        ordinal = 0 if contract else int(item["unit"].split()[-1])
-        out[(kind, item["source"], item["territory"], ordinal, item["concept"])] = item["answer"].strip() == "yes"
-    return out
+    return {_item(item): item["answer"].strip() == "yes" for item in read_toml(path)[0].get("item", [])}
 
 
 @dataclass(frozen=True)
 class Adjudication:
     first: Reading
     second: Reading
-    third: dict[tuple[str, str, str, int, str], bool]
-    overruled: dict[tuple[str, str, str, int, str], str]  # item -> why the majority is not followed
+    third: dict[Item, bool]
+    overruled: dict[Item, str]  # item -> why the majority is not followed
 
     @classmethod
     def load(cls, directory: Path) -> Adjudication:
         directory = Path(directory)
-        overruled = {}
-        for item in _load(directory / "adjudication.toml").get("overruled", []):
-            contract = item["unit"].strip().upper() == "CONTRACT"
-            key = (
-                ("contract-" if contract else "") + item["kind"],
-                item["source"],
-                item["territory"],
-                0 if contract else int(item["unit"].split()[-1]),
-                item["concept"],
-            )
-            overruled[key] = item["why"]
+        overruled = {
+            _item(item): item["why"] for item in read_toml(directory / "adjudication.toml")[0].get("overruled", [])
+        }
         return cls(
             read_reading(directory / "first-reading.toml"),
             read_reading(directory / "second-reading.toml"),
@@ -99,7 +87,7 @@ class Adjudication:
     def disputed(self) -> Reading:
         return self.first ^ self.second
 
-    def undecided(self) -> list[tuple[str, str, str, int, str]]:
+    def undecided(self) -> list[Item]:
         """Disputed items the third reading has no answer for (the adjudication is incomplete)."""
         return sorted(item for item in self.disputed if item not in self.third)
 
@@ -133,7 +121,7 @@ class Adjudication:
 
 def expected_from_expectations(expectations: dict[str, Expectations]) -> Reading:
     """The axes and publics the expectation files hold, as reading facts (source id -> Expectations)."""
-    facts: set[tuple[str, str, str, int, str]] = set()
+    facts: set[Item] = set()
     for source, document in expectations.items():
         for contract in document.contracts:
             facts.update(("contract-axis", source, contract.territory, 0, a) for a in contract.axes)

@@ -70,6 +70,7 @@ from rdflib.namespace import RDF
 
 from .errors import InputError
 from .lemmas import LemmaKeys, fold_word
+from .text import Segment, enclosing, sentences
 
 AXIS_NS = "https://w3id.org/ctair/axis/"
 PUBLIC_NS = "https://w3id.org/ctair/public/"
@@ -154,14 +155,13 @@ BLOCKED = (
 # --- generic heads ------------------------------------------------------------------------------
 # word -> the concept it names when nothing in the text says which kind it is
 GENERIC_HEADS = {"formation": "formation"}
-_TRAINED_PROFESSIONALS = (
-    "professionnalisation-des-acteurs",
-    re.compile(
-        r"\b(?:à\s+destination\s+d(?:es|u|e\s+la|e\s+l['’])|pour\s+les|permettre\s+aux|auprès\s+des|aux)\s+"
-        r"(?:[\w'’-]+\s+){0,2}?(?:professionnel|agent|acteur|intervenant|travailleur|bénévole|soignant|enseignant|"
-        r"personnel|équipe|élu|salarié)s\b",
-        re.I,
-    ),
+# a training whose trainees are professionals is the training of professionals
+TRAINING_OF_PROFESSIONALS = "professionnalisation-des-acteurs"
+_PROFESSIONALS_TRAINED = re.compile(
+    r"\b(?:à\s+destination\s+d(?:es|u|e\s+la|e\s+l['’])|pour\s+les|permettre\s+aux|auprès\s+des|aux)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:professionnel|agent|acteur|intervenant|travailleur|bénévole|soignant|enseignant|"
+    r"personnel|équipe|élu|salarié)s\b",
+    re.I,
 )
 # only function words and quotes between a generic head and the concept that qualifies it
 _QUALIFIES = re.compile(r"^[\s«\"“*]*(?:(?:en|de|d['’]|du|des|à|au|aux|la|le|les|l['’])\s*)*[\s«\"“*]*$", re.I)
@@ -169,19 +169,24 @@ _QUALIFIES = re.compile(r"^[\s«\"“*]*(?:(?:en|de|d['’]|du|des|à|au|aux|la|
 # the list, whose professionals are not the trainees
 _ANOTHER_ITEM = re.compile(r"[,;]|\b(?:et|ou)\b", re.I)
 _REFERS_BACK = re.compile(r"\b(?:la|les|cette|ces|cet|ce)\s*$", re.I)
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 _LIST_AFTER_COLON = re.compile(r"(?:\s*\n\s*[-•–*][^\n]*)+")
 
 
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence holding ``[start, end)``, with the list its colon opens."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 600), start)]
-    stop = _SENTENCE_END.search(text, end)
-    sentence_end = stop.start() if stop else len(text)
-    if text[:sentence_end].rstrip().endswith(":"):
-        listed = _LIST_AFTER_COLON.match(text, sentence_end)
-        sentence_end = listed.end() if listed else sentence_end
-    return (before[-1] if before else max(0, start - 600)), sentence_end
+def _first_word(text: str, hit: ConceptHit) -> str:
+    """The hit's first word, folded, without a plural mark ("Formations" = "formation")."""
+    word = fold_word(re.split(r"[\W_]+", text[hit.start : hit.end], maxsplit=1)[0])
+    return word[:-1] if word.endswith(("s", "x")) else word
+
+
+def _sentence_end(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` ends (``text.sentences``), with the list its colon opens."""
+    line = Segment(text.rfind("\n", 0, position) + 1, len(text) if (nl := text.find("\n", position)) < 0 else nl)
+    sentence = enclosing(sentences(text, line), position)
+    end = sentence.end if sentence else line.end
+    if text[:end].rstrip().endswith(":"):
+        listed = _LIST_AFTER_COLON.match(text, end)
+        end = listed.end() if listed else end
+    return end
 
 
 # --- names (rule 2) ----------------------------------------------------------------------------
@@ -472,19 +477,23 @@ class ConceptMatcher:
             following = hits[i + 1] if i + 1 < len(hits) else None
             if following and _QUALIFIES.match(text[hit.end : following.start]):
                 continue  # "formation en FLE": the qualifying concept is its own hit
-            _, sentence_end = _sentence_around(text, hit.start, hit.end)
-            concept, trainees = _TRAINED_PROFESSIONALS
-            said = trainees.search(text, hit.end, sentence_end)
-            if concept in self.labels and said and not _ANOTHER_ITEM.search(text, hit.end, said.start()):
-                out.append(ConceptHit(concept, hit.start, hit.end))
+            said = _PROFESSIONALS_TRAINED.search(text, hit.end, _sentence_end(text, hit.start))
+            if (
+                TRAINING_OF_PROFESSIONALS in self.labels
+                and said
+                and not _ANOTHER_ITEM.search(text, hit.end, said.start())
+            ):
+                out.append(ConceptHit(TRAINING_OF_PROFESSIONALS, hit.start, hit.end))
                 continue
+            # only the paragraph's earlier hits: a document-wide scan per head would be quadratic
             paragraph_start = text.rfind("\n\n", 0, hit.start)
+            in_paragraph = hits[bisect.bisect_right(hits, paragraph_start, hi=i, key=lambda h: h.start) : i]
+            head = _first_word(text, hit)
             if _REFERS_BACK.search(text, max(0, hit.start - 8), hit.start) and any(
                 not earlier.generic
-                and earlier.start > paragraph_start
                 and earlier.concept != hit.concept
-                and text[earlier.start : earlier.end].lower().startswith(text[hit.start : hit.end].lower()[:6])
-                for earlier in hits[:i]
+                and _first_word(text, earlier) == head  # "formation linguistique" after "la formation"
+                for earlier in in_paragraph
             ):
                 continue  # "La formation touche 10 BPI", after "La formation linguistique ALIOS"
             out.append(hit)

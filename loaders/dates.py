@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .records import EventKind
+from .records import CONTRACT_WORD, EventKind
 
 MONTHS = {
     "janvier": 1,
@@ -108,7 +108,7 @@ _CUES: list[tuple[re.Pattern[str], EventKind]] = [
     # octobre 2021": the object between verb and date
     (
         re.compile(
-            r"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur|son|un)\s+(?:nouveau\s+|premier\s+)?(?:contrat|CTAIR?|PTAIR?)\b"
+            rf"(?i)\bsign[ée]e?n?t?\s+(?:le|ce|leur|son|un)\s+(?:nouveau\s+|premier\s+)?{CONTRACT_WORD}\b"
             r"[^.;]{0,80}?\s(?:le|en)\s+$"
         ),
         EventKind.SIGNATURE,
@@ -134,10 +134,12 @@ _CUES: list[tuple[re.Pattern[str], EventKind]] = [
 # opens its sentence, and the verb that says what happened then later in it
 _WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 _OPENING_DATE = re.compile(rf"(?:^|[.!?:\n]\s*)(?:(?:Le|Dès\s+le|En|Depuis\s+le)\s+(?:{_WEEKDAY}\s+)?)?$", re.I)
-_SIGNED_LATER = re.compile(
-    r"\s*,[^.;]{0,200}?\b(?:(?:a|ont)\s+(?:été\s+)?sign[ée]e?s?|sign(?:e|ent)|(?:a|ont)\s+conclu)\b(?P<object>[^.;]{0,60})",
-    re.I,
+# the verb of a signature ("ont signé", "a été signé", "signent", "ont conclu", "est signataire")
+SIGNING_VERB = (
+    r"(?:(?:a|ont)\s+(?:été\s+|conjointement\s+|ensemble\s+)?sign[ée]e?s?|sign(?:e|ent)|(?:a|ont)\s+conclu"
+    r"|(?:est|sont)\s+signataires?)"
 )
+_SIGNED_LATER = re.compile(rf"\s*,[^.;]{{0,200}}?\b{SIGNING_VERB}\b(?P<object>[^.;]{{0,60}})", re.I)
 _AMENDMENT_WORD = re.compile(r"\bavenant\b", re.I)
 # "un avenant … l'a prolongé", "signé un avenant qui prolonge le contrat": the amendment extends it
 _EXTENDS = re.compile(r"\b(?:prolong|prorog|reconduit)\w*", re.I)

@@ -51,12 +51,14 @@ from .facts import (
     programmes,
     publics,
     quantities,
-    unique_axes,
+    unique_concepts,
 )
 from .ner import unresolved
 from .programme import read_programme
 from .quantities import WORD_NUMBERS
 from .records import (
+    CONTRACT_WORD,
+    KIND_NAMES,
     UNKNOWN_TERRITORY,
     Action,
     AxisRef,
@@ -75,34 +77,31 @@ from .registry import Registry
 from .text import Segment, clean, is_list_item, lines, list_items, mention, paragraphs, sentences
 
 _TOC_LINE = re.compile(r"^(?P<name>[^\t\n]+?)[ \t]+p\.?\s*\d+\s*$")
-_COVER_TITLE = re.compile(r"\b(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\s+(?P<year>(?:19|20)\d{2})\b")
+_COVER_TITLE = re.compile(rf"\b(?P<kind>{KIND_NAMES})\s+(?P<year>(?:19|20)\d{{2}})\b")
 _NUMBER = re.compile(r"^\d{1,2}$")
 _FURNITURE = re.compile(r"^[a-z0-9\-\s]+\.(?:fr|org|com|eu|gouv\.fr)$")
 _PROJECT_NAME = re.compile(
     r"^(?:Le|La|L['’])\s*(?:projet|programme|action|dispositif)\s+(?P<name>.+?)\s+"
     r"(?:a|est|vise|propose|permet|poursuit|consiste|s['’]inscrit)\b"
 )
+_COUNT = rf"(?:\d+|{'|'.join(WORD_NUMBERS)})"
 # a paragraph after a section's listed actions that is about all of them
 _ABOUT_ALL_ITEMS = re.compile(
-    r"\b(?:ces|les)\s+(?:deux|trois|quatre|cinq|\d+)\s+(?:actions|dispositifs|projets|mesures)\b|\bces\s+actions\b",
-    re.I,
+    rf"\b(?:ces|les)\s+{_COUNT}\s+(?:actions|dispositifs|projets|mesures)\b|\bces\s+actions\b", re.I
 )
 _ITEM_LABEL = re.compile(r"^(?P<label>.+?)\s+(?:ont|a|sont|est)\s+(?:également\s+|aussi\s+)?été\b")
 _FIRST_BOLD_END = re.compile(r"\*\*[^*]+\*\*")
-_CONTRACT_WORD = r"(?:contrat|CTAIR|CTAI|PTAIR|PTAI)"
 # a sentence that states when contracts were concluded: "… qui ont contractualisé avec l'Etat en 2019",
 # "Le premier contrat territorial … porté par la Ville de Strasbourg en 2019", "un contrat …, que le
 # conseil municipal avait approuvé le 4 novembre 2021"
 _CONTRACT_YEAR = re.compile(
-    rf"(?:\bcontractualis[ée]\w*|\b{_CONTRACT_WORD}\b[^.]{{0,160}}?\b(?:sign[ée]|port[ée]|conclu|ouvert|lanc[ée]|adopt[ée]|approuv[ée])\w*)"
+    rf"(?:\bcontractualis[ée]\w*|\b{CONTRACT_WORD}\b[^.]{{0,160}}?\b(?:sign[ée]|port[ée]|conclu|ouvert|lanc[ée]|adopt[ée]|approuv[ée])\w*)"
     rf"[^.]{{0,80}}?\b(?:en|le\s+[0-3]?\d(?:er)?\s+[^\W\d]+)\s+(?P<year>(?:19|20)\d{{2}})\b",
     re.I,
 )
 # the axis a sentence on the coordination of the contract states (ontology/schemes.ttl)
 STEERING = "pilotage"
-_CONTRACT_COORDINATION = re.compile(rf"\bcoordination\s+(?:du|de\s+ce)\s+{_CONTRACT_WORD}", re.I)
-# (``ABOUT_CONTRACT``: a sentence about the contract itself, "La ville … a décidé de construire son
-# engagement contractuel": the organisations it gives a role carry the contract)
+_CONTRACT_COORDINATION = re.compile(rf"\bcoordination\s+(?:du|de\s+ce)\s+{CONTRACT_WORD}", re.I)
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,6 @@ def _numbered_items(text: str, blocks: list[Segment]) -> list[tuple[int, int, Se
 
 # "… met l'attention sur deux axes.", "… poursuivent 4 ambitions :": the numbered items that follow
 # are the contract's axes
-_COUNT = rf"(?:\d+|{'|'.join(WORD_NUMBERS)})"
 _ANNOUNCED_AXES = re.compile(rf"\b{_COUNT}\s+(?:axes|ambitions|priorités|orientations)\s*[.:]", re.I)
 
 
@@ -247,12 +245,23 @@ def _unnumbered_actions(index: DocumentIndex, blocks: list[Segment], territory: 
         if len(items) >= 2 and all(participations(index, item) for item in items):
             actions = []
             shared = [b for b in blocks[blocks.index(block) + 1 :] if _ABOUT_ALL_ITEMS.search(text, b.start, b.end)]
+            shared_axes = [ref for b in shared for ref in axes(index, b)]
+            shared_publics = [ref for b in shared for ref in publics(index, b)]
             for ordinal, item in enumerate(items, start=1):
                 item_text = clean(item.text(text))
                 hit = _ITEM_LABEL.match(item_text)
                 label = hit.group("label") if hit else clean(sentences(text, item)[0].text(text)).rstrip(" .")
                 action = _action(index, territory, ordinal, label, item, item)
-                actions.append(_with_themes_of(index, action, shared))
+                # a paragraph about all of them ("Dans le cadre de ces deux dispositifs, les
+                # hébergés bénéficient d'un accompagnement global") gives each its themes
+                actions.append(
+                    action.model_copy(
+                        update={
+                            "axes": unique_concepts([*action.axes, *shared_axes]),
+                            "publics": unique_concepts([*action.publics, *shared_publics]),
+                        }
+                    )
+                )
             return actions
     first = clean(sentences(text, blocks[0])[0].text(text))
     hit = _PROJECT_NAME.match(first)
@@ -260,23 +269,9 @@ def _unnumbered_actions(index: DocumentIndex, blocks: list[Segment], territory: 
     return [_action(index, territory, 1, label, body, body)]
 
 
-def _with_themes_of(index: DocumentIndex, action: Action, blocks: list[Segment]) -> Action:
-    """``action`` with the axes and publics of ``blocks``, paragraphs about all the section's actions
-    ("Dans le cadre de ces deux dispositifs, les hébergés bénéficient d'un accompagnement global")."""
-    if not blocks:
-        return action
-    own = {p.public for p in action.publics}
-    shared_publics = {p.public: p for b in blocks for p in publics(index, b) if p.public not in own}
-    return action.model_copy(
-        update={
-            "axes": unique_axes(list(action.axes) + [a for b in blocks for a in axes(index, b)]),
-            "publics": action.publics + tuple(shared_publics.values()),
-        }
-    )
-
-
-def _year_sentence(index: DocumentIndex, segment: Segment) -> tuple[int, Mention] | None:
-    for sentence in index.sentences(segment):
+def _year_sentence(index: DocumentIndex, candidates: list[Segment]) -> tuple[int, Mention] | None:
+    """The year of the first of ``candidates`` (sentences) that states when a contract was concluded."""
+    for sentence in candidates:
         hit = _CONTRACT_YEAR.search(index.text, sentence.start, sentence.end)
         if hit:
             return int(hit.group("year")), mention(index.source, index.text, sentence)
@@ -308,20 +303,17 @@ def _contract_participations(
     return list(out.values()), coordination
 
 
-_Fact = TypeVar("_Fact", Participation, AxisRef, PublicRef)
-
-
 # "son contrat territorial d'accueil et d'intégration des réfugiés (CTAIR)": a section that names its
 # contract's kind, by acronym or by its full name, overrides the cover's ("Actions CTAI 2024"
 # reports on CTAIR contracts too)
 _KIND_NAMED = re.compile(
-    r"\b(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\b"
+    rf"\b(?P<kind>{KIND_NAMES})\b"
     r"|\b(?P<noun>contrat|projet)\s+territorial\s+d['’]accueil\s+et\s+d['’]int[ée]gration"
     r"(?P<refugees>\s+des\s+(?:personnes\s+)?r[ée]fugi[ée]e?s)?",
     re.I,
 )
 # "… ont signé un nouveau contrat territorial": the section goes on about the next contract
-_NEW_CONTRACT = re.compile(r"\b(?:nouveau|second|deuxième)\s+(?:contrat|CTAIR?|PTAIR?)\b", re.I)
+_NEW_CONTRACT = re.compile(rf"\b(?:nouveau|second|deuxième)\s+{CONTRACT_WORD}\b", re.I)
 
 
 def _kind_named(text: str, part: Segment, cover_kind: ContractKind) -> ContractKind:
@@ -349,6 +341,9 @@ def _successive_contracts(
     if len(set(kinds)) < len(kinds):
         return [(intro, _kind_named(text, intro, cover_kind))]
     return list(zip(parts, kinds, strict=True))
+
+
+_Fact = TypeVar("_Fact", Participation, AxisRef, PublicRef)
 
 
 def _without_sentences(action: Action, spans: set[tuple[int, int]]) -> Action:
@@ -387,7 +382,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
     index = DocumentIndex(source, text, registry, concepts)
     index.match_organisations(territory_at)
     general = paragraphs(text, Segment(0, sections[0].heading.start))
-    document_year = next((found for block in general if (found := _year_sentence(index, block))), None)
+    document_year = next((found for block in general if (found := _year_sentence(index, index.sentences(block)))), None)
 
     contracts: list[Contract] = []
     actions: list[Action] = []
@@ -423,10 +418,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
             ]
             contract_participations, coordinating = _contract_participations(index, own, part if intro_blocks else None)
             coordination |= coordinating
-            if len(parts) == 1:
-                year = _year_sentence(index, section.body) or document_year
-            else:
-                year = _year_sentence(index, part) or (document_year if number == 0 else None)
+            year = _year_sentence(index, own) or (document_year if number == 0 else None)
             contracts.append(
                 Contract(
                     territory=section.territory,
@@ -435,7 +427,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                     year_mention=year[1] if year else None,
                     mention=mention(source, text, part),
                     participations=tuple(contract_participations),
-                    axes=unique_axes(
+                    axes=unique_concepts(
                         (axes(index, part) + _announced_axes(index, part, blocks) if intro_blocks else [])
                         + [
                             AxisRef(axis=STEERING, mention=mention(source, text, Segment(start, end)))

@@ -29,14 +29,26 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .concepts import ConceptHit, Concepts, outside
-from .dates import find_events, observation_date
+from .dates import SIGNING_VERB, find_events, observation_date
 from .folding import FoldedText
 from .quantities import find_quantities
-from .records import AxisRef, DatedEvent, EventKind, Participation, ProgrammeRef, PublicRef, Quantity, Role, Unit
+from .records import (
+    CONTRACT_WORD,
+    AxisRef,
+    DatedEvent,
+    EventKind,
+    Participation,
+    ProgrammeRef,
+    PublicRef,
+    Quantity,
+    Role,
+    Unit,
+)
 from .registry import Match, Registry
 from .text import Segment, enclosing, mention, paragraphs, sentences
 
@@ -81,11 +93,7 @@ ADJACENT_CUES: list[tuple[re.Pattern[str], Role, int]] = [
 ]
 # "la préfecture de la Vienne et la Ville de Poitiers ont signé le contrat", "elle est signataire d'un
 # contrat": the subject of a signature whose object is the contract (or its amendment)
-_SIGNED_BY_SUBJECT = re.compile(
-    r"\b(?:(?:ont|a)\s+(?:conjointement\s+|ensemble\s+)?sign[ée]|sign(?:e|ent)|(?:est|sont)\s+signataires?)\b"
-    r"(?=[^.;!?]{0,120}?\b(?:contrat|CTAIR?|PTAIR?|avenant)\b)",
-    re.I,
-)
+_SIGNED_BY_SUBJECT = re.compile(rf"\b{SIGNING_VERB}\b(?=[^.;!?]{{0,120}}?\b(?:{CONTRACT_WORD}|avenant)\b)", re.I)
 _SIGNATURE_REACH = 150
 LIST_CUES: list[tuple[re.Pattern[str], Role]] = [
     # "Le consortium réunit … (l'ADATE, le Relais Ozanam…)": members of a consortium are partners
@@ -123,9 +131,7 @@ _SUBJECT_WINDOW = 45
 
 # a sentence about the contract itself ("Le premier contrat territorial … porté par la Ville de
 # Strasbourg", "Elle est chargée d'animer le contrat")
-ABOUT_CONTRACT = re.compile(
-    r"\b(?:contrat|CTAIR|CTAI|PTAIR|PTAI)\b|\b(?:engagement|démarche)\s+contractu|\bcontractualis", re.I
-)
+ABOUT_CONTRACT = re.compile(rf"\b{CONTRACT_WORD}\b|\b(?:engagement|démarche)\s+contractu|\bcontractualis", re.I)
 # "Il court jusqu'en novembre 2023": a sentence whose subject is the contract named just before
 _IT = re.compile(r"\s*(?:Il|Celui-ci)\s", re.I)
 # a list of organisations: its items are separated by commas and "et"; it ends with the clause
@@ -171,9 +177,12 @@ class DocumentIndex:
     def _programme_spans(self) -> list[tuple[int, int]]:
         # a programme's name names the programme ("le programme de réussite éducative" is no
         # education action of its own, "garantie jeunes" no youth public)
+        return [(m.start, m.end) for m in self._programme_matches()]
+
+    def _programme_matches(self) -> list[Match]:
         if self._programmes is None:
             self._programmes = self.registry.find_programmes(self.folded)
-        return [(m.start, m.end) for m in self._programmes]
+        return self._programmes
 
     def _listed_with_partners(self, hit: ConceptHit) -> bool:
         """Whether ``hit`` is a member of a list of organisations ("la CAF, l'Assurance maladie et
@@ -196,9 +205,7 @@ class DocumentIndex:
         )
 
     def programmes_in(self, segment: Segment) -> list[Match]:
-        if self._programmes is None:
-            self._programmes = self.registry.find_programmes(self.folded)
-        return [m for m in self._programmes if segment.start <= m.start and m.end <= segment.end]
+        return [m for m in self._programme_matches() if segment.start <= m.start and m.end <= segment.end]
 
     def organisations_in(self, segment: Segment) -> list[Match]:
         low = bisect.bisect_left(self._org_starts, segment.start)
@@ -439,11 +446,14 @@ def axes(index: DocumentIndex, segment: Segment) -> list[AxisRef]:
     ]
 
 
-def unique_axes(refs: list[AxisRef]) -> tuple[AxisRef, ...]:
-    """One reference per axis, the first."""
-    first: dict[str, AxisRef] = {}
+_Ref = TypeVar("_Ref", AxisRef, PublicRef)
+
+
+def unique_concepts(refs: Iterable[_Ref]) -> tuple[_Ref, ...]:
+    """One reference per concept (axis or public), the first."""
+    first: dict[str, _Ref] = {}
     for ref in refs:
-        first.setdefault(ref.axis, ref)
+        first.setdefault(ref.concept, ref)
     return tuple(first.values())
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .facts import CUED, DocumentIndex, events, participations, quantities
 from .records import EventKind, NationalProgramme, Participation, Person, Quantity, Role, Unit
-from .text import Segment, mention, paragraphs
+from .text import Segment, enclosing, mention, paragraphs
 
 # the figures that describe the programme as a whole; a count of beneficiaries in a general text
 # ("300 jeunes réfugiés") describes some action, not the programme
@@ -45,10 +45,10 @@ def read_programme(index: DocumentIndex, general: list[Segment], issued_year: in
     document_paragraphs = paragraphs(text, Segment(0, len(text)))
     for hit in _DELEGATE.finditer(text):
         name = hit.group("name") or hit.group("name2")
-        paragraph = next((p for p in document_paragraphs if p.start <= hit.start() < p.end), None)
+        paragraph = enclosing(document_paragraphs, hit.start())
         if paragraph is None or any(p.name == name for p in people):
             continue
-        sentence = next((s for s in index.sentences(paragraph) if s.start <= hit.start() < s.end), paragraph)
+        sentence = enclosing(index.sentences(paragraph), hit.start()) or paragraph
         tail = (hit.group("title_tail") or "").strip()
         title = f"délégué interministériel {tail}".strip() if tail else "délégué interministériel"
         head_of = _DELEGATION if _DELEGATION in index.registry.organisations else None

@@ -43,6 +43,12 @@ class ContractKind(str, Enum):
     PTAI = "PTAI"
 
 
+# how French text names a contract, for the loaders' patterns: its kind's acronym (longest first,
+# "CTAIR" before "CTAI") or the word itself
+KIND_NAMES = "|".join(sorted((kind.value for kind in ContractKind), key=len, reverse=True))
+CONTRACT_WORD = rf"(?:contrat|{KIND_NAMES})"
+
+
 class Unit(str, Enum):
     """Units of the quantities the documents give (ontology/schemes.ttl)."""
 
@@ -191,10 +197,18 @@ class AxisRef(Record):
     axis: str  # local name of a skos:Concept of the axis scheme (ontology/schemes.ttl), e.g. "logement"
     mention: Mention
 
+    @property
+    def concept(self) -> str:
+        return self.axis
+
 
 class PublicRef(Record):
     public: str  # local name of a skos:Concept of the target-public scheme, e.g. "bpi", "jeunes"
     mention: Mention
+
+    @property
+    def concept(self) -> str:
+        return self.public
 
 
 class ActionKey(Record):

@@ -47,11 +47,13 @@ from .facts import (
     participations,
     publics,
     quantities,
-    unique_axes,
+    unique_concepts,
 )
 from .ner import unresolved
 from .programme import read_programme
 from .records import (
+    CONTRACT_WORD,
+    KIND_NAMES,
     UNKNOWN_TERRITORY,
     Action,
     Contract,
@@ -66,14 +68,14 @@ from .registry import Registry
 from .text import Segment, clean, mention, paragraphs, sentences, trim
 
 _ZOOM = re.compile(
-    r"^Le\s+(?P<kind>CTAIR|CTAI|PTAIR|PTAI)\s+(?:à|de|d['’])\s*(?P<place>[^()\n]+?)\s*\((?P<department>\d{2,3}|2A|2B)\)\s*$"
+    rf"^Le\s+(?P<kind>{KIND_NAMES})\s+(?:à|de|d['’])\s*(?P<place>[^()\n]+?)\s*\((?P<department>\d{{2,3}}|2A|2B)\)\s*$"
 )
 _FIELD = re.compile(
     r"^(?P<label>L['’]idée de départ|Les objectifs fixés|Les spécificités du territoire|L[ea] coordinat(?:eur|rice)|"
     r"Les? coordinat(?:eur|rice)s|Le projet|À retenir|A retenir)\s*:\s*"
 )
 _YEAR = re.compile(
-    r"\b(?:CTAIR|PTAIR|CTAI|PTAI|contrat|projet)\b[^.]{0,40}?\b(?:ouvert|signé|lancé|conclu|mis\s+en\s+place)e?s?\s+en\s+(?P<year>(?:19|20)\d{2})\b"
+    rf"\b(?:{CONTRACT_WORD}|projet)\b[^.]{{0,40}}?\b(?:ouvert|signé|lancé|conclu|mis\s+en\s+place)e?s?\s+en\s+(?P<year>(?:19|20)\d{{2}})\b"
 )
 # "Une action spécifique a été mise en place depuis un an : Ensemble !"
 _NAMED_ACTION = re.compile(r"\b(?:[Uu]ne|[Ll]['’])\s*action\b[^.:]{0,80}:\s*(?P<name>[^.:\n]+?[!?]?)\s*(?:\.|$)")
@@ -242,7 +244,7 @@ def load(document: CorpusDocument, registry: Registry, *, concepts: Concepts, ne
                 coordinators=coordinators,
                 participations=tuple(found.values()),
                 quantities=tuple(quantities(index, body)),
-                axes=unique_axes([ref for sentence in themed for ref in axes(index, sentence)]),
+                axes=unique_concepts([ref for sentence in themed for ref in axes(index, sentence)]),
                 publics=tuple(publics(index, body)),
                 events=tuple(contract_events(index, body)),
                 **slots,
